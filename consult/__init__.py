@@ -1,0 +1,74 @@
+"""Consult: a stakeholder consultation portal. The application factory lives here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from consult.config import BASE_DIR, Config, load_secret_key
+
+
+def create_app(config: type[Config] | Config = Config) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=str(BASE_DIR / "instance"),
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+    )
+    app.config.from_object(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_secret_key(Path(app.instance_path))
+    _prepare_sqlite_path(app)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from consult import cli, i18n, templating
+
+    i18n.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _prepare_sqlite_path(app: Flask) -> None:
+    uri: str = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///") and not uri.startswith("sqlite:///:memory:"):
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _init_extensions(app: Flask) -> None:
+    from consult import database
+    from consult.extensions import csrf, db, login_manager, migrate
+    from consult.models import User  # noqa: F401  (registers the user loader's model)
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(BASE_DIR / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=database.render_migration_item,
+    )
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    database.init_app(app)
+
+    from consult.auth import user_loading
+
+    user_loading.init_login_manager(login_manager)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from consult.admin import bp as admin_bp
+    from consult.auth import bp as auth_bp
+    from consult.errors import bp as errors_bp
+    from consult.main import bp as main_bp
+
+    app.register_blueprint(errors_bp)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")

@@ -1,0 +1,267 @@
+"""Administrator pages: departments and accounts."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from consult.admin import bp
+from consult.admin.forms import DepartmentForm, DepartmentImportForm, ResetPasswordForm, UserForm
+from consult.extensions import db
+from consult.forms import EmptyForm
+from consult.models import Department, DepartmentKind, Role, User
+from consult.permissions import admin_required, load_or_404
+from consult.services import accounts as account_service
+from consult.services.accounts import AccountError
+from consult.utils import paginate
+
+
+@bp.route("/")
+@admin_required
+def index():
+    return redirect(url_for("admin.list_users"))
+
+
+# --- departments -------------------------------------------------------------------------
+
+
+@bp.route("/departments")
+@admin_required
+def list_departments():
+    query = select(Department).order_by(
+        Department.is_drafting_body.desc(), Department.kind, Department.name
+    )
+    kind = request.args.get("kind", "")
+    if kind in {k.value for k in DepartmentKind}:
+        query = query.where(Department.kind == DepartmentKind(kind))
+    q = request.args.get("q", "").strip()
+    if q:
+        like = f"%{q}%"
+        query = query.where(or_(Department.name.ilike(like), Department.code.ilike(like)))
+    page = paginate(query)
+    return render_template(
+        "admin/departments.html",
+        page=page,
+        kinds=list(DepartmentKind),
+        kind=kind,
+        q=q,
+        form=EmptyForm(),
+    )
+
+
+@bp.route("/departments/new", methods=["GET", "POST"])
+@admin_required
+def create_department():
+    form = DepartmentForm()
+    if form.validate_on_submit():
+        try:
+            department = account_service.upsert_department(
+                code=form.code.data,
+                name=form.name.data,
+                kind=DepartmentKind(form.kind.data),
+                email=form.email.data,
+            )
+        except AccountError as exc:
+            form.code.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Department %(code)s created.", code=department.code), "success")
+            return redirect(url_for("admin.list_departments"))
+    return render_template(
+        "admin/department_form.html", form=form, department=None
+    ), 422 if form.errors else 200
+
+
+@bp.route("/departments/<int:department_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit_department(department_id: int):
+    department = load_or_404(Department, department_id)
+    form = DepartmentForm(obj=department)
+    if request.method == "GET":
+        form.kind.data = department.kind.value
+    if form.validate_on_submit():
+        try:
+            account_service.upsert_department(
+                code=form.code.data,
+                name=form.name.data,
+                kind=DepartmentKind(form.kind.data),
+                email=form.email.data,
+                department=department,
+            )
+        except AccountError as exc:
+            db.session.rollback()
+            form.code.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Department %(code)s saved.", code=department.code), "success")
+            return redirect(url_for("admin.list_departments"))
+    return render_template(
+        "admin/department_form.html", form=form, department=department
+    ), 422 if form.errors else 200
+
+
+@bp.route("/departments/<int:department_id>/active", methods=["POST"])
+@admin_required
+def toggle_department(department_id: int):
+    department = load_or_404(Department, department_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            account_service.set_department_active(department, not department.is_active)
+        except AccountError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            if department.is_active:
+                flash(_("%(code)s reactivated.", code=department.code), "success")
+            else:
+                flash(_("%(code)s deactivated.", code=department.code), "success")
+    return redirect(url_for("admin.list_departments"))
+
+
+@bp.route("/departments/import", methods=["GET", "POST"])
+@admin_required
+def import_departments():
+    form = DepartmentImportForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        raw = form.file.data.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            errors = [_("The file must be saved as UTF-8 text.")]
+        else:
+            result = account_service.import_departments_csv(text)
+            errors = result.errors
+            if not errors:
+                db.session.commit()
+                flash(
+                    _(
+                        "%(created)d departments created, %(updated)d updated.",
+                        created=result.created,
+                        updated=result.updated,
+                    ),
+                    "success",
+                )
+                return redirect(url_for("admin.list_departments"))
+            db.session.rollback()
+    status = 422 if (errors or form.errors) else 200
+    return render_template("admin/department_import.html", form=form, import_errors=errors), status
+
+
+# --- users -------------------------------------------------------------------------------
+
+
+@bp.route("/users")
+@admin_required
+def list_users():
+    query = select(User).outerjoin(User.department).order_by(User.full_name)
+    role = request.args.get("role", "")
+    if role in {r.value for r in Role}:
+        query = query.where(User.role == Role(role))
+    q = request.args.get("q", "").strip()
+    if q:
+        like = f"%{q}%"
+        query = query.where(
+            or_(User.full_name.ilike(like), User.email.ilike(like), Department.code.ilike(like))
+        )
+    page = paginate(query)
+    return render_template(
+        "admin/users.html", page=page, roles=list(Role), role=role, q=q, form=EmptyForm()
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_required
+def create_user():
+    form = UserForm()
+    if request.method == "GET":
+        form.locale.data = "vi"
+    if form.validate_on_submit():
+        try:
+            user = account_service.create_user(
+                email=form.email.data,
+                full_name=form.full_name.data,
+                role=Role(form.role.data),
+                password=form.password.data,
+                department=form.department,
+                locale=form.locale.data or None,
+            )
+        except AccountError as exc:
+            db.session.rollback()
+            form.email.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Account %(email)s created.", email=user.email), "success")
+            return redirect(url_for("admin.list_users"))
+    return render_template(
+        "admin/user_form.html", form=form, user=None
+    ), 422 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit_user(user_id: int):
+    user = load_or_404(User, user_id)
+    form = UserForm(obj=user, editing=True)
+    if request.method == "GET":
+        form.role.data = user.role.value
+        form.department_id.data = user.department_id or 0
+    if form.validate_on_submit():
+        try:
+            account_service.update_user(
+                user,
+                email=form.email.data,
+                full_name=form.full_name.data,
+                role=Role(form.role.data),
+                department=form.department,
+                locale=form.locale.data or None,
+            )
+        except AccountError as exc:
+            db.session.rollback()
+            form.email.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Account %(email)s saved.", email=user.email), "success")
+            return redirect(url_for("admin.list_users"))
+    return render_template(
+        "admin/user_form.html",
+        form=form,
+        user=user,
+        password_form=ResetPasswordForm(user),
+        toggle_form=EmptyForm(),
+    ), 422 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@admin_required
+def reset_password(user_id: int):
+    user = load_or_404(User, user_id)
+    form = ResetPasswordForm(user)
+    if form.validate_on_submit():
+        user.set_password(form.password.data)
+        db.session.commit()
+        flash(_("The password of %(email)s has been set.", email=user.email), "success")
+    else:
+        for error in form.password.errors:
+            flash(error, "error")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@admin_required
+def toggle_user(user_id: int):
+    user = load_or_404(User, user_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            account_service.set_user_active(user, not user.is_active, acting_user=current_user)
+        except AccountError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            if user.is_active:
+                flash(_("%(email)s reactivated.", email=user.email), "success")
+            else:
+                flash(_("%(email)s deactivated.", email=user.email), "success")
+    return redirect(url_for("admin.list_users"))

@@ -1,0 +1,7 @@
+"""Signing in and out, and changing one's password."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from consult.auth import routes  # noqa: E402,F401

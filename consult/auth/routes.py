@@ -1,0 +1,66 @@
+"""Sign-in, sign-out and password change."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from consult.auth import bp
+from consult.auth.forms import ChangePasswordForm, LoginForm
+from consult.extensions import db
+from consult.forms import EmptyForm
+from consult.services import accounts as account_service
+
+
+def safe_next_url(target: str | None) -> str:
+    """Only local paths are followed after sign-in, never another site (open redirect)."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
+            return target
+    return url_for("main.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = account_service.authenticate(form.email.data, form.password.data)
+        if user is None:
+            # The same message whether the email is unknown or the password wrong.
+            form.password.errors.append(_("The email or password is not correct."))
+        else:
+            login_user(user, remember=form.remember_me.data)
+            db.session.commit()
+            flash(_("Welcome, %(name)s.", name=user.full_name), "success")
+            return redirect(safe_next_url(request.args.get("next")))
+    return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    form = EmptyForm()
+    if form.validate_on_submit():
+        logout_user()
+        flash(_("You have signed out."), "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    user = current_user._get_current_object()
+    form = ChangePasswordForm(user)
+    if form.validate_on_submit():
+        user.set_password(form.new_password.data)
+        db.session.commit()
+        # The new session token ends the other sessions; keep this one signed in.
+        login_user(user)
+        flash(_("Your password has been changed."), "success")
+        return redirect(url_for("main.index"))
+    return render_template("auth/change_password.html", form=form), 200 if not form.errors else 422

@@ -1,0 +1,156 @@
+"""Command-line tools: ``flask users ...``, ``flask departments ...`` and ``flask seed-demo``.
+
+Messages speak the portal's default language (Vietnamese), like the web interface.
+"""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from consult.extensions import db
+from consult.models import Department, Role, User
+from consult.services import accounts as account_service
+from consult.services.accounts import AccountError
+from consult.validators import password_problem
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+departments_cli = AppGroup("departments", help="Manage departments.")
+
+
+def _fail(message: str) -> None:
+    db.session.rollback()
+    raise click.ClickException(message)
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", "full_name", required=True, help="Full name shown in the portal.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--department", "department_code", help="Department code, e.g. STTTT.")
+@click.option("--locale", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@click.password_option(help="Prompted for when not given.")
+def create_user_command(email, full_name, role, department_code, locale, password):
+    """Create an account."""
+    department = None
+    if department_code:
+        department = Department.by_code(department_code)
+        if department is None:
+            _fail(_("No department with code %(code)s.", code=department_code))
+    problem = password_problem(password, email)
+    if problem:
+        _fail(problem)
+    try:
+        user = account_service.create_user(
+            email=email,
+            full_name=full_name,
+            role=Role(role),
+            password=password,
+            department=department,
+            locale=locale,
+        )
+    except AccountError as exc:
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(_("Account %(email)s created.", email=user.email))
+
+
+@users_cli.command("list")
+def list_users_command():
+    """List accounts."""
+    for user in db.session.scalars(select(User).order_by(User.email)):
+        dept = user.department.code if user.department else "-"
+        state = "active" if user.is_active else "inactive"
+        click.echo(f"{user.email}\t{user.role.value}\t{dept}\t{state}\t{user.full_name}")
+
+
+def _user_or_fail(email: str) -> User:
+    user = User.by_email(email)
+    if user is None:
+        _fail(_("No account with email %(email)s.", email=email))
+    return user
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+def deactivate_user_command(email):
+    """Deactivate an account: it can no longer sign in, its sessions end."""
+    account_service.set_user_active(_user_or_fail(email), False)
+    db.session.commit()
+    click.echo(_("%(email)s deactivated.", email=email))
+
+
+@users_cli.command("activate")
+@click.argument("email")
+def activate_user_command(email):
+    """Reactivate an account."""
+    account_service.set_user_active(_user_or_fail(email), True)
+    db.session.commit()
+    click.echo(_("%(email)s reactivated.", email=email))
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+@click.password_option()
+def set_password_command(email, password):
+    """Set an account's password (ends its open sessions)."""
+    user = _user_or_fail(email)
+    problem = password_problem(password, user.email)
+    if problem:
+        _fail(problem)
+    user.set_password(password)
+    db.session.commit()
+    click.echo(_("The password of %(email)s has been set.", email=email))
+
+
+@departments_cli.command("import")
+@click.argument("csv_file", type=click.File("rb"))
+def import_departments_command(csv_file):
+    """Create or update departments from a UTF-8 CSV file (code,name,kind,email)."""
+    try:
+        text = csv_file.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        _fail(_("The file must be saved as UTF-8 text."))
+    result = account_service.import_departments_csv(text)
+    if result.errors:
+        db.session.rollback()
+        for error in result.errors:
+            click.echo(error, err=True)
+        raise click.ClickException(_("Nothing was imported."))
+    db.session.commit()
+    click.echo(
+        _(
+            "%(created)d departments created, %(updated)d updated.",
+            created=result.created,
+            updated=result.updated,
+        )
+    )
+
+
+@departments_cli.command("list")
+def list_departments_command():
+    """List departments."""
+    for dept in db.session.scalars(select(Department).order_by(Department.code)):
+        state = "active" if dept.is_active else "inactive"
+        click.echo(f"{dept.code}\t{dept.kind.value}\t{state}\t{dept.name}")
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Load the Vietnamese demo (departments, accounts, the Cần Thơ proposal); idempotent."""
+    from consult.demo.seed import DEMO_PASSWORD, seed_demo
+
+    users = seed_demo()
+    click.echo(_("Demo accounts (password for all: %(password)s):", password=DEMO_PASSWORD))
+    for user in users:
+        dept = user.department.code if user.department else "-"
+        click.echo(f"  {user.role.value:<10} {user.email:<36} {dept}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(departments_cli)
+    app.cli.add_command(seed_demo_command)

@@ -1,0 +1,1 @@
+"""Demo data for the Cần Thơ smart-city consultation."""

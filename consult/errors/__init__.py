@@ -1,0 +1,7 @@
+"""Error pages in the portal's look, and JSON errors for API clients."""
+
+from flask import Blueprint
+
+bp = Blueprint("errors", __name__)
+
+from consult.errors import handlers  # noqa: E402,F401

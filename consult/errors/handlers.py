@@ -1,0 +1,60 @@
+"""Error handlers: a page for browsers, JSON for clients that ask for it."""
+
+from __future__ import annotations
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from consult.errors import bp
+from consult.extensions import db
+
+
+def wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def error_messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Bad request"), _("The request could not be understood. Please try again.")),
+        403: (_("Access denied"), _("Your account is not allowed to open this page.")),
+        404: (_("Page not found"), _("The page does not exist, or it is not visible to you.")),
+        405: (_("Method not allowed"), _("This action cannot be done this way.")),
+        413: (_("File too large"), _("The file you sent is larger than allowed.")),
+        429: (_("Too many requests"), _("Please wait a moment before trying again.")),
+        500: (_("Something went wrong"), _("The error has been logged. Please try again later.")),
+    }
+
+
+def render_error(code: int, detail: str | None = None):
+    title, message = error_messages().get(code, (_("Error"), ""))
+    if detail:
+        message = detail
+    if wants_json():
+        return jsonify(error=title, message=message, status=code), code
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(_error: CSRFError):
+    return render_error(
+        400, _("The form has expired or was sent from elsewhere. Reload the page and try again.")
+    )
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    return render_error(error.code)
+
+
+@bp.app_errorhandler(InternalServerError)
+def internal_error(_error):
+    db.session.rollback()
+    return render_error(500)

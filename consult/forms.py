@@ -1,0 +1,76 @@
+"""The base form of every form in the portal, and forms used across areas."""
+
+from flask_babel import get_translations
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
+from flask_wtf import FlaskForm
+
+
+class _PortalTranslations:
+    """WTForms' own messages ("This field is required.") from the portal's catalogue.
+
+    WTForms ships no Vietnamese catalogue, so its messages are translated in ours.
+    Raw lookups: WTForms interpolates its own ``%(min)d``-style variables.
+    """
+
+    def gettext(self, string: str) -> str:
+        return get_translations().ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return get_translations().ungettext(singular, plural, n)
+
+
+_translations = _PortalTranslations()
+
+
+class Form(FlaskForm):
+    class Meta:
+        def get_translations(self, form):
+            return _translations
+
+
+class EmptyForm(Form):
+    """A POST-only button: carries the CSRF token and nothing else."""
+
+
+# WTForms' built-in messages, listed so that pybabel extracts them into our catalogue.
+WTFORMS_MESSAGES = (
+    _l("This field is required."),
+    _l("Not a valid choice."),
+    _l("Invalid email address."),
+    _l("Invalid value."),
+    _l("Invalid input."),
+    _l("Not a valid integer value."),
+    _l("Not a valid decimal value."),
+    _l("Not a valid float value."),
+    _l("Not a valid datetime value."),
+    _l("Not a valid date value."),
+    _l("Not a valid time value."),
+    _l("Invalid Choice: could not coerce."),
+    _l("Field must be equal to %(other_name)s."),
+    _ln(
+        "Field cannot be longer than %(max)d character.",
+        "Field cannot be longer than %(max)d characters.",
+        2,
+    ),
+    _ln(
+        "Field must be at least %(min)d character long.",
+        "Field must be at least %(min)d characters long.",
+        2,
+    ),
+    _ln(
+        "Field must be exactly %(max)d character long.",
+        "Field must be exactly %(max)d characters long.",
+        2,
+    ),
+    _l("Field must be between %(min)d and %(max)d characters long."),
+    _l("Number must be at least %(min)s."),
+    _l("Number must be at most %(max)s."),
+    _l("Number must be between %(min)s and %(max)s."),
+    _l("Date must be at least %(min)s."),
+    _l("Date must be at most %(max)s."),
+    _l("Date must be between %(min)s and %(max)s."),
+    _l("Invalid CSRF token."),
+    _l("The CSRF token is missing."),
+    _l("The CSRF token has expired."),
+)

@@ -1,0 +1,30 @@
+"""Home page and language switch."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from consult.auth.routes import safe_next_url
+from consult.extensions import db
+from consult.forms import EmptyForm
+from consult.main import bp
+
+
+@bp.route("/")
+def index():
+    return render_template("main/index.html")
+
+
+@bp.route("/language/<code>", methods=["POST"])
+def set_language(code: str):
+    form = EmptyForm()
+    if code not in current_app.config["LANGUAGES"]:
+        flash(_("This language is not available."), "error")
+    elif form.validate_on_submit():
+        session["locale"] = code
+        if current_user.is_authenticated:
+            current_user.locale = code
+            db.session.commit()
+    return redirect(safe_next_url(request.form.get("next")))

@@ -1,0 +1,166 @@
+"""Departments (the consulted bodies and the drafting body) and user accounts."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, String, func, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from consult.extensions import db
+from consult.models.base import TimestampMixin, UTCDateTime
+
+
+def enum_column(enum_cls: type[enum.Enum], length: int = 20) -> Enum:
+    # Stored as the enum's value (a short string) without a database ENUM type, so
+    # adding a member never needs an ALTER TYPE on PostgreSQL.
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        length=length,
+        values_callable=lambda cls: [m.value for m in cls],
+        validate_strings=True,
+        create_constraint=False,
+    )
+
+
+class DepartmentKind(enum.StrEnum):
+    DEPARTMENT = "department"
+    DISTRICT = "district"
+    ENTERPRISE = "enterprise"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return str(DEPARTMENT_KIND_LABELS[self])
+
+
+DEPARTMENT_KIND_LABELS = {
+    DepartmentKind.DEPARTMENT: _l("Department or agency"),
+    DepartmentKind.DISTRICT: _l("District"),
+    DepartmentKind.ENTERPRISE: _l("Enterprise or institution"),
+    DepartmentKind.OTHER: _l("Other body"),
+}
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    DRAFTING = "drafting"
+    REVIEWER = "reviewer"
+    LEAD = "lead"
+    ORGANIZER = "organizer"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+    @property
+    def belongs_to_consulted_body(self) -> bool:
+        """Reviewers and leads speak for a consulted department, not for the drafting body."""
+        return self in (Role.REVIEWER, Role.LEAD)
+
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administrator"),
+    Role.DRAFTING: _l("Drafting team member"),
+    Role.REVIEWER: _l("Department reviewer"),
+    Role.LEAD: _l("Department lead"),
+    Role.ORGANIZER: _l("Workshop organizer"),
+}
+
+
+class Department(TimestampMixin, db.Model):
+    """A body that is consulted (department, district, enterprise) or the drafting body."""
+
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), nullable=False, unique=True)
+    name: Mapped[str] = mapped_column(String(255), nullable=False)
+    kind: Mapped[DepartmentKind] = mapped_column(
+        enum_column(DepartmentKind), nullable=False, default=DepartmentKind.DEPARTMENT
+    )
+    email: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    is_drafting_body: Mapped[bool] = mapped_column(nullable=False, default=False)
+    is_active: Mapped[bool] = mapped_column(nullable=False, default=True)
+
+    users: Mapped[list[User]] = relationship(back_populates="department")
+
+    def __repr__(self) -> str:
+        return f"<Department {self.code}>"
+
+    @classmethod
+    def by_code(cls, code: str) -> Department | None:
+        return db.session.scalar(select(cls).where(func.upper(cls.code) == code.strip().upper()))
+
+    @classmethod
+    def active_choices(cls) -> list[Department]:
+        return list(
+            db.session.scalars(
+                select(cls)
+                .where(cls.is_active.is_(True))
+                .order_by(cls.is_drafting_body.desc(), cls.name)
+            )
+        )
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(255), nullable=False, unique=True)
+    full_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    role: Mapped[Role] = mapped_column(enum_column(Role), nullable=False)
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="RESTRICT"), nullable=True, index=True
+    )
+    locale: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    is_active: Mapped[bool] = mapped_column(nullable=False, default=True)
+    # Flask-Login stores this token, not the id, in the session: rotating it signs the
+    # user out everywhere (password change, deactivation).
+    session_token: Mapped[str] = mapped_column(
+        String(64), nullable=False, unique=True, default=lambda: secrets.token_hex(32)
+    )
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    department: Mapped[Department | None] = relationship(back_populates="users")
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(
+            password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        )
+        self.rotate_session_token()
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def rotate_session_token(self) -> None:
+        self.session_token = secrets.token_hex(32)
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    @classmethod
+    def by_email(cls, email: str) -> User | None:
+        return db.session.scalar(select(cls).where(cls.email == normalise_email(email)))
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()

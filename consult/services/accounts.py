@@ -1,0 +1,187 @@
+"""Accounts and departments: sign-in, creation and updates shared by the admin pages and the CLI."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import secrets
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from consult.extensions import db
+from consult.models import Department, DepartmentKind, Role, User
+from consult.models.accounts import normalise_email
+from consult.models.base import utcnow
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    # Checked when the email is unknown, so that a wrong email takes as long as a wrong
+    # password and the response time does not reveal which accounts exist.
+    return generate_password_hash(secrets.token_hex(16))
+
+
+class AccountError(ValueError):
+    """A rule about accounts was broken; the message is for the user."""
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = User.by_email(email or "")
+    if user is None or not user.is_active:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not user.check_password(password):
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def check_department_fits_role(role: Role, department: Department | None) -> None:
+    if role.belongs_to_consulted_body and (department is None or department.is_drafting_body):
+        raise AccountError(_("Reviewers and leads must belong to a consulted department."))
+    if department is not None and not department.is_active:
+        raise AccountError(_("This department is deactivated."))
+
+
+def create_user(
+    *,
+    email: str,
+    full_name: str,
+    role: Role,
+    password: str,
+    department: Department | None,
+    locale: str | None = None,
+) -> User:
+    email = normalise_email(email)
+    if User.by_email(email) is not None:
+        raise AccountError(_("An account with this email already exists."))
+    check_department_fits_role(role, department)
+    user = User(
+        email=email, full_name=full_name.strip(), role=role, department=department, locale=locale
+    )
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def update_user(
+    user: User, *, email: str, full_name: str, role: Role, department: Department | None, locale
+) -> None:
+    email = normalise_email(email)
+    other = User.by_email(email)
+    if other is not None and other.id != user.id:
+        raise AccountError(_("An account with this email already exists."))
+    check_department_fits_role(role, department)
+    if user.role != role:
+        # A new role must not ride on sessions opened under the old one.
+        user.rotate_session_token()
+    user.email, user.full_name, user.role = email, full_name.strip(), role
+    user.department, user.locale = department, locale
+    db.session.flush()
+
+
+def set_user_active(user: User, active: bool, *, acting_user: User | None = None) -> None:
+    if not active and acting_user is not None and acting_user.id == user.id:
+        raise AccountError(_("You cannot deactivate your own account."))
+    user.is_active = active
+    if not active:
+        user.rotate_session_token()
+    db.session.flush()
+
+
+def upsert_department(
+    *, code: str, name: str, kind: DepartmentKind, email: str | None, department=None
+) -> Department:
+    code = code.strip().upper()
+    existing = Department.by_code(code)
+    if existing is not None and (department is None or existing.id != department.id):
+        raise AccountError(_("The code %(code)s is already used.", code=code))
+    department = department or Department()
+    department.code, department.name, department.kind = code, name.strip(), kind
+    department.email = normalise_email(email) if email else None
+    db.session.add(department)
+    db.session.flush()
+    return department
+
+
+def set_department_active(department: Department, active: bool) -> None:
+    if not active and department.is_drafting_body:
+        raise AccountError(_("The drafting body cannot be deactivated."))
+    department.is_active = active
+    db.session.flush()
+
+
+@dataclass
+class DepartmentImportResult:
+    created: int = 0
+    updated: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+DEPARTMENT_CSV_COLUMNS = ("code", "name", "kind", "email")
+
+
+def import_departments_csv(text: str) -> DepartmentImportResult:
+    """Create or update departments from CSV (code,name,kind,email), all or nothing.
+
+    On any error nothing is written and every error is reported with its line number.
+    """
+    from email_validator import EmailNotValidError, validate_email
+
+    result = DepartmentImportResult()
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in ("code", "name") if c not in (reader.fieldnames or [])]
+    if missing:
+        result.errors.append(_("Missing columns: %(cols)s.", cols=", ".join(missing)))
+        return result
+    rows, seen = [], set()
+    for line_no, row in enumerate(reader, start=2):
+        code = (row.get("code") or "").strip().upper()
+        name = (row.get("name") or "").strip()
+        kind_raw = (row.get("kind") or "department").strip().lower()
+        email = (row.get("email") or "").strip() or None
+        if not code or not name:
+            result.errors.append(_("Line %(n)d: code and name are required.", n=line_no))
+            continue
+        if len(code) > 32 or len(name) > 255:
+            result.errors.append(_("Line %(n)d: the code or name is too long.", n=line_no))
+            continue
+        if code in seen:
+            result.errors.append(
+                _("Line %(n)d: the code %(code)s appears twice.", n=line_no, code=code)
+            )
+            continue
+        try:
+            kind = DepartmentKind(kind_raw)
+        except ValueError:
+            result.errors.append(_("Line %(n)d: unknown kind %(kind)s.", n=line_no, kind=kind_raw))
+            continue
+        if email:
+            try:
+                validate_email(email, check_deliverability=False)
+            except EmailNotValidError:
+                result.errors.append(_("Line %(n)d: the email is not valid.", n=line_no))
+                continue
+        seen.add(code)
+        rows.append((code, name, kind, email))
+    if result.errors:
+        return result
+    if not rows:
+        result.errors.append(_("The file holds no departments."))
+        return result
+    existing = {
+        d.code: d for d in db.session.scalars(select(Department).where(Department.code.in_(seen)))
+    }
+    for code, name, kind, email in rows:
+        department = existing.get(code)
+        if department is None:
+            result.created += 1
+        else:
+            result.updated += 1
+        upsert_department(code=code, name=name, kind=kind, email=email, department=department)
+    return result

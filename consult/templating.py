@@ -1,0 +1,32 @@
+"""Jinja filters and globals: dates in Vietnam time, the language switch, role labels."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, current_app, request
+from flask_babel import format_datetime, get_locale
+
+from consult.forms import EmptyForm
+
+
+def vn_datetime(value: datetime | None, format: str = "short") -> str:
+    """Show a stored UTC time in Vietnam time (BABEL_DEFAULT_TIMEZONE), in the user's locale."""
+    if value is None:
+        return ""
+    return format_datetime(value, format)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["vn_datetime"] = vn_datetime
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def portal_context() -> dict:
+        return {
+            "languages": current_app.config["LANGUAGES"],
+            "current_locale": str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
+            "button_form": EmptyForm(),
+            "current_path": request.full_path.rstrip("?") if request else "/",
+        }

@@ -1,0 +1,19 @@
+"""Small helpers shared by views."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+
+from consult.extensions import db
+
+
+def paginate(query, per_page: int | None = None):
+    """Paginate a select() from the ``page`` query argument; a bad page number is page 1."""
+    page = request.args.get("page", 1, type=int) or 1
+    return db.paginate(
+        query,
+        page=max(page, 1),
+        per_page=per_page or current_app.config["PER_PAGE"],
+        error_out=False,
+        max_per_page=200,
+    )

@@ -1,0 +1,170 @@
+"""Test fixtures: a fresh app and clean tables for every test, on SQLite or PostgreSQL.
+
+The suite runs on SQLite by default. With TEST_DATABASE_URL pointing at PostgreSQL it
+runs in a schema of its own, created for the session and dropped at the end.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import secrets
+from collections.abc import Callable
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from consult import create_app
+from consult.config import TestConfig, normalise_database_url
+from consult.extensions import db
+from consult.models import Department, DepartmentKind, Role, User
+
+PASSWORD = "Correct-horse-42"
+_counter = itertools.count(1)
+
+
+def _database_url(tmp_path_factory) -> tuple[str, dict, str | None]:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        path = tmp_path_factory.mktemp("db") / "test.db"
+        return f"sqlite:///{path}", {}, None
+    url = normalise_database_url(url)
+    schema = f"test_{secrets.token_hex(4)}"
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    options = {"connect_args": {"options": f"-csearch_path={schema}"}, "pool_pre_ping": True}
+    return url, options, schema
+
+
+@pytest.fixture(scope="session")
+def test_config(tmp_path_factory):
+    url, engine_options, schema = _database_url(tmp_path_factory)
+
+    class SuiteConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = url
+        SQLALCHEMY_ENGINE_OPTIONS = engine_options
+
+    app = create_app(SuiteConfig)
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    yield SuiteConfig
+    if schema:
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(test_config):
+    app = create_app(test_config)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        _empty_tables()
+        yield app
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in an app context of its own, as in production.
+
+    Without it the test's app context would be reused, sharing ``g`` (and the signed-in
+    user cached there) and the database session between requests.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_department(app) -> Callable[..., Department]:
+    def make(**kw) -> Department:
+        n = next(_counter)
+        kw.setdefault("code", f"D{n}")
+        kw.setdefault("name", f"Sở thử nghiệm {n}")
+        kw.setdefault("kind", DepartmentKind.DEPARTMENT)
+        department = Department(**kw)
+        db.session.add(department)
+        db.session.commit()
+        return department
+
+    return make
+
+
+@pytest.fixture
+def drafting_body(make_department) -> Department:
+    return make_department(
+        code="BST", name="Ban Soạn thảo", kind=DepartmentKind.OTHER, is_drafting_body=True
+    )
+
+
+@pytest.fixture
+def make_user(app, make_department) -> Callable[..., User]:
+    def make(role: Role = Role.REVIEWER, **kw) -> User:
+        n = next(_counter)
+        kw.setdefault("email", f"user{n}@example.vn")
+        kw.setdefault("full_name", f"Người dùng {n}")
+        if "department" not in kw:
+            kw["department"] = make_department(is_drafting_body=not role.belongs_to_consulted_body)
+        password = kw.pop("password", PASSWORD)
+        user = User(role=role, **kw)
+        user.set_password(password)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+class AuthActions:
+    def __init__(self, client, make_user):
+        self._client = client
+        self._make_user = make_user
+
+    def login(self, user: User, password: str = PASSWORD):
+        return self._client.post("/login", data={"email": user.email, "password": password})
+
+    def login_as(self, role: Role | None, **kw) -> User | None:
+        """Sign in a new user holding ``role``; None stays anonymous."""
+        if role is None:
+            return None
+        user = self._make_user(role, **kw)
+        response = self.login(user)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client, make_user) -> AuthActions:
+    return AuthActions(client, make_user)

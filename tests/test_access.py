@@ -1,0 +1,120 @@
+"""Who may open which route: one table for every route of the app, checked for every role.
+
+A route added without an entry in ACCESS makes test_every_route_is_in_the_table fail.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from consult import create_app
+from consult.models import Role
+
+ANONYMOUS = None
+EVERYONE = "everyone"
+SIGNED_IN = "signed-in"
+ALL_ROLES = tuple(Role)
+
+# endpoint -> EVERYONE (anonymous too), SIGNED_IN (any role), or the set of roles allowed.
+ACCESS: dict[str, object] = {
+    "static": EVERYONE,
+    "main.index": EVERYONE,
+    "main.set_language": EVERYONE,
+    "auth.login": EVERYONE,
+    "auth.logout": EVERYONE,
+    "auth.change_password": SIGNED_IN,
+    "admin.index": {Role.ADMIN},
+    "admin.list_departments": {Role.ADMIN},
+    "admin.create_department": {Role.ADMIN},
+    "admin.edit_department": {Role.ADMIN},
+    "admin.toggle_department": {Role.ADMIN},
+    "admin.import_departments": {Role.ADMIN},
+    "admin.list_users": {Role.ADMIN},
+    "admin.create_user": {Role.ADMIN},
+    "admin.edit_user": {Role.ADMIN},
+    "admin.reset_password": {Role.ADMIN},
+    "admin.toggle_user": {Role.ADMIN},
+}
+
+
+def _rules():
+    app = create_app_for_listing()
+    return sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint)
+
+
+def create_app_for_listing():
+    from consult.config import TestConfig
+
+    return create_app(TestConfig)
+
+
+def test_every_route_is_in_the_table():
+    endpoints = {rule.endpoint for rule in _rules()}
+    missing = endpoints - ACCESS.keys()
+    stale = ACCESS.keys() - endpoints
+    assert not missing, f"routes without an access entry: {sorted(missing)}"
+    assert not stale, f"entries for routes that no longer exist: {sorted(stale)}"
+
+
+def _allowed(endpoint: str, role: Role | None) -> bool:
+    rule = ACCESS[endpoint]
+    if rule == EVERYONE:
+        return True
+    if rule == SIGNED_IN:
+        return role is not None
+    return role in rule
+
+
+@pytest.fixture
+def url_values(make_department, make_user):
+    """Values for the URL arguments of every route: existing objects of each kind."""
+    department = make_department()
+    other = make_user(Role.REVIEWER, department=department)
+    return {
+        "department_id": department.id,
+        "user_id": other.id,
+        "code": "en",
+        "filename": "css/consult.css",
+    }
+
+
+CASES = [(rule.endpoint, rule.rule, role) for rule in _rules() for role in (ANONYMOUS, *ALL_ROLES)]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "path", "role"),
+    CASES,
+    ids=[f"{e}-{r.value if r else 'anonymous'}" for e, _p, r in CASES],
+)
+def test_route_access(app, client, auth, url_values, endpoint, path, role):
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint and r.rule == path)
+    with app.test_request_context():
+        from flask import url_for
+
+        url = url_for(endpoint, **{a: url_values[a] for a in rule.arguments})
+    auth.login_as(role)
+    method = "GET" if "GET" in rule.methods else "POST"
+    response = client.open(url, method=method)
+    response.close()
+    location = response.headers.get("Location", "")
+    if _allowed(endpoint, role):
+        assert response.status_code != 403, f"{role} refused at {url}"
+        assert not location.startswith("/login"), f"{role} sent to login at {url}"
+        assert response.status_code < 500
+    elif role is None:
+        assert response.status_code == 302 and location.startswith("/login"), url
+    else:
+        assert response.status_code == 403, f"{role} allowed at {url}"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/departments/999999/edit",
+        "/admin/users/999999/edit",
+    ],
+)
+def test_missing_objects_are_404(client, auth, path):
+    auth.login_as(Role.ADMIN)
+    assert client.get(path).status_code == 404
+    assert client.post(path.replace("/edit", "/active")).status_code == 404

@@ -1,0 +1,86 @@
+"""Command-line tools for accounts, departments and the demo."""
+
+from consult.extensions import db
+from consult.models import Department, DepartmentKind, Role, User
+
+
+def test_users_create_and_list(runner, make_department):
+    make_department(code="STTTT")
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "Lan@cantho.gov.vn",
+            "--name",
+            "Huỳnh Ngọc Lan",
+            "--role",
+            "reviewer",
+            "--department",
+            "stttt",
+            "--password",
+            "Mat-khau-2018",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    user = User.by_email("lan@cantho.gov.vn")
+    assert user.role is Role.REVIEWER and user.department.code == "STTTT"
+    assert user.check_password("Mat-khau-2018")
+    listing = runner.invoke(args=["users", "list"])
+    assert "lan@cantho.gov.vn\treviewer\tSTTTT\tactive" in listing.output
+
+
+def test_users_create_refuses_bad_input(runner, make_department):
+    make_department(code="STTTT")
+    base = ["users", "create", "--email", "x@cantho.gov.vn", "--name", "X", "--role", "reviewer"]
+    cases = [
+        (["--department", "NOPE", "--password", "Mat-khau-2018"], "Không có cơ quan"),
+        (["--department", "STTTT", "--password", "short"], "10"),
+        (["--password", "Mat-khau-2018"], "cơ quan được lấy ý kiến"),
+    ]
+    for extra, message in cases:
+        result = runner.invoke(args=base + extra)
+        assert result.exit_code != 0
+        assert message in result.output, extra
+    assert User.by_email("x@cantho.gov.vn") is None
+
+
+def test_users_deactivate_activate_and_set_password(runner, make_user):
+    user = make_user(Role.LEAD)
+    assert runner.invoke(args=["users", "deactivate", user.email]).exit_code == 0
+    db.session.expire_all()
+    assert not db.session.get(User, user.id).is_active
+    assert runner.invoke(args=["users", "activate", user.email]).exit_code == 0
+    result = runner.invoke(
+        args=["users", "set-password", user.email, "--password", "New-pass-2026"]
+    )
+    assert result.exit_code == 0
+    db.session.expire_all()
+    assert db.session.get(User, user.id).check_password("New-pass-2026")
+    assert runner.invoke(args=["users", "deactivate", "nobody@x.vn"]).exit_code != 0
+
+
+def test_departments_import_and_list(runner, tmp_path):
+    path = tmp_path / "coquan.csv"
+    path.write_text(
+        "code,name,kind,email\nSYT,Sở Y tế,department,vanthu.syt@cantho.gov.vn\n"
+        "H-PD,UBND huyện Phong Điền,district,\n",
+        encoding="utf-8-sig",
+    )
+    result = runner.invoke(args=["departments", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Đã tạo 2 cơ quan, cập nhật 0 cơ quan." in result.output
+    assert Department.by_code("H-PD").kind is DepartmentKind.DISTRICT
+    result = runner.invoke(args=["departments", "import", str(path)])
+    assert "Đã tạo 0 cơ quan, cập nhật 2 cơ quan." in result.output
+    listing = runner.invoke(args=["departments", "list"]).output
+    assert "SYT\tdepartment\tactive\tSở Y tế" in listing
+
+
+def test_departments_import_with_errors_imports_nothing(runner, tmp_path):
+    path = tmp_path / "coquan.csv"
+    path.write_text("code,name,kind\nSYT,Sở Y tế,department\nBAD,,department\n", encoding="utf-8")
+    result = runner.invoke(args=["departments", "import", str(path)])
+    assert result.exit_code != 0
+    assert "Dòng 3" in result.output
+    assert Department.by_code("SYT") is None

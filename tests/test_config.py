@@ -1,0 +1,53 @@
+"""Configuration: secret key, database URLs, SQLite settings, time zones."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import text
+
+from consult.config import load_secret_key, normalise_database_url
+from consult.extensions import db
+from consult.models import Role
+from consult.templating import vn_datetime
+
+
+def test_secret_key_is_generated_once_into_instance(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = load_secret_key(tmp_path)
+    assert len(first) >= 64
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    assert load_secret_key(tmp_path) == first
+
+
+def test_secret_key_from_environment_wins(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "from-env")
+    assert load_secret_key(tmp_path) == "from-env"
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_postgres_urls_use_psycopg3():
+    assert normalise_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_sqlite_runs_with_foreign_keys_wal_and_busy_timeout(app):
+    if db.engine.dialect.name != "sqlite":
+        return
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 15000
+
+
+def test_times_are_stored_in_utc_and_shown_in_vietnam_time(app, make_user):
+    user = make_user(Role.REVIEWER)
+    user.last_login_at = datetime(2018, 4, 11, 2, 30, tzinfo=UTC)
+    db.session.commit()
+    db.session.expire_all()
+    stored = db.session.execute(
+        text("SELECT last_login_at FROM users WHERE id = :id"), {"id": user.id}
+    ).scalar()
+    assert str(stored).startswith("2018-04-11 02:30")
+    assert user.last_login_at == datetime(2018, 4, 11, 2, 30, tzinfo=UTC)
+    with app.test_request_context():
+        assert "09:30" in vn_datetime(user.last_login_at)

@@ -1,0 +1,63 @@
+"""Every state-changing route refuses a request without a valid CSRF token."""
+
+from __future__ import annotations
+
+import pytest
+
+from consult import create_app
+from consult.config import TestConfig
+from consult.extensions import db
+from consult.models import Department, Role, User
+
+POST_RULES = sorted(
+    (rule.endpoint, rule.rule)
+    for rule in create_app(TestConfig).url_map.iter_rules()
+    if "POST" in rule.methods
+)
+
+
+@pytest.fixture
+def csrf_app(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app
+
+
+@pytest.mark.parametrize(("endpoint", "path"), POST_RULES, ids=[e for e, _ in POST_RULES])
+def test_post_without_token_is_refused_and_changes_nothing(
+    csrf_app, client, make_user, make_department, endpoint, path
+):
+    admin = make_user(Role.ADMIN)
+    target_department = make_department()
+    target_user = make_user(Role.REVIEWER, department=target_department)
+    # Sign in with CSRF off, then turn it back on for the request under test.
+    csrf_app.config["WTF_CSRF_ENABLED"] = False
+    client.post("/login", data={"email": admin.email, "password": "Correct-horse-42"})
+    csrf_app.config["WTF_CSRF_ENABLED"] = True
+    before = _snapshot()
+
+    with csrf_app.test_request_context():
+        from flask import url_for
+
+        values = {"department_id": target_department.id, "user_id": target_user.id, "code": "en"}
+        rule = next(r for r in csrf_app.url_map.iter_rules() if r.rule == path)
+        url = url_for(endpoint, **{a: values[a] for a in rule.arguments})
+    response = client.post(url, data={"code": "NEW", "name": "x", "email": "n@example.vn"})
+    assert response.status_code == 400
+    assert "tải lại trang" in response.get_data(as_text=True)
+    assert _snapshot() == before
+
+
+def _snapshot():
+    db.session.expire_all()
+    return (
+        [
+            (u.email, u.is_active, u.session_token, u.locale)
+            for u in db.session.query(User).order_by(User.id)
+        ],
+        [(d.code, d.is_active) for d in db.session.query(Department).order_by(Department.id)],
+    )
+
+
+def test_login_form_carries_a_token(csrf_app, client):
+    page = client.get("/login").get_data(as_text=True)
+    assert 'name="csrf_token"' in page
