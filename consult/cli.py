@@ -19,6 +19,7 @@ from consult.validators import password_problem
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 departments_cli = AppGroup("departments", help="Manage departments.")
+drafts_cli = AppGroup("drafts", help="Import drafts of proposals.")
 
 
 def _fail(message: str) -> None:
@@ -138,6 +139,35 @@ def list_departments_command():
         click.echo(f"{dept.code}\t{dept.kind.value}\t{state}\t{dept.name}")
 
 
+@drafts_cli.command("import")
+@click.option("--proposal", "proposal_code", required=True, help="Proposal code, e.g. DTTM-CT.")
+@click.option("--file", "path", required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--change-note", default="", help="What changed in this draft.")
+def import_draft_command(proposal_code, path, change_note):
+    """Import a .docx or Markdown file as the draft in preparation (or as the next draft)."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from consult.drafts.importer import DraftImportError, parse_upload
+    from consult.models import Proposal
+    from consult.services import drafts as draft_service
+
+    proposal = Proposal.by_code(proposal_code)
+    if proposal is None:
+        _fail(_("No proposal with code %(code)s.", code=proposal_code))
+    file = Path(path)
+    try:
+        sections = parse_upload(
+            file.name, file.read_bytes(), max_bytes=current_app.config["MAX_IMPORT_BYTES"]
+        )
+    except DraftImportError as exc:
+        _fail(str(exc))
+    draft = draft_service.import_draft(proposal, sections, change_note)
+    db.session.commit()
+    click.echo(_("%(n)d sections imported into draft %(d)d.", n=len(sections), d=draft.number))
+
+
 @click.command("seed-demo")
 def seed_demo_command():
     """Load the Vietnamese demo (departments, accounts, the Cần Thơ proposal); idempotent."""
@@ -153,4 +183,5 @@ def seed_demo_command():
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(departments_cli)
+    app.cli.add_command(drafts_cli)
     app.cli.add_command(seed_demo_command)

@@ -4,6 +4,8 @@ from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length, Regexp
 
 
 class _PortalTranslations:
@@ -31,6 +33,22 @@ class Form(FlaskForm):
 
 class EmptyForm(Form):
     """A POST-only button: carries the CSRF token and nothing else."""
+
+
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+
+
+def short_code_field(description) -> StringField:
+    """The short code of a department or a proposal (SKHDT, DTTM-CT)."""
+    return StringField(
+        _l("Short code"),
+        validators=[
+            DataRequired(),
+            Length(max=32),
+            Regexp(CODE_PATTERN, message=_l("Use letters, digits, dots, dashes or underscores.")),
+        ],
+        description=description,
+    )
 
 
 # WTForms' built-in messages, listed so that pybabel extracts them into our catalogue.

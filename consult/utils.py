@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+import io
+
+from flask import current_app, request, send_file
 
 from consult.extensions import db
 
@@ -16,4 +18,11 @@ def paginate(query, per_page: int | None = None):
         per_page=per_page or current_app.config["PER_PAGE"],
         error_out=False,
         max_per_page=200,
+    )
+
+
+def download_response(data: bytes, filename: str, mimetype: str):
+    """A file sent as an attachment (never rendered inline by the browser)."""
+    return send_file(
+        io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename
     )

@@ -168,3 +168,49 @@ class AuthActions:
 @pytest.fixture
 def auth(client, make_user) -> AuthActions:
     return AuthActions(client, make_user)
+
+
+SAMPLE_SECTIONS = [
+    (1, "Chương I", "Sự cần thiết và căn cứ pháp lý", "Thành phố Cần Thơ là đô thị trung tâm."),
+    (2, "1.1", "Sự cần thiết", "Cần xây dựng **đô thị thông minh** để nâng cao chất lượng sống."),
+    (2, "1.2", "Căn cứ pháp lý", "- Nghị quyết 36a/NQ-CP\n- Quyết định của UBND thành phố"),
+    (1, "Chương II", "Hiện trạng", "Hạ tầng viễn thông đã phủ sóng toàn thành phố."),
+    (2, "2.1", "Hạ tầng công nghệ thông tin", "Trung tâm dữ liệu còn phân tán."),
+]
+
+
+@pytest.fixture
+def make_proposal(app, make_user):
+    """A proposal whose draft 1 holds SAMPLE_SECTIONS, open for comments unless told."""
+    from datetime import timedelta
+
+    from consult.drafts.importer import ParsedSection
+    from consult.models import Proposal, Visibility
+    from consult.models.base import utcnow
+    from consult.services import drafts as draft_service
+
+    def make(
+        *,
+        code: str | None = None,
+        sections=SAMPLE_SECTIONS,
+        visibility: Visibility = Visibility.INTERNAL,
+        publish: bool = True,
+    ) -> Proposal:
+        author = make_user(Role.DRAFTING)
+        proposal = draft_service.create_proposal(
+            code=code or f"DA-{next(_counter)}",
+            title="Đề án xây dựng đô thị thông minh",
+            summary="",
+            visibility=visibility,
+            user=author,
+        )
+        draft = draft_service.import_draft(
+            proposal, [ParsedSection(*s) for s in sections], "Bản đầu tiên"
+        )
+        if publish:
+            now = utcnow()
+            draft.publish(now - timedelta(days=1), now + timedelta(days=7), now=now)
+        db.session.commit()
+        return proposal
+
+    return make

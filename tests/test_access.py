@@ -8,12 +8,14 @@ from __future__ import annotations
 import pytest
 
 from consult import create_app
+from consult.extensions import db
 from consult.models import Role
 
 ANONYMOUS = None
 EVERYONE = "everyone"
 SIGNED_IN = "signed-in"
 ALL_ROLES = tuple(Role)
+DRAFTING_TEAM = {Role.DRAFTING, Role.ADMIN}
 
 # endpoint -> EVERYONE (anonymous too), SIGNED_IN (any role), or the set of roles allowed.
 ACCESS: dict[str, object] = {
@@ -34,6 +36,38 @@ ACCESS: dict[str, object] = {
     "admin.edit_user": {Role.ADMIN},
     "admin.reset_password": {Role.ADMIN},
     "admin.toggle_user": {Role.ADMIN},
+    # The proposal under test is internal: reading needs an account.
+    "drafts.list_proposals": EVERYONE,
+    "drafts.view_proposal": SIGNED_IN,
+    "drafts.view_draft": SIGNED_IN,
+    "drafts.read_draft": SIGNED_IN,
+    "drafts.view_section": SIGNED_IN,
+    "drafts.export_draft": SIGNED_IN,
+    "drafts.compare_drafts": SIGNED_IN,
+    "drafts.compare_drafts_docx": SIGNED_IN,
+    "drafts.create_proposal": DRAFTING_TEAM,
+    "drafts.edit_proposal": DRAFTING_TEAM,
+    "drafts.start_next_draft": DRAFTING_TEAM,
+    "drafts.import_draft": DRAFTING_TEAM,
+    "drafts.confirm_import": DRAFTING_TEAM,
+    "drafts.import_example": DRAFTING_TEAM,
+    "drafts.edit_draft_note": DRAFTING_TEAM,
+    "drafts.create_section": DRAFTING_TEAM,
+    "drafts.edit_section": DRAFTING_TEAM,
+    "drafts.move_section": DRAFTING_TEAM,
+    "drafts.delete_section": DRAFTING_TEAM,
+    "drafts.publish_draft": DRAFTING_TEAM,
+    "drafts.close_draft": DRAFTING_TEAM,
+    "drafts.extend_deadline": DRAFTING_TEAM,
+}
+
+# Routes that act on the draft in preparation (draft 2) rather than the published draft 1.
+PREPARATION_ROUTES = {
+    "drafts.create_section",
+    "drafts.edit_section",
+    "drafts.move_section",
+    "drafts.delete_section",
+    "drafts.publish_draft",
 }
 
 
@@ -66,16 +100,28 @@ def _allowed(endpoint: str, role: Role | None) -> bool:
 
 
 @pytest.fixture
-def url_values(make_department, make_user):
-    """Values for the URL arguments of every route: existing objects of each kind."""
+def url_values(make_department, make_user, make_proposal):
+    """Values for the URL arguments of every route: existing objects of each kind.
+
+    The proposal has draft 1 open for comments and draft 2 in preparation.
+    """
+    from consult.services import drafts as draft_service
+
     department = make_department()
     other = make_user(Role.REVIEWER, department=department)
-    return {
+    proposal = make_proposal(code="DTTM-CT")
+    draft2 = draft_service.start_next_draft(proposal)
+    db.session.commit()
+    published = {
         "department_id": department.id,
         "user_id": other.id,
-        "code": "en",
         "filename": "css/consult.css",
+        "number": 1,
+        "section_id": proposal.drafts[0].sections[0].id,
+        "fmt": "docx",
     }
+    preparation = {**published, "number": 2, "section_id": draft2.sections[0].id}
+    return published, preparation
 
 
 CASES = [(rule.endpoint, rule.rule, role) for rule in _rules() for role in (ANONYMOUS, *ALL_ROLES)]
@@ -88,10 +134,14 @@ CASES = [(rule.endpoint, rule.rule, role) for rule in _rules() for role in (ANON
 )
 def test_route_access(app, client, auth, url_values, endpoint, path, role):
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint and r.rule == path)
+    published, preparation = url_values
+    values = preparation if endpoint in PREPARATION_ROUTES else published
+    # "code" is a language on the language switch and a proposal code elsewhere.
+    values = {**values, "code": "en" if endpoint == "main.set_language" else "DTTM-CT"}
     with app.test_request_context():
         from flask import url_for
 
-        url = url_for(endpoint, **{a: url_values[a] for a in rule.arguments})
+        url = url_for(endpoint, **{a: values[a] for a in rule.arguments})
     auth.login_as(role)
     method = "GET" if "GET" in rule.methods else "POST"
     response = client.open(url, method=method)

@@ -84,3 +84,44 @@ def test_departments_import_with_errors_imports_nothing(runner, tmp_path):
     assert result.exit_code != 0
     assert "Dòng 3" in result.output
     assert Department.by_code("SYT") is None
+
+
+def test_seed_demo_is_idempotent_and_loads_the_proposal(runner, client):
+    from consult.demo import content
+    from consult.demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
+    from consult.models import DraftStatus, Proposal, Section
+    from consult.models.base import utcnow
+
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert DEMO_PASSWORD in first.output
+    counts = (
+        db.session.query(User).count(),
+        db.session.query(Department).count(),
+        db.session.query(Section).count(),
+    )
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    db.session.expire_all()
+    assert counts == (
+        db.session.query(User).count(),
+        db.session.query(Department).count(),
+        db.session.query(Section).count(),
+    )
+    assert counts[0] == len(DEMO_ACCOUNTS)
+    assert counts[1] == len(content.DEPARTMENTS) + 1
+
+    proposal = Proposal.by_code("DTTM-CT")
+    statuses = [d.status for d in proposal.drafts]
+    assert statuses == [DraftStatus.SUPERSEDED, DraftStatus.SUPERSEDED, DraftStatus.OPEN]
+    draft3 = proposal.drafts[2]
+    assert draft3.is_accepting_comments()
+    hours_left = (draft3.closes_at - utcnow()).total_seconds() / 3600
+    assert 47 < hours_left <= 48
+    keys2 = {s.key for s in proposal.drafts[1].sections}
+    carried = [s for s in draft3.sections if s.key in keys2]
+    assert len(carried) >= len(draft3.sections) - 3  # a section keeps its identity
+
+    for account in DEMO_ACCOUNTS:
+        response = client.post("/login", data={"email": account.email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, account.email
+        client.post("/logout")

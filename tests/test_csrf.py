@@ -7,7 +7,7 @@ import pytest
 from consult import create_app
 from consult.config import TestConfig
 from consult.extensions import db
-from consult.models import Department, Role, User
+from consult.models import Department, Draft, Proposal, Role, Section, User
 
 POST_RULES = sorted(
     (rule.endpoint, rule.rule)
@@ -24,9 +24,10 @@ def csrf_app(app):
 
 @pytest.mark.parametrize(("endpoint", "path"), POST_RULES, ids=[e for e, _ in POST_RULES])
 def test_post_without_token_is_refused_and_changes_nothing(
-    csrf_app, client, make_user, make_department, endpoint, path
+    csrf_app, client, make_user, make_department, make_proposal, endpoint, path
 ):
     admin = make_user(Role.ADMIN)
+    proposal = make_proposal(code="DTTM-CT", publish=False)
     target_department = make_department()
     target_user = make_user(Role.REVIEWER, department=target_department)
     # Sign in with CSRF off, then turn it back on for the request under test.
@@ -38,7 +39,13 @@ def test_post_without_token_is_refused_and_changes_nothing(
     with csrf_app.test_request_context():
         from flask import url_for
 
-        values = {"department_id": target_department.id, "user_id": target_user.id, "code": "en"}
+        values = {
+            "department_id": target_department.id,
+            "user_id": target_user.id,
+            "code": "en" if endpoint == "main.set_language" else proposal.code,
+            "number": 1,
+            "section_id": proposal.drafts[0].sections[0].id,
+        }
         rule = next(r for r in csrf_app.url_map.iter_rules() if r.rule == path)
         url = url_for(endpoint, **{a: values[a] for a in rule.arguments})
     response = client.post(url, data={"code": "NEW", "name": "x", "email": "n@example.vn"})
@@ -55,6 +62,12 @@ def _snapshot():
             for u in db.session.query(User).order_by(User.id)
         ],
         [(d.code, d.is_active) for d in db.session.query(Department).order_by(Department.id)],
+        [(p.code, p.title, p.visibility) for p in db.session.query(Proposal)],
+        [(d.number, d.status, d.change_note) for d in db.session.query(Draft).order_by(Draft.id)],
+        [
+            (s.key, s.position, s.level, s.heading, s.body)
+            for s in db.session.query(Section).order_by(Section.id)
+        ],
     )
 
 

@@ -6,25 +6,15 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, Length, Optional
 
-from consult.forms import Form
+from consult.forms import Form, short_code_field
 from consult.models import Department, DepartmentKind, Role
 from consult.validators import PasswordPolicy
 
-CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
-
 
 class DepartmentForm(Form):
-    code = StringField(
-        _l("Short code"),
-        validators=[
-            DataRequired(),
-            Length(max=32),
-            Regexp(CODE_PATTERN, message=_l("Use letters, digits, dots, dashes or underscores.")),
-        ],
-        description=_l("For example SKHDT or Q-NK."),
-    )
+    code = short_code_field(_l("For example SKHDT or Q-NK."))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=255)])
     kind = SelectField(_l("Kind"), validators=[DataRequired()])
     email = EmailField(

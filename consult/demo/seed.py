@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from consult.demo import content
+from consult.drafts.importer import ParsedSection
 from consult.extensions import db
-from consult.models import Department, DepartmentKind, Role, User
+from consult.models import Department, DepartmentKind, DraftStatus, Proposal, Role, User, Visibility
+from consult.models.base import utcnow
 from consult.services import accounts as account_service
+from consult.services import drafts as draft_service
+from consult.timeutil import from_vietnam_local
 
 # The demo accounts share a published password: demo data only, printed by seed-demo.
 DEMO_PASSWORD = "CanTho-2018"  # noqa: S105
@@ -69,9 +74,57 @@ def seed_accounts(departments: dict[str, Department]) -> list[User]:
     return users
 
 
+# Draft 3 stays open: its deadline is set relative to the day the demo is loaded, so
+# that comments can be written and reminders are due right away.
+DRAFT3_OPENED_DAYS_AGO = 14
+DRAFT3_CLOSES_IN_DAYS = 2
+
+
+def _vietnam_day(day: str, at: time) -> datetime:
+    return from_vietnam_local(datetime.combine(date.fromisoformat(day), at))
+
+
+def seed_proposal(author: User) -> Proposal:
+    proposal = Proposal.by_code(content.PROPOSAL["code"])
+    if proposal is not None:
+        return proposal
+    proposal = draft_service.create_proposal(
+        code=content.PROPOSAL["code"],
+        title=content.PROPOSAL["title"],
+        summary=content.PROPOSAL["summary"],
+        visibility=Visibility.PUBLIC,
+        user=author,
+    )
+    now = utcnow()
+    for spec in content.DRAFTS:
+        sections = [
+            ParsedSection(level, number, heading, body)
+            for level, number, heading, body in spec["sections"]
+        ]
+        draft = draft_service.import_draft(proposal, sections, spec["change_note"])
+        if spec["number"] < len(content.DRAFTS):
+            # Earlier drafts are history: their 2018 periods are written as they were.
+            opened, deadline = content.DRAFT_PERIODS[spec["number"]]
+            draft.opens_at = _vietnam_day(opened, time(8, 0))
+            draft.closes_at = _vietnam_day(deadline, time(17, 0))
+            draft.published_at = draft.opens_at
+            draft.closed_at = draft.closes_at
+            draft.status = DraftStatus.SUPERSEDED
+        else:
+            draft.publish(
+                now - timedelta(days=DRAFT3_OPENED_DAYS_AGO),
+                now + timedelta(days=DRAFT3_CLOSES_IN_DAYS),
+                now=now,
+            )
+        db.session.flush()
+    return proposal
+
+
 def seed_demo() -> list[User]:
     """Load the demo; running it again changes nothing that is already there."""
     departments = seed_departments()
     users = seed_accounts(departments)
+    author = next(u for u in users if u.role is Role.DRAFTING)
+    seed_proposal(author)
     db.session.commit()
     return users

@@ -1,5 +1,16 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 
 from consult.models.accounts import Department, DepartmentKind, Role, User
+from consult.models.drafts import Draft, DraftStatus, Proposal, Section, Visibility
 
-__all__ = ["Department", "DepartmentKind", "Role", "User"]
+__all__ = [
+    "Department",
+    "DepartmentKind",
+    "Draft",
+    "DraftStatus",
+    "Proposal",
+    "Role",
+    "Section",
+    "User",
+    "Visibility",
+]

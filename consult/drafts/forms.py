@@ -1,0 +1,124 @@
+"""Forms for proposals, draft imports, sections and the comment period."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from consult.forms import Form, short_code_field
+from consult.models import Proposal, Visibility
+
+IMPORT_EXTENSIONS = ["docx", "md", "markdown", "txt"]
+
+
+class ProposalForm(Form):
+    code = short_code_field(_l("Used in addresses and on the command line, e.g. DTTM-CT."))
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=500)])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=5000)])
+    visibility = SelectField(_l("Who can read it"), validators=[DataRequired()])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, proposal: Proposal | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.proposal = proposal
+        self.visibility.choices = [(v.value, v.label) for v in Visibility]
+
+    def validate_code(self, field) -> None:
+        other = Proposal.by_code(field.data or "")
+        if other is not None and (self.proposal is None or other.id != self.proposal.id):
+            raise ValidationError(_l("This code is already used by another proposal."))
+
+
+class DraftImportForm(Form):
+    file = FileField(
+        _l("Draft file"),
+        validators=[
+            FileRequired(),
+            FileAllowed(IMPORT_EXTENSIONS, _l("Choose a Word (.docx) or Markdown (.md) file.")),
+        ],
+        description=_l(
+            "Word headings (Heading 1, 2, 3…) or Markdown headings (#, ##, ###) become sections."
+        ),
+    )
+    change_note = TextAreaField(
+        _l("What changed in this draft"), validators=[Optional(), Length(max=5000)]
+    )
+    submit = SubmitField(_l("Preview"))
+
+
+class DraftImportConfirmForm(Form):
+    token = HiddenField(validators=[DataRequired(), Length(max=64)])
+    change_note = HiddenField(validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Save the draft"))
+
+
+class NextDraftForm(Form):
+    change_note = TextAreaField(
+        _l("What will change in this draft"), validators=[Optional(), Length(max=5000)]
+    )
+    submit = SubmitField(_l("Start the next draft"))
+
+
+class DraftNoteForm(Form):
+    change_note = TextAreaField(
+        _l("What changed in this draft"), validators=[Optional(), Length(max=5000)]
+    )
+    submit = SubmitField(_l("Save"))
+
+
+class SectionForm(Form):
+    number = StringField(
+        _l("Number"),
+        validators=[Optional(), Length(max=64)],
+        description=_l("As written in the document, e.g. 2.3.1 or Chương II."),
+    )
+    heading = StringField(_l("Heading"), validators=[DataRequired(), Length(max=500)])
+    body = TextAreaField(
+        _l("Text"),
+        validators=[Optional(), Length(max=200_000)],
+        description=_l(
+            "Markdown: a blank line between paragraphs, - for lists, **bold**, *italic*."
+        ),
+    )
+    submit = SubmitField(_l("Save"))
+
+
+class NewSectionForm(SectionForm):
+    level = IntegerField(
+        _l("Level"),
+        default=1,
+        validators=[DataRequired(), NumberRange(min=1, max=6)],
+        description=_l("1 = chapter, 2 = section, 3 = sub-section."),
+    )
+    after = HiddenField()
+
+
+class PublishForm(Form):
+    opens_at = DateTimeLocalField(
+        _l("Comments open at (Vietnam time)"), validators=[DataRequired()], format="%Y-%m-%dT%H:%M"
+    )
+    closes_at = DateTimeLocalField(
+        _l("Deadline (Vietnam time)"), validators=[DataRequired()], format="%Y-%m-%dT%H:%M"
+    )
+    submit = SubmitField(_l("Publish and open the comment period"))
+
+    def validate_closes_at(self, field) -> None:
+        if self.opens_at.data and field.data and field.data <= self.opens_at.data:
+            raise ValidationError(_l("The comment period must close after it opens."))
+
+
+class ExtendDeadlineForm(Form):
+    closes_at = DateTimeLocalField(
+        _l("New deadline (Vietnam time)"), validators=[DataRequired()], format="%Y-%m-%dT%H:%M"
+    )
+    submit = SubmitField(_l("Extend the deadline"))

@@ -1,0 +1,515 @@
+"""Proposals and drafts: list, read, import, edit, publish, export, compare."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from consult.drafts import bp, import_store
+from consult.drafts.exporter import example_docx, example_markdown, export_docx, export_markdown
+from consult.drafts.forms import (
+    DraftImportConfirmForm,
+    DraftImportForm,
+    DraftNoteForm,
+    ExtendDeadlineForm,
+    NewSectionForm,
+    NextDraftForm,
+    ProposalForm,
+    PublishForm,
+    SectionForm,
+)
+from consult.drafts.importer import DraftImportError, parse_upload
+from consult.drafts.redline import compare_docx, compare_sections, redline_html
+from consult.extensions import db, login_manager
+from consult.forms import EmptyForm
+from consult.models import Draft, Proposal, Section, Visibility
+from consult.models.drafts import DRAFTING_ROLES, IllegalTransition
+from consult.permissions import role_required
+from consult.services import drafts as draft_service
+from consult.timeutil import from_vietnam_local, to_vietnam_local
+from consult.utils import download_response
+
+drafting_required = role_required(*DRAFTING_ROLES)
+
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+# --- loading ------------------------------------------------------------------------------
+
+
+def _not_visible() -> NoReturn:
+    """Anonymous visitors are asked to sign in; signed-in users learn nothing (404)."""
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    abort(404)
+
+
+def load_proposal(code: str) -> Proposal:
+    proposal = Proposal.by_code(code)
+    if proposal is None:
+        abort(404)
+    if not proposal.can_view(current_user):
+        _not_visible()
+    return proposal
+
+
+def load_draft(code: str, number: int) -> Draft:
+    proposal = load_proposal(code)
+    draft = next((d for d in proposal.drafts if d.number == number), None)
+    if draft is None:
+        abort(404)
+    if not draft.can_view(current_user):
+        _not_visible()
+    return draft
+
+
+def load_editable_draft(code: str, number: int) -> Draft:
+    draft = load_draft(code, number)
+    if not draft.can_edit(current_user):
+        abort(403)
+    return draft
+
+
+def load_section(draft: Draft, section_id: int) -> Section:
+    section = db.session.get(Section, section_id)
+    if section is None or section.draft_id != draft.id:
+        abort(404)
+    return section
+
+
+def draft_url(draft: Draft, endpoint: str = "drafts.view_draft", **kw) -> str:
+    return url_for(endpoint, code=draft.proposal.code, number=draft.number, **kw)
+
+
+# --- proposals ----------------------------------------------------------------------------
+
+
+@bp.route("/proposals")
+def list_proposals():
+    proposals = db.session.scalars(select(Proposal).order_by(Proposal.created_at.desc())).all()
+    visible = [p for p in proposals if p.can_view(current_user)]
+    return render_template("drafts/proposals.html", proposals=visible)
+
+
+@bp.route("/proposals/new", methods=["GET", "POST"])
+@drafting_required
+def create_proposal():
+    form = ProposalForm()
+    if form.validate_on_submit():
+        proposal = draft_service.create_proposal(
+            code=form.code.data,
+            title=form.title.data,
+            summary=form.summary.data or "",
+            visibility=Visibility(form.visibility.data),
+            user=current_user,
+        )
+        draft_service.start_next_draft(proposal)
+        db.session.commit()
+        flash(_("Proposal created with an empty draft 1 in preparation."), "success")
+        return redirect(url_for("drafts.view_proposal", code=proposal.code))
+    return render_template("drafts/proposal_form.html", form=form, proposal=None), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route("/proposals/<code>")
+def view_proposal(code: str):
+    proposal = load_proposal(code)
+    drafts = [d for d in proposal.drafts if d.can_view(current_user)]
+    return render_template(
+        "drafts/proposal.html",
+        proposal=proposal,
+        drafts=drafts,
+        next_form=NextDraftForm(),
+        can_edit=proposal.can_edit(current_user),
+    )
+
+
+@bp.route("/proposals/<code>/edit", methods=["GET", "POST"])
+@drafting_required
+def edit_proposal(code: str):
+    proposal = load_proposal(code)
+    form = ProposalForm(obj=proposal, proposal=proposal)
+    if request.method == "GET":
+        form.visibility.data = proposal.visibility.value
+    if form.validate_on_submit():
+        proposal.code = form.code.data.strip().upper()
+        proposal.title = form.title.data.strip()
+        proposal.summary = (form.summary.data or "").strip()
+        proposal.visibility = Visibility(form.visibility.data)
+        db.session.commit()
+        flash(_("Proposal saved."), "success")
+        return redirect(url_for("drafts.view_proposal", code=proposal.code))
+    return render_template("drafts/proposal_form.html", form=form, proposal=proposal), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route("/proposals/<code>/drafts/next", methods=["POST"])
+@drafting_required
+def start_next_draft(code: str):
+    proposal = load_proposal(code)
+    form = NextDraftForm()
+    if form.validate_on_submit():
+        try:
+            draft = draft_service.start_next_draft(proposal, form.change_note.data or "")
+        except IllegalTransition as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(
+                _("Draft %(n)d started as a copy of the previous one.", n=draft.number), "success"
+            )
+            return redirect(draft_url(draft))
+    return redirect(url_for("drafts.view_proposal", code=proposal.code))
+
+
+# --- import -------------------------------------------------------------------------------
+
+
+@bp.route("/proposals/<code>/import", methods=["GET", "POST"])
+@drafting_required
+def import_draft(code: str):
+    proposal = load_proposal(code)
+    form = DraftImportForm()
+    target = proposal.draft_in_preparation()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            sections = parse_upload(
+                upload.filename or "",
+                upload.read(),
+                max_bytes=current_app.config["MAX_IMPORT_BYTES"],
+            )
+        except DraftImportError as exc:
+            form.file.errors.append(str(exc))
+        else:
+            token = import_store.save(sections, user_id=current_user.id, proposal_id=proposal.id)
+            confirm = DraftImportConfirmForm(token=token, change_note=form.change_note.data or "")
+            previous = target or proposal.latest_draft
+            keys = draft_service.match_section_keys(
+                list(previous.sections) if previous else [], sections
+            )
+            return render_template(
+                "drafts/import_preview.html",
+                proposal=proposal,
+                target=target,
+                sections=sections,
+                continued=[k is not None for k in keys],
+                form=confirm,
+            )
+    status = 422 if form.errors else 200
+    return render_template(
+        "drafts/import.html", proposal=proposal, form=form, target=target
+    ), status
+
+
+@bp.route("/proposals/<code>/import/confirm", methods=["POST"])
+@drafting_required
+def confirm_import(code: str):
+    proposal = load_proposal(code)
+    form = DraftImportConfirmForm()
+    sections = None
+    if form.validate_on_submit():
+        sections = import_store.take(
+            form.token.data, user_id=current_user.id, proposal_id=proposal.id
+        )
+    if not sections:
+        flash(_("The preview has expired. Please upload the file again."), "error")
+        return redirect(url_for("drafts.import_draft", code=proposal.code))
+    draft = draft_service.import_draft(proposal, sections, form.change_note.data or "")
+    db.session.commit()
+    flash(
+        _("%(n)d sections imported into draft %(d)d.", n=len(sections), d=draft.number), "success"
+    )
+    return redirect(draft_url(draft))
+
+
+@bp.route("/proposals/<code>/import/example.<fmt>")
+@drafting_required
+def import_example(code: str, fmt: str):
+    load_proposal(code)
+    if fmt == "docx":
+        return download_response(example_docx(), "du-thao-mau.docx", DOCX_MIMETYPE)
+    if fmt == "md":
+        return download_response(
+            example_markdown().encode("utf-8"), "du-thao-mau.md", "text/markdown; charset=utf-8"
+        )
+    abort(404)
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>")
+def view_draft(code: str, number: int):
+    draft = load_draft(code, number)
+    return render_template(
+        "drafts/draft.html",
+        draft=draft,
+        proposal=draft.proposal,
+        sections=draft.sections,
+        can_edit=draft.can_edit(current_user),
+        can_manage=draft.can_manage(current_user),
+        button=EmptyForm(),
+    )
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/full")
+def read_draft(code: str, number: int):
+    draft = load_draft(code, number)
+    return render_template("drafts/read.html", draft=draft, proposal=draft.proposal)
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/sections/<int:section_id>")
+def view_section(code: str, number: int, section_id: int):
+    draft = load_draft(code, number)
+    section = load_section(draft, section_id)
+    sections = draft.sections
+    index = sections.index(section)
+    return render_template(
+        "drafts/section.html",
+        draft=draft,
+        proposal=draft.proposal,
+        section=section,
+        previous=sections[index - 1] if index > 0 else None,
+        next=sections[index + 1] if index + 1 < len(sections) else None,
+        can_edit=draft.can_edit(current_user),
+    )
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/export.<fmt>")
+def export_draft(code: str, number: int, fmt: str):
+    draft = load_draft(code, number)
+    title = f"{draft.proposal.title} — {draft.title}"
+    stem = f"{draft.proposal.code}-du-thao-{draft.number}"
+    if fmt == "docx":
+        return download_response(export_docx(title, draft.sections), f"{stem}.docx", DOCX_MIMETYPE)
+    if fmt == "md":
+        text = export_markdown(title, draft.sections)
+        return download_response(text.encode("utf-8"), f"{stem}.md", "text/markdown; charset=utf-8")
+    abort(404)
+
+
+# --- editing ------------------------------------------------------------------------------
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/note", methods=["GET", "POST"])
+@drafting_required
+def edit_draft_note(code: str, number: int):
+    draft = load_draft(code, number)
+    form = DraftNoteForm(obj=draft)
+    if form.validate_on_submit():
+        draft.change_note = form.change_note.data or ""
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(draft_url(draft))
+    return render_template("drafts/note_form.html", draft=draft, form=form), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/sections/new", methods=["GET", "POST"])
+@drafting_required
+def create_section(code: str, number: int):
+    draft = load_editable_draft(code, number)
+    form = NewSectionForm()
+    after_id = request.values.get("after", type=int)
+    after = load_section(draft, after_id) if after_id else None
+    if request.method == "GET" and after is not None:
+        form.level.data = after.level
+    if form.validate_on_submit():
+        section = draft_service.add_section(
+            draft,
+            after=after,
+            level=form.level.data,
+            number=form.number.data or "",
+            heading=form.heading.data,
+            body=form.body.data or "",
+        )
+        db.session.commit()
+        flash(_("Section added."), "success")
+        return redirect(draft_url(draft, _anchor=section.anchor))
+    return render_template(
+        "drafts/section_form.html", draft=draft, form=form, section=None, after=after
+    ), (422 if form.errors else 200)
+
+
+@bp.route(
+    "/proposals/<code>/drafts/<int:number>/sections/<int:section_id>/edit", methods=["GET", "POST"]
+)
+@drafting_required
+def edit_section(code: str, number: int, section_id: int):
+    draft = load_editable_draft(code, number)
+    section = load_section(draft, section_id)
+    form = SectionForm(obj=section)
+    if form.validate_on_submit():
+        draft_service.update_section(
+            section,
+            number=form.number.data or "",
+            heading=form.heading.data,
+            body=form.body.data or "",
+        )
+        db.session.commit()
+        flash(_("Section saved."), "success")
+        return redirect(draft_url(draft, _anchor=section.anchor))
+    return render_template(
+        "drafts/section_form.html", draft=draft, form=form, section=section, after=None
+    ), (422 if form.errors else 200)
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/sections/<int:section_id>/move", methods=["POST"])
+@drafting_required
+def move_section(code: str, number: int, section_id: int):
+    draft = load_editable_draft(code, number)
+    section = load_section(draft, section_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            draft_service.move_section(section, request.form.get("direction", ""))
+        except IllegalTransition as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+    return redirect(draft_url(draft, _anchor=section.anchor))
+
+
+@bp.route(
+    "/proposals/<code>/drafts/<int:number>/sections/<int:section_id>/delete", methods=["POST"]
+)
+@drafting_required
+def delete_section(code: str, number: int, section_id: int):
+    draft = load_editable_draft(code, number)
+    section = load_section(draft, section_id)
+    if EmptyForm().validate_on_submit():
+        count = draft_service.delete_section(section)
+        db.session.commit()
+        flash(_("%(n)d section(s) deleted.", n=count), "success")
+    return redirect(draft_url(draft))
+
+
+# --- the comment period -------------------------------------------------------------------
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/publish", methods=["GET", "POST"])
+@drafting_required
+def publish_draft(code: str, number: int):
+    draft = load_editable_draft(code, number)
+    form = PublishForm()
+    if form.validate_on_submit():
+        try:
+            draft.publish(
+                from_vietnam_local(form.opens_at.data), from_vietnam_local(form.closes_at.data)
+            )
+        except IllegalTransition as exc:
+            db.session.rollback()
+            form.closes_at.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Draft %(n)d is published.", n=draft.number), "success")
+            return redirect(draft_url(draft))
+    return render_template("drafts/publish.html", draft=draft, form=form), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/close", methods=["POST"])
+@drafting_required
+def close_draft(code: str, number: int):
+    draft = load_draft(code, number)
+    if EmptyForm().validate_on_submit():
+        try:
+            draft.close()
+        except IllegalTransition as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("The comment period of draft %(n)d is closed.", n=draft.number), "success")
+    return redirect(draft_url(draft))
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/deadline", methods=["GET", "POST"])
+@drafting_required
+def extend_deadline(code: str, number: int):
+    draft = load_draft(code, number)
+    form = ExtendDeadlineForm()
+    if request.method == "GET":
+        form.closes_at.data = to_vietnam_local(draft.closes_at)
+    if form.validate_on_submit():
+        try:
+            draft.extend_deadline(from_vietnam_local(form.closes_at.data))
+        except IllegalTransition as exc:
+            db.session.rollback()
+            form.closes_at.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("The deadline has been extended."), "success")
+            return redirect(draft_url(draft))
+    return render_template("drafts/deadline.html", draft=draft, form=form), (
+        422 if form.errors else 200
+    )
+
+
+# --- compare ------------------------------------------------------------------------------
+
+
+def _compared_drafts(proposal: Proposal) -> tuple[Draft, Draft] | None:
+    drafts = [d for d in proposal.drafts if d.can_view(current_user)]
+    if len(drafts) < 2:
+        return None
+    by_number = {d.number: d for d in drafts}
+    newer = by_number.get(request.args.get("to", type=int)) or drafts[-1]
+    older = by_number.get(request.args.get("from", type=int)) or next(
+        (d for d in reversed(drafts) if d.number < newer.number), drafts[0]
+    )
+    if older.number > newer.number:
+        older, newer = newer, older
+    return older, newer
+
+
+@bp.route("/proposals/<code>/compare")
+def compare_drafts(code: str):
+    proposal = load_proposal(code)
+    pair = _compared_drafts(proposal)
+    if pair is None:
+        flash(_("A comparison needs two drafts."), "info")
+        return redirect(url_for("drafts.view_proposal", code=proposal.code))
+    older, newer = pair
+    changes = compare_sections(older.sections, newer.sections)
+    show_unchanged = request.args.get("all") == "1"
+    return render_template(
+        "drafts/compare.html",
+        proposal=proposal,
+        older=older,
+        newer=newer,
+        drafts=[d for d in proposal.drafts if d.can_view(current_user)],
+        changes=[c for c in changes if show_unchanged or c.kind != "unchanged"],
+        counts={
+            kind: sum(1 for c in changes if c.kind == kind)
+            for kind in ("added", "removed", "moved", "changed", "unchanged")
+        },  # fmt: skip
+        show_unchanged=show_unchanged,
+        redline=redline_html,
+    )
+
+
+@bp.route("/proposals/<code>/compare.docx")
+def compare_drafts_docx(code: str):
+    proposal = load_proposal(code)
+    pair = _compared_drafts(proposal)
+    if pair is None:
+        abort(404)
+    older, newer = pair
+    title = _(
+        "%(title)s: changes from draft %(a)d to draft %(b)d",
+        title=proposal.title,
+        a=older.number,
+        b=newer.number,
+    )
+    data = compare_docx(title, compare_sections(older.sections, newer.sections))
+    filename = f"{proposal.code}-so-sanh-{older.number}-{newer.number}.docx"
+    return download_response(data, filename, DOCX_MIMETYPE)

@@ -1,0 +1,294 @@
+"""Proposals, their numbered drafts, and each draft's ordered tree of sections."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.extensions import db
+from consult.models.accounts import Role, User, enum_column
+from consult.models.base import TimestampMixin, UTCDateTime, utcnow
+
+
+class IllegalTransition(ValueError):
+    """A workflow move that the current state does not allow; the message is for the user."""
+
+
+class Visibility(enum.StrEnum):
+    INTERNAL = "internal"
+    PUBLIC = "public"
+
+    @property
+    def label(self) -> str:
+        return str(
+            {
+                Visibility.INTERNAL: _l("Internal: signed-in users only"),
+                Visibility.PUBLIC: _l("Public: anyone can read"),
+            }[self]
+        )
+
+
+class DraftStatus(enum.StrEnum):
+    PREPARATION = "preparation"
+    OPEN = "open"
+    CLOSED = "closed"
+    SUPERSEDED = "superseded"
+
+    @property
+    def label(self) -> str:
+        return str(DRAFT_STATUS_LABELS[self])
+
+
+DRAFT_STATUS_LABELS = {
+    DraftStatus.PREPARATION: _l("In preparation"),
+    DraftStatus.OPEN: _l("Open for comments"),
+    DraftStatus.CLOSED: _l("Closed"),
+    DraftStatus.SUPERSEDED: _l("Superseded"),
+}
+
+DRAFTING_ROLES = (Role.DRAFTING, Role.ADMIN)
+
+
+def is_drafting_team(user) -> bool:
+    return bool(user and user.is_authenticated and user.role in DRAFTING_ROLES)
+
+
+class Proposal(TimestampMixin, db.Model):
+    """A proposal under consultation, e.g. the Cần Thơ smart-city proposal."""
+
+    __tablename__ = "proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), nullable=False, unique=True)
+    title: Mapped[str] = mapped_column(String(500), nullable=False)
+    summary: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    visibility: Mapped[Visibility] = mapped_column(
+        enum_column(Visibility), nullable=False, default=Visibility.INTERNAL
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+
+    created_by: Mapped[User | None] = relationship()
+    drafts: Mapped[list[Draft]] = relationship(
+        back_populates="proposal", order_by="Draft.number", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Proposal {self.code}>"
+
+    @classmethod
+    def by_code(cls, code: str) -> Proposal | None:
+        return db.session.scalar(select(cls).where(cls.code == code.strip().upper()))
+
+    def can_view(self, user) -> bool:
+        if is_drafting_team(user):
+            return True
+        if self.visibility is Visibility.PUBLIC:
+            return self.has_published_draft
+        return bool(user and user.is_authenticated) and self.has_published_draft
+
+    def can_edit(self, user) -> bool:
+        return is_drafting_team(user)
+
+    @property
+    def has_published_draft(self) -> bool:
+        return any(d.is_published for d in self.drafts)
+
+    @property
+    def latest_draft(self) -> Draft | None:
+        return self.drafts[-1] if self.drafts else None
+
+    def latest_visible_draft(self, user) -> Draft | None:
+        visible = [d for d in self.drafts if d.can_view(user)]
+        return visible[-1] if visible else None
+
+    def draft_in_preparation(self) -> Draft | None:
+        return next((d for d in self.drafts if d.status is DraftStatus.PREPARATION), None)
+
+
+class Draft(TimestampMixin, db.Model):
+    """Draft number N of a proposal ("Dự thảo lần N") and its comment period."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("proposal_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("proposals.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    number: Mapped[int] = mapped_column(nullable=False)
+    status: Mapped[DraftStatus] = mapped_column(
+        enum_column(DraftStatus), nullable=False, default=DraftStatus.PREPARATION
+    )
+    change_note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="drafts")
+    sections: Mapped[list[Section]] = relationship(
+        back_populates="draft", order_by="Section.position", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Draft {self.proposal_id}#{self.number} {self.status}>"
+
+    # --- who may do what --------------------------------------------------------------
+
+    @property
+    def is_published(self) -> bool:
+        return self.status is not DraftStatus.PREPARATION
+
+    def can_view(self, user) -> bool:
+        if is_drafting_team(user):
+            return True
+        return self.is_published and self.proposal.can_view(user)
+
+    def can_edit(self, user) -> bool:
+        """Only a draft in preparation can change: a published text is fixed."""
+        return is_drafting_team(user) and self.status is DraftStatus.PREPARATION
+
+    def can_manage(self, user) -> bool:
+        return is_drafting_team(user)
+
+    # --- the comment period -----------------------------------------------------------
+
+    def is_accepting_comments(self, now: datetime | None = None) -> bool:
+        now = now or utcnow()
+        return (
+            self.status is DraftStatus.OPEN
+            and self.opens_at is not None
+            and self.closes_at is not None
+            and self.opens_at <= now < self.closes_at
+        )
+
+    def period_state(self, now: datetime | None = None) -> str:
+        """'upcoming', 'open' or 'ended' for an open draft; the status otherwise."""
+        if self.status is not DraftStatus.OPEN:
+            return self.status.value
+        now = now or utcnow()
+        if self.opens_at and now < self.opens_at:
+            return "upcoming"
+        if self.closes_at and now >= self.closes_at:
+            return "ended"
+        return "open"
+
+    # --- transitions ------------------------------------------------------------------
+
+    def publish(self, opens_at: datetime, closes_at: datetime, now: datetime | None = None) -> None:
+        if self.status is not DraftStatus.PREPARATION:
+            raise IllegalTransition(_l("Only a draft in preparation can be published."))
+        if closes_at <= opens_at:
+            raise IllegalTransition(_l("The comment period must close after it opens."))
+        if not self.sections:
+            raise IllegalTransition(_l("A draft without sections cannot be published."))
+        now = now or utcnow()
+        if closes_at <= now:
+            raise IllegalTransition(_l("The deadline must be in the future."))
+        self.status = DraftStatus.OPEN
+        self.opens_at, self.closes_at = opens_at, closes_at
+        self.published_at = now
+        for earlier in self.proposal.drafts:
+            if earlier.number < self.number and earlier.status in (
+                DraftStatus.OPEN,
+                DraftStatus.CLOSED,
+            ):
+                earlier.supersede(now)
+
+    def close(self, now: datetime | None = None) -> None:
+        if self.status is not DraftStatus.OPEN:
+            raise IllegalTransition(_l("Only a draft open for comments can be closed."))
+        now = now or utcnow()
+        self.status = DraftStatus.CLOSED
+        self.closed_at = now
+        if self.closes_at is None or self.closes_at > now:
+            self.closes_at = now
+
+    def supersede(self, now: datetime | None = None) -> None:
+        if self.status not in (DraftStatus.OPEN, DraftStatus.CLOSED):
+            raise IllegalTransition(_l("Only a published draft can be superseded."))
+        now = now or utcnow()
+        if self.status is DraftStatus.OPEN:
+            self.closed_at = now
+            if self.closes_at is None or self.closes_at > now:
+                self.closes_at = now
+        self.status = DraftStatus.SUPERSEDED
+
+    def extend_deadline(self, closes_at: datetime, now: datetime | None = None) -> None:
+        if self.status not in (DraftStatus.OPEN, DraftStatus.CLOSED):
+            raise IllegalTransition(_l("Only a published draft's deadline can be extended."))
+        if self.closes_at and closes_at <= self.closes_at:
+            raise IllegalTransition(_l("The new deadline must be later than the current one."))
+        if closes_at <= (now or utcnow()):
+            raise IllegalTransition(_l("The deadline must be in the future."))
+        self.closes_at = closes_at
+        self.status = DraftStatus.OPEN
+        self.closed_at = None
+
+    # --- reading ----------------------------------------------------------------------
+
+    @property
+    def title(self) -> str:
+        return str(_l("Draft %(n)d", n=self.number))
+
+    def previous(self) -> Draft | None:
+        earlier = [d for d in self.proposal.drafts if d.number < self.number]
+        return earlier[-1] if earlier else None
+
+
+def new_section_key() -> str:
+    return secrets.token_hex(8)
+
+
+class Section(TimestampMixin, db.Model):
+    """One section of a draft, in document order; ``level`` makes the tree.
+
+    ``key`` is the section's identity across drafts: the copy of a section in the next
+    draft keeps it, so comments, comparisons and reports can follow a section.
+    """
+
+    __tablename__ = "sections"
+    __table_args__ = (
+        UniqueConstraint("draft_id", "key"),
+        Index("ix_sections_draft_id_position", "draft_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(
+        ForeignKey("drafts.id", ondelete="CASCADE"), nullable=False
+    )
+    key: Mapped[str] = mapped_column(String(32), nullable=False, default=new_section_key)
+    position: Mapped[int] = mapped_column(nullable=False)
+    level: Mapped[int] = mapped_column(nullable=False, default=1)
+    number: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    heading: Mapped[str] = mapped_column(String(500), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # Rendered and sanitized once on save: reading a section never re-renders Markdown.
+    body_html: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+    draft: Mapped[Draft] = relationship(back_populates="sections")
+
+    def __repr__(self) -> str:
+        return f"<Section {self.number} {self.heading[:30]!r}>"
+
+    @property
+    def title(self) -> str:
+        return f"{self.number} {self.heading}".strip() if self.number else self.heading
+
+    @property
+    def anchor(self) -> str:
+        return f"s-{self.key}"
+
+    @property
+    def identity(self) -> str:
+        return self.key
+
+    def can_view(self, user) -> bool:
+        return self.draft.can_view(user)

@@ -1,0 +1,245 @@
+"""Writes on proposals, drafts and sections: next drafts, imports, tree edits, publishing."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from flask_babel import lazy_gettext as _l
+
+from consult.extensions import db
+from consult.markup import render_markdown
+from consult.models import Draft, DraftStatus, Proposal, Section, Visibility
+from consult.models.drafts import IllegalTransition, new_section_key
+
+MAX_LEVEL = 6
+
+
+class SectionLike(Protocol):
+    level: int
+    number: str
+    heading: str
+    body: str
+
+
+def create_proposal(
+    *, code: str, title: str, summary: str, visibility: Visibility, user
+) -> Proposal:
+    proposal = Proposal(
+        code=code.strip().upper(),
+        title=title.strip(),
+        summary=summary.strip(),
+        visibility=visibility,
+        created_by=user,
+    )
+    db.session.add(proposal)
+    db.session.flush()
+    return proposal
+
+
+def set_body(section: Section, body: str) -> None:
+    section.body = body
+    section.body_html = str(render_markdown(body, anchor_prefix=section.anchor))
+
+
+def _new_section(draft: Draft, position: int, source: SectionLike, key: str | None) -> Section:
+    section = Section(
+        draft=draft,
+        key=key or new_section_key(),
+        position=position,
+        level=source.level,
+        number=source.number,
+        heading=source.heading,
+    )
+    set_body(section, source.body)
+    db.session.add(section)
+    return section
+
+
+def start_next_draft(proposal: Proposal, change_note: str = "") -> Draft:
+    """Copy the latest draft into draft N+1, in preparation; each section keeps its key."""
+    if proposal.draft_in_preparation() is not None:
+        raise IllegalTransition(_l("A draft is already in preparation."))
+    latest = proposal.latest_draft
+    draft = Draft(
+        proposal=proposal,
+        number=(latest.number + 1) if latest else 1,
+        status=DraftStatus.PREPARATION,
+        change_note=change_note,
+    )
+    db.session.add(draft)
+    if latest is not None:
+        for section in latest.sections:
+            _new_section(draft, section.position, section, section.key)
+    db.session.flush()
+    return draft
+
+
+def _normalise(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split()).rstrip(".:")
+
+
+def match_section_keys(
+    previous: Sequence[Section], incoming: Sequence[SectionLike]
+) -> list[str | None]:
+    """For each incoming section, the key of the previous draft's section it continues.
+
+    Matched first by number and heading together, then by heading alone (the section
+    was renumbered), then by number alone (its heading was reworded). Each previous
+    section is claimed at most once; unmatched sections are new (None).
+    """
+    keys: list[str | None] = [None] * len(incoming)
+    claimed: set[str] = set()
+    by_number_and_heading = lambda s: f"{_normalise(s.number)}\x00{_normalise(s.heading)}"  # noqa: E731
+    by_heading = lambda s: _normalise(s.heading)  # noqa: E731
+    by_number = lambda s: _normalise(s.number)  # noqa: E731
+    for key_of in (by_number_and_heading, by_heading, by_number):
+        index: dict[str, list[Section]] = {}
+        for section in previous:
+            if section.key not in claimed and key_of(section):
+                index.setdefault(key_of(section), []).append(section)
+        for i, section in enumerate(incoming):
+            if keys[i] is not None or not key_of(section):
+                continue
+            candidates = [s for s in index.get(key_of(section), []) if s.key not in claimed]
+            if candidates:
+                keys[i] = candidates[0].key
+                claimed.add(candidates[0].key)
+    return keys
+
+
+def replace_sections(draft: Draft, incoming: Sequence[SectionLike]) -> None:
+    """Put ``incoming`` in place of the draft's sections, keeping identities where they match."""
+    if draft.status is not DraftStatus.PREPARATION:
+        raise IllegalTransition(_l("A published draft's text can no longer be changed."))
+    previous_draft = draft.previous()
+    reference = list(draft.sections) or (list(previous_draft.sections) if previous_draft else [])
+    keys = match_section_keys(reference, incoming)
+    for section in list(draft.sections):
+        db.session.delete(section)
+    db.session.flush()
+    draft.sections = []
+    for position, (source, key) in enumerate(zip(incoming, keys, strict=True)):
+        _new_section(draft, position, source, key)
+    db.session.flush()
+
+
+def import_draft(
+    proposal: Proposal, incoming: Sequence[SectionLike], change_note: str = ""
+) -> Draft:
+    """Import a file's sections as the draft in preparation (replacing its text), or as
+    a new draft N+1 when none is in preparation."""
+    draft = proposal.draft_in_preparation()
+    if draft is None:
+        draft = start_next_draft(proposal, change_note)
+    elif change_note:
+        draft.change_note = change_note
+    replace_sections(draft, incoming)
+    return draft
+
+
+# --- editing the tree -----------------------------------------------------------------------
+
+
+def _require_editable(draft: Draft) -> None:
+    if draft.status is not DraftStatus.PREPARATION:
+        raise IllegalTransition(_l("A published draft's text can no longer be changed."))
+
+
+def _renumber(sections: Iterable[Section]) -> None:
+    for position, section in enumerate(sections):
+        section.position = position
+
+
+def subtree(sections: Sequence[Section], index: int) -> slice:
+    """The slice of ``sections`` holding the section at ``index`` and its sub-sections."""
+    level = sections[index].level
+    end = index + 1
+    while end < len(sections) and sections[end].level > level:
+        end += 1
+    return slice(index, end)
+
+
+def add_section(
+    draft: Draft, *, after: Section | None, level: int, number: str, heading: str, body: str
+) -> Section:
+    _require_editable(draft)
+    sections = list(draft.sections)
+    if after is None:
+        insert_at, level = 0, 1
+    else:
+        insert_at = subtree(sections, sections.index(after)).stop
+        level = max(1, min(level, after.level + 1, MAX_LEVEL))
+    section = Section(draft=draft, key=new_section_key(), position=insert_at, level=level,
+                      number=number.strip(), heading=heading.strip())  # fmt: skip
+    set_body(section, body)
+    db.session.add(section)
+    sections.insert(insert_at, section)
+    _renumber(sections)
+    db.session.flush()
+    return section
+
+
+def update_section(section: Section, *, number: str, heading: str, body: str) -> None:
+    _require_editable(section.draft)
+    section.number, section.heading = number.strip(), heading.strip()
+    set_body(section, body)
+    db.session.flush()
+
+
+def move_section(section: Section, direction: str) -> None:
+    """Move a section with its sub-sections: 'up', 'down', 'in' (deeper) or 'out'."""
+    draft = section.draft
+    _require_editable(draft)
+    sections = list(draft.sections)
+    index = sections.index(section)
+    block = subtree(sections, index)
+    if direction in ("up", "down"):
+        sibling = _sibling(sections, index, -1 if direction == "up" else 1)
+        if sibling is None:
+            raise IllegalTransition(_l("The section cannot move further."))
+        other = subtree(sections, sibling)
+        first, second = (other, block) if direction == "up" else (block, other)
+        sections[first.start : second.stop] = sections[second] + sections[first]
+    elif direction == "in":
+        if index == 0 or sections[index - 1].level < section.level or section.level >= MAX_LEVEL:
+            raise IllegalTransition(_l("The section cannot move deeper."))
+        for s in sections[block]:
+            s.level += 1
+    elif direction == "out":
+        if section.level <= 1:
+            raise IllegalTransition(_l("The section is already at the top level."))
+        for s in sections[block]:
+            s.level -= 1
+    else:
+        raise IllegalTransition(_l("Unknown move."))
+    _renumber(sections)
+    db.session.flush()
+
+
+def _sibling(sections: Sequence[Section], index: int, step: int) -> int | None:
+    level = sections[index].level
+    if step > 0:
+        i = subtree(sections, index).stop
+        return i if i < len(sections) and sections[i].level == level else None
+    i = index - 1
+    while i >= 0 and sections[i].level > level:
+        i -= 1
+    return i if i >= 0 and sections[i].level == level else None
+
+
+def delete_section(section: Section) -> int:
+    """Delete a section and its sub-sections; returns how many were deleted."""
+    draft = section.draft
+    _require_editable(draft)
+    sections = list(draft.sections)
+    block = subtree(sections, sections.index(section))
+    doomed = sections[block]
+    for s in doomed:
+        db.session.delete(s)
+    del sections[block]
+    draft.sections = sections
+    _renumber(sections)
+    db.session.flush()
+    return len(doomed)

@@ -1,0 +1,429 @@
+"""Proposals and drafts: create, import, edit, publish, read, compare; who may do each."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import docx
+import pytest
+from sqlalchemy import select
+
+from consult.extensions import db
+from consult.models import Draft, DraftStatus, Proposal, Role, Section, Visibility
+from consult.models.base import utcnow
+from consult.models.drafts import IllegalTransition
+from consult.services import drafts as draft_service
+
+
+def _md_upload(text: str, name: str = "du-thao.md"):
+    return {"file": (io.BytesIO(text.encode("utf-8")), name)}
+
+
+def _reload(proposal: Proposal) -> Proposal:
+    db.session.expire_all()
+    return db.session.get(Proposal, proposal.id)
+
+
+def _import(client, proposal, data, change_note=""):
+    """Upload, check the preview, confirm; returns the preview page."""
+    preview = client.post(
+        f"/proposals/{proposal.code}/import",
+        data={**data, "change_note": change_note},
+        content_type="multipart/form-data",
+    )
+    assert preview.status_code == 200, preview.get_data(as_text=True)[:2000]
+    page = preview.get_data(as_text=True)
+    token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
+    confirm = client.post(
+        f"/proposals/{proposal.code}/import/confirm",
+        data={"token": token, "change_note": change_note},
+    )
+    assert confirm.status_code == 302
+    return page
+
+
+def test_drafting_team_creates_a_proposal(client, auth):
+    auth.login_as(Role.DRAFTING)
+    response = client.post(
+        "/proposals/new",
+        data={"code": "dttm-ct", "title": "Đề án đô thị thông minh", "visibility": "public"},
+    )
+    assert response.status_code == 302
+    proposal = Proposal.by_code("DTTM-CT")
+    assert proposal.visibility is Visibility.PUBLIC
+    assert [d.status for d in proposal.drafts] == [DraftStatus.PREPARATION]
+
+
+def test_proposal_code_must_be_unique(client, auth, make_proposal):
+    make_proposal(code="DTTM-CT")
+    auth.login_as(Role.DRAFTING)
+    response = client.post(
+        "/proposals/new", data={"code": "DTTM-CT", "title": "Khác", "visibility": "internal"}
+    )
+    assert response.status_code == 422
+    assert "Mã này đã được dùng" in response.get_data(as_text=True)
+    assert db.session.query(Proposal).count() == 1
+
+
+def test_markdown_import_shows_a_preview_then_saves(client, auth, make_proposal):
+    proposal = make_proposal(sections=[], publish=False)
+    auth.login_as(Role.DRAFTING)
+    text = (
+        "# Chương I. Sự cần thiết\n\nMở đầu.\n\n## 1.1. Bối cảnh\n\n- một\n- hai\n\n"
+        "## 1.2. Mục tiêu\n\n| Giai đoạn | Năm |\n|---|---|\n| 1 | 2018-2020 |\n"
+    )
+    preview = client.post(
+        f"/proposals/{proposal.code}/import",
+        data=_md_upload(text),
+        content_type="multipart/form-data",
+    )
+    assert preview.status_code == 200
+    page = preview.get_data(as_text=True)
+    assert "Bối cảnh" in page and "3" in page
+    assert _reload(proposal).drafts[0].sections == []  # nothing saved before confirming
+
+    _import(client, proposal, _md_upload(text))
+    sections = _reload(proposal).drafts[0].sections
+    assert [(s.level, s.number, s.heading) for s in sections] == [
+        (1, "Chương I", "Sự cần thiết"),
+        (2, "1.1", "Bối cảnh"),
+        (2, "1.2", "Mục tiêu"),
+    ]
+    assert "<li" in sections[1].body_html and "<table" in sections[2].body_html
+
+
+def test_docx_import(client, auth, make_proposal):
+    proposal = make_proposal(sections=[], publish=False)
+    auth.login_as(Role.DRAFTING)
+    document = docx.Document()
+    document.add_heading("Chương II. Hiện trạng đô thị", level=1)
+    document.add_paragraph("Cần Thơ có hạ tầng viễn thông phát triển.")
+    document.add_heading("2.1. Hạ tầng mạng", level=2)
+    document.add_paragraph("Cáp quang đến 100% phường, xã.", style="List Bullet")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    _import(client, proposal, {"file": (io.BytesIO(buffer.getvalue()), "du-thao.docx")})
+    sections = _reload(proposal).drafts[0].sections
+    assert [(s.number, s.heading) for s in sections] == [
+        ("Chương II", "Hiện trạng đô thị"),
+        ("2.1", "Hạ tầng mạng"),
+    ]
+    assert "Cáp quang" in sections[1].body
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("du-thao.docx", b"this is not a zip file", "docx"),
+        ("du-thao.md", b"", "Tệp trống."),
+        ("du-thao.md", "Chỉ có đoạn văn, không có tiêu đề.".encode(), "tiêu đề"),
+        ("du-thao.pdf", b"%PDF-1.4", ".docx"),
+    ],
+)
+def test_bad_files_get_a_clear_error_and_create_nothing(
+    client, auth, make_proposal, name, content, message
+):
+    proposal = make_proposal()
+    auth.login_as(Role.DRAFTING)
+    response = client.post(
+        f"/proposals/{proposal.code}/import",
+        data={"file": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert len(_reload(proposal).drafts) == 1
+
+
+def test_too_large_import_is_refused(app, client, auth, make_proposal):
+    proposal = make_proposal()
+    app.config["MAX_IMPORT_BYTES"] = 1000
+    auth.login_as(Role.DRAFTING)
+    response = client.post(
+        f"/proposals/{proposal.code}/import",
+        data=_md_upload("# Chương I\n\n" + "chữ " * 1000),
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert len(_reload(proposal).drafts) == 1
+
+
+def test_expired_or_foreign_preview_token_saves_nothing(client, auth, make_proposal):
+    proposal = make_proposal(sections=[], publish=False)
+    auth.login_as(Role.DRAFTING)
+    response = client.post(
+        f"/proposals/{proposal.code}/import/confirm", data={"token": "../../etc/passwd"}
+    )
+    assert response.status_code == 302
+    assert _reload(proposal).drafts[0].sections == []
+
+
+@pytest.mark.parametrize("fmt", ["docx", "md"])
+def test_example_files_can_be_downloaded_and_imported(client, auth, make_proposal, fmt):
+    proposal = make_proposal(sections=[], publish=False)
+    auth.login_as(Role.DRAFTING)
+    response = client.get(f"/proposals/{proposal.code}/import/example.{fmt}")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    _import(client, proposal, {"file": (io.BytesIO(response.data), f"mau.{fmt}")})
+    assert len(_reload(proposal).drafts[0].sections) >= 3
+
+
+def test_identity_survives_publish_copy_and_reimport(client, auth, make_proposal):
+    proposal = make_proposal()
+    auth.login_as(Role.DRAFTING)
+    draft1 = proposal.drafts[0]
+    keys1 = {s.heading: s.key for s in draft1.sections}
+
+    assert client.post(f"/proposals/{proposal.code}/drafts/next").status_code == 302
+    proposal = _reload(proposal)
+    draft2 = proposal.drafts[1]
+    assert draft2.status is DraftStatus.PREPARATION
+    assert {s.heading: s.key for s in draft2.sections} == keys1
+
+    revised = (
+        "# Chương I. Sự cần thiết và căn cứ pháp lý\n\nThành phố Cần Thơ là đô thị trung tâm.\n\n"
+        "## 1.1. Sự cần thiết\n\n"
+        "Cần xây dựng **đô thị thông minh** để nâng cao chất lượng sống.\n\n"
+        "## 1.2. Cơ sở pháp lý\n\n- Nghị quyết 36a/NQ-CP\n- Quyết định của UBND thành phố\n\n"
+        "# Chương II. Hiện trạng\n\nHạ tầng viễn thông đã phủ sóng toàn thành phố và nông thôn.\n\n"
+        "## 2.1. An toàn thông tin\n\nMới bổ sung.\n\n"
+    )
+    _import(client, proposal, _md_upload(revised))
+    proposal = _reload(proposal)
+    assert len(proposal.drafts) == 2  # replaced the draft in preparation, no draft 3
+    keys2 = {s.heading: s.key for s in proposal.drafts[1].sections}
+    assert keys2["Sự cần thiết"] == keys1["Sự cần thiết"]
+    assert keys2["Cơ sở pháp lý"] == keys1["Căn cứ pháp lý"]  # reworded heading, same number
+    assert keys2["Hiện trạng"] == keys1["Hiện trạng"]
+    # "2.1" now heads a different text: matched by number, so it continues the old 2.1.
+    assert keys2["An toàn thông tin"] == keys1["Hạ tầng công nghệ thông tin"]
+
+    page = client.get(f"/proposals/{proposal.code}/compare?from=1&to=2").get_data(as_text=True)
+    assert "Cơ sở pháp lý" in page and "Hiện trạng" in page
+    assert "Sự cần thiết</h2>" not in page  # unchanged sections are not listed
+    assert "nông thôn" in page and "redline-ins" in page
+
+
+def test_compare_lists_added_removed_and_moved(client, auth, make_proposal):
+    proposal = make_proposal()
+    draft2 = draft_service.start_next_draft(proposal)
+    sections = draft2.sections
+    draft_service.move_section(sections[3], "up")  # Chương II (with 2.1) before Chương I
+    draft_service.delete_section(next(s for s in draft2.sections if s.number == "1.2"))
+    draft_service.add_section(
+        draft2, after=draft2.sections[-1], level=2, number="1.3", heading="Bài học", body="Mới."
+    )
+    db.session.commit()
+    auth.login_as(Role.DRAFTING)
+    page = client.get(f"/proposals/{proposal.code}/compare").get_data(as_text=True)
+    assert "Căn cứ pháp lý" in page and "Bài học" in page
+    assert "change-moved" in page and "change-added" in page and "change-removed" in page
+    docx_response = client.get(f"/proposals/{proposal.code}/compare.docx?from=1&to=2")
+    assert docx_response.status_code == 200
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(docx_response.data)).paragraphs)
+    assert "Bài học" in text and "Căn cứ pháp lý" in text
+
+
+def test_sections_are_edited_online_while_in_preparation(client, auth, make_proposal):
+    proposal = make_proposal(publish=False)
+    auth.login_as(Role.DRAFTING)
+    draft = proposal.drafts[0]
+    first = draft.sections[0]
+    base = f"/proposals/{proposal.code}/drafts/1/sections"
+    response = client.post(
+        f"{base}/{first.id}/edit",
+        data={
+            "number": "Chương I",
+            "heading": "Sự cần thiết",
+            "body": "Xin chào <script>x</script>",
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    edited = db.session.get(Section, first.id)
+    assert edited.heading == "Sự cần thiết"
+    assert "<script>" not in edited.body_html and "&lt;script&gt;" in edited.body_html
+
+    response = client.post(
+        f"{base}/new",
+        data={"after": first.id, "level": 2, "number": "1.0", "heading": "Mở đầu", "body": ""},
+    )
+    assert response.status_code == 302
+    headings = [s.heading for s in _reload(proposal).drafts[0].sections]
+    assert headings.index("Mở đầu") == headings.index("Căn cứ pháp lý") + 1
+
+    chapter2 = next(s for s in _reload(proposal).drafts[0].sections if s.number == "Chương II")
+    client.post(f"{base}/{chapter2.id}/move", data={"direction": "up"})
+    numbers = [s.number for s in _reload(proposal).drafts[0].sections]
+    assert numbers[:2] == ["Chương II", "2.1"]
+
+    client.post(f"{base}/{chapter2.id}/delete")
+    numbers = [s.number for s in _reload(proposal).drafts[0].sections]
+    assert "Chương II" not in numbers and "2.1" not in numbers
+
+
+def test_section_form_rejects_bad_input(client, auth, make_proposal):
+    proposal = make_proposal(publish=False)
+    auth.login_as(Role.DRAFTING)
+    section = proposal.drafts[0].sections[0]
+    base = f"/proposals/{proposal.code}/drafts/1/sections"
+    response = client.post(f"{base}/{section.id}/edit", data={"number": "1", "heading": ""})
+    assert response.status_code == 422
+    assert "Trường này là bắt buộc." in response.get_data(as_text=True)
+    response = client.post(f"{base}/new", data={"level": 9, "heading": "X"})
+    assert response.status_code == 422
+    count = len(_reload(proposal).drafts[0].sections)
+    assert count == 5
+    response = client.post(f"{base}/{section.id}/move", data={"direction": "sideways"})
+    assert response.status_code == 302
+    assert client.post(f"{base}/999999/edit", data={"heading": "X"}).status_code == 404
+
+
+def test_published_text_can_no_longer_be_changed(client, auth, make_proposal):
+    proposal = make_proposal()
+    auth.login_as(Role.DRAFTING)
+    section = proposal.drafts[0].sections[0]
+    base = f"/proposals/{proposal.code}/drafts/1/sections"
+    assert client.post(f"{base}/{section.id}/edit", data={"heading": "X"}).status_code == 403
+    assert client.post(f"{base}/{section.id}/delete").status_code == 403
+    assert client.post(f"{base}/new", data={"heading": "X", "level": 1}).status_code == 403
+    with pytest.raises(IllegalTransition):
+        draft_service.update_section(section, number="", heading="X", body="")
+    db.session.expire_all()
+    assert db.session.get(Section, section.id).heading == "Sự cần thiết và căn cứ pháp lý"
+
+
+def test_publish_close_and_extend(client, auth, make_proposal):
+    proposal = make_proposal()
+    auth.login_as(Role.DRAFTING)
+    client.post(f"/proposals/{proposal.code}/drafts/next")
+    bad = client.post(
+        f"/proposals/{proposal.code}/drafts/2/publish",
+        data={"opens_at": "2030-05-10T08:00", "closes_at": "2030-05-01T17:00"},
+    )
+    assert bad.status_code == 422
+    assert "phải đóng sau khi mở" in bad.get_data(as_text=True)
+    ok = client.post(
+        f"/proposals/{proposal.code}/drafts/2/publish",
+        data={"opens_at": "2030-05-01T08:00", "closes_at": "2030-05-20T17:00"},
+    )
+    assert ok.status_code == 302
+    proposal = _reload(proposal)
+    draft1, draft2 = proposal.drafts
+    assert draft2.status is DraftStatus.OPEN
+    assert draft1.status is DraftStatus.SUPERSEDED
+    # 08:00 in Vietnam is 01:00 UTC.
+    assert draft2.opens_at.hour == 1 and draft2.closes_at.hour == 10
+    assert draft2.period_state() == "upcoming"
+
+    client.post(f"/proposals/{proposal.code}/drafts/2/close")
+    assert _reload(proposal).drafts[1].status is DraftStatus.CLOSED
+    response = client.post(
+        f"/proposals/{proposal.code}/drafts/2/deadline", data={"closes_at": "2031-01-10T17:00"}
+    )
+    assert response.status_code == 302
+    draft2 = _reload(proposal).drafts[1]
+    assert draft2.status is DraftStatus.OPEN and draft2.closes_at.year == 2031
+
+
+def test_comment_period_edges(make_proposal):
+    proposal = make_proposal(publish=False)
+    draft = proposal.drafts[0]
+    now = utcnow()
+    opens, closes = now + timedelta(hours=1), now + timedelta(days=3)
+    draft.publish(opens, closes, now=now)
+    assert not draft.is_accepting_comments(opens - timedelta(seconds=1))
+    assert draft.is_accepting_comments(opens)
+    assert draft.is_accepting_comments(closes - timedelta(seconds=1))
+    assert not draft.is_accepting_comments(closes)
+    with pytest.raises(IllegalTransition):
+        draft.publish(opens, closes, now=now)
+
+
+def test_reading_pages(client, auth, make_proposal):
+    proposal = make_proposal()
+    auth.login_as(Role.REVIEWER)
+    draft = proposal.drafts[0]
+    toc = client.get(f"/proposals/{proposal.code}/drafts/1").get_data(as_text=True)
+    for s in draft.sections:
+        assert s.heading in toc
+    assert "Đang lấy ý kiến đến" in toc or "Mở góp ý" in toc
+    second = draft.sections[1]
+    page = client.get(f"/proposals/{proposal.code}/drafts/1/sections/{second.id}").get_data(
+        as_text=True
+    )
+    assert "<strong>đô thị thông minh</strong>" in page
+    assert draft.sections[0].heading in page and draft.sections[2].heading in page  # prev/next
+    full = client.get(f"/proposals/{proposal.code}/drafts/1/full").get_data(as_text=True)
+    assert all(f'id="{s.anchor}"' in full for s in draft.sections)
+    assert f'id="{second.anchor}-p1"' in full  # paragraph anchors
+
+
+@pytest.mark.parametrize("fmt", ["docx", "md"])
+def test_export_round_trips(client, auth, make_proposal, fmt):
+    from consult.drafts.importer import parse_upload
+
+    proposal = make_proposal()
+    auth.login_as(Role.REVIEWER)
+    response = client.get(f"/proposals/{proposal.code}/drafts/1/export.{fmt}")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    parsed = parse_upload(f"x.{fmt}", response.data)
+    headings = [p.heading for p in parsed]
+    for s in proposal.drafts[0].sections:
+        assert s.heading in headings
+
+
+def test_internal_proposal_visibility(client, auth, make_proposal):
+    proposal = make_proposal(publish=False)
+    response = client.get(f"/proposals/{proposal.code}/drafts/1")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    auth.login_as(Role.REVIEWER)
+    # A draft in preparation is the drafting team's: others learn nothing of it.
+    assert client.get(f"/proposals/{proposal.code}").status_code == 404
+    assert client.get(f"/proposals/{proposal.code}/drafts/1").status_code == 404
+    assert proposal.title not in client.get("/proposals").get_data(as_text=True)
+
+
+def test_public_proposal_is_readable_without_an_account(client, make_proposal):
+    proposal = make_proposal(visibility=Visibility.PUBLIC)
+    draft_service.start_next_draft(proposal)
+    db.session.commit()
+    assert client.get("/proposals").status_code == 200
+    assert proposal.title in client.get("/proposals").get_data(as_text=True)
+    page = client.get(f"/proposals/{proposal.code}/drafts/1/full")
+    assert page.status_code == 200
+    assert "Sự cần thiết" in page.get_data(as_text=True)
+    # the draft in preparation stays hidden
+    assert client.get(f"/proposals/{proposal.code}/drafts/2").status_code == 302
+
+
+def test_only_one_draft_in_preparation(make_proposal):
+    proposal = make_proposal()
+    draft_service.start_next_draft(proposal)
+    with pytest.raises(IllegalTransition):
+        draft_service.start_next_draft(proposal)
+    assert db.session.scalars(select(Draft).where(Draft.proposal_id == proposal.id)).all()
+
+
+def test_drafts_import_cli(runner, make_proposal, tmp_path):
+    proposal = make_proposal()
+    path = tmp_path / "du-thao-2.md"
+    path.write_text("# Chương I. Sự cần thiết và căn cứ pháp lý\n\nBản mới.\n", encoding="utf-8")
+    result = runner.invoke(
+        args=["drafts", "import", "--proposal", proposal.code.lower(), "--file", str(path)]
+    )
+    assert result.exit_code == 0, result.output
+    proposal = _reload(proposal)
+    assert len(proposal.drafts) == 2
+    assert proposal.drafts[1].sections[0].key == proposal.drafts[0].sections[0].key
+    bad = tmp_path / "x.md"
+    bad.write_text("", encoding="utf-8")
+    result = runner.invoke(
+        args=["drafts", "import", "--proposal", proposal.code, "--file", str(bad)]
+    )
+    assert result.exit_code != 0
+    result = runner.invoke(args=["drafts", "import", "--proposal", "NOPE", "--file", str(path)])
+    assert result.exit_code != 0
