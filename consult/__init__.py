@@ -65,6 +65,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from consult.admin import bp as admin_bp
     from consult.auth import bp as auth_bp
+    from consult.comments import bp as comments_bp
     from consult.drafts import bp as drafts_bp
     from consult.errors import bp as errors_bp
     from consult.main import bp as main_bp
@@ -73,4 +74,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(drafts_bp)
+    app.register_blueprint(comments_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")

@@ -171,13 +171,19 @@ def import_draft_command(proposal_code, path, change_note):
 @click.command("seed-demo")
 def seed_demo_command():
     """Load the Vietnamese demo (departments, accounts, the Cần Thơ proposal); idempotent."""
-    from consult.demo.seed import DEMO_PASSWORD, seed_demo
+    from consult.demo.seed import DEMO_DOMAIN, DEMO_PASSWORD, seed_demo
 
     users = seed_demo()
     click.echo(_("Demo accounts (password for all: %(password)s):", password=DEMO_PASSWORD))
     for user in users:
         dept = user.department.code if user.department else "-"
         click.echo(f"  {user.role.value:<10} {user.email:<36} {dept}")
+    click.echo(
+        _(
+            "Every other body that responded has a lead account: lanhdao.<code>@%(domain)s.",
+            domain=DEMO_DOMAIN,
+        )
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -52,6 +52,10 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     WTF_CSRF_TIME_LIMIT = None  # a reviewer may keep a long comment open all afternoon
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 25 * 1024 * 1024))
+    # Where uploaded files and pending imports are kept: outside static/, never served as-is.
+    DATA_DIR = os.environ.get("DATA_DIR", str(DEFAULT_INSTANCE / "data"))
+    MAX_ATTACHMENT_BYTES = int(os.environ.get("MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024))
+    MAX_ATTACHMENTS = 5
     MAX_IMPORT_BYTES = int(os.environ.get("MAX_IMPORT_BYTES", 10 * 1024 * 1024))
     PER_PAGE = 50
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105  (a hash method name, not a password)

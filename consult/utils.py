@@ -21,6 +21,15 @@ def paginate(query, per_page: int | None = None):
     )
 
 
+def flash_form_errors(form) -> None:
+    """For forms posted from another page: their errors are shown there as messages."""
+    from flask import flash
+
+    for errors in form.errors.values():
+        for error in errors:
+            flash(error, "error")
+
+
 def download_response(data: bytes, filename: str, mimetype: str):
     """A file sent as an attachment (never rendered inline by the browser)."""
     return send_file(

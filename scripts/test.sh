@@ -5,6 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
 
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+  echo "== JavaScript tests (jsdom) =="
+  npm ci --silent --no-audit --no-fund --prefix tests/js
+  (cd tests/js && node --test comments.test.js)
+else
+  echo "Node.js not found; skipping the JavaScript tests."
+fi
+
 echo "== Test suite on SQLite =="
 env -u TEST_DATABASE_URL "$PY" -m pytest "$@"
 

@@ -44,6 +44,7 @@ def test_config(tmp_path_factory):
     url, engine_options, schema = _database_url(tmp_path_factory)
 
     class SuiteConfig(TestConfig):
+        DATA_DIR = str(tmp_path_factory.mktemp("data"))
         SQLALCHEMY_DATABASE_URI = url
         SQLALCHEMY_ENGINE_OPTIONS = engine_options
 
@@ -90,6 +91,8 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        # Buffered: file downloads are read and closed at once, as a browser would.
+        kwargs.setdefault("buffered", True)
         with self.application.app_context():
             return super().open(*args, **kwargs)
 
@@ -187,6 +190,7 @@ def make_proposal(app, make_user):
     from consult.drafts.importer import ParsedSection
     from consult.models import Proposal, Visibility
     from consult.models.base import utcnow
+    from consult.services import comments as comment_service
     from consult.services import drafts as draft_service
 
     def make(
@@ -209,8 +213,39 @@ def make_proposal(app, make_user):
         )
         if publish:
             now = utcnow()
-            draft.publish(now - timedelta(days=1), now + timedelta(days=7), now=now)
+            comment_service.publish_draft(
+                draft, now - timedelta(days=1), now + timedelta(days=7), now=now
+            )
         db.session.commit()
         return proposal
 
     return make
+
+
+@pytest.fixture
+def consultation(app, make_user, make_department, make_proposal):
+    """Draft 1 of a proposal open for comments, with two invited departments and their people."""
+    from types import SimpleNamespace
+
+    from consult.services import comments as comment_service
+
+    stttt = make_department(code="STTTT", name="Sở Thông tin và Truyền thông")
+    sxd = make_department(code="SXD", name="Sở Xây dựng")
+    people = SimpleNamespace(
+        reviewer=make_user(Role.REVIEWER, department=stttt, full_name="Võ Thanh Tâm"),
+        reviewer2=make_user(Role.REVIEWER, department=stttt, full_name="Huỳnh Ngọc Lan"),
+        lead=make_user(Role.LEAD, department=stttt, full_name="Đặng Quốc Thông"),
+        other_reviewer=make_user(Role.REVIEWER, department=sxd, full_name="Ngô Bảo Xây"),
+        other_lead=make_user(Role.LEAD, department=sxd, full_name="Châu Văn Dựng"),
+        drafting=make_user(Role.DRAFTING),
+        organizer=make_user(Role.ORGANIZER),
+        admin=make_user(Role.ADMIN),
+    )
+    proposal = make_proposal(code="DTTM-CT")
+    draft = proposal.drafts[0]
+    comment_service.invite_departments(draft, [stttt, sxd])
+    db.session.commit()
+    return SimpleNamespace(
+        proposal=proposal, draft=draft, stttt=stttt, sxd=sxd, people=people,
+        section=draft.sections[1], base=f"/proposals/{proposal.code}/drafts/1",
+    )  # fmt: skip

@@ -16,6 +16,7 @@ EVERYONE = "everyone"
 SIGNED_IN = "signed-in"
 ALL_ROLES = tuple(Role)
 DRAFTING_TEAM = {Role.DRAFTING, Role.ADMIN}
+DEPARTMENT_ROLES = {Role.REVIEWER, Role.LEAD}
 
 # endpoint -> EVERYONE (anonymous too), SIGNED_IN (any role), or the set of roles allowed.
 ACCESS: dict[str, object] = {
@@ -59,6 +60,22 @@ ACCESS: dict[str, object] = {
     "drafts.publish_draft": DRAFTING_TEAM,
     "drafts.close_draft": DRAFTING_TEAM,
     "drafts.extend_deadline": DRAFTING_TEAM,
+    # Comments: reviewers and leads write for their department; objects are checked again
+    # per department (see test_comments.py); a private object answers 404.
+    "comments.create_comment": DEPARTMENT_ROLES,
+    "comments.view_comment": SIGNED_IN,
+    "comments.edit_comment": DEPARTMENT_ROLES,
+    # A reviewer may also delete a draft comment they wrote themselves (test_comments.py).
+    "comments.delete_comment": {Role.LEAD},
+    "comments.download_attachment": SIGNED_IN,
+    "comments.my_department": DEPARTMENT_ROLES,
+    "comments.merge_comments": {Role.LEAD},
+    "comments.submit_response": {Role.LEAD},
+    "comments.agree_with_draft": {Role.LEAD},
+    "comments.view_response": SIGNED_IN,
+    "comments.participation": {Role.DRAFTING, Role.ADMIN, Role.ORGANIZER},
+    "comments.grant_extension": DRAFTING_TEAM,
+    "comments.consultation_settings": DRAFTING_TEAM,
 }
 
 # Routes that act on the draft in preparation (draft 2) rather than the published draft 1.
@@ -105,11 +122,14 @@ def url_values(make_department, make_user, make_proposal):
 
     The proposal has draft 1 open for comments and draft 2 in preparation.
     """
+    from consult.models import Attachment, CommentKind, DepartmentResponse, ResponseKind
+    from consult.services import comments as comment_service
     from consult.services import drafts as draft_service
 
     department = make_department()
     other = make_user(Role.REVIEWER, department=department)
     proposal = make_proposal(code="DTTM-CT")
+    comment_service.invite_departments(proposal.drafts[0], [department])
     draft2 = draft_service.start_next_draft(proposal)
     db.session.commit()
     published = {
@@ -120,8 +140,27 @@ def url_values(make_department, make_user, make_proposal):
         "section_id": proposal.drafts[0].sections[0].id,
         "fmt": "docx",
     }
+    # A department invited to comment, with a draft comment, an attachment and a response;
+    # the reviewers and leads under test belong to it.
+    author = make_user(Role.REVIEWER, department=department)
+    draft1 = proposal.drafts[0]
+    comment = comment_service.create_comment(
+        draft1, draft1.sections[1], author, kind=CommentKind.GENERAL, body="Góp ý thử."
+    )
+    attachment = Attachment(
+        comment=comment, stored_name="0" * 32, original_name="a.pdf",
+        content_type="application/pdf", size=1, sha256="0" * 64, uploaded_by=author,
+    )  # fmt: skip
+    db.session.add(attachment)
+    response = DepartmentResponse(
+        draft=proposal.drafts[0], department=department, kind=ResponseKind.AGREE,
+        submitted_by=comment.author,
+    )  # fmt: skip
+    db.session.add(response)
+    db.session.commit()
+    published.update(comment_id=comment.id, attachment_id=attachment.id, response_id=response.id)
     preparation = {**published, "number": 2, "section_id": draft2.sections[0].id}
-    return published, preparation
+    return published, preparation, department
 
 
 CASES = [(rule.endpoint, rule.rule, role) for rule in _rules() for role in (ANONYMOUS, *ALL_ROLES)]
@@ -134,7 +173,7 @@ CASES = [(rule.endpoint, rule.rule, role) for rule in _rules() for role in (ANON
 )
 def test_route_access(app, client, auth, url_values, endpoint, path, role):
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint and r.rule == path)
-    published, preparation = url_values
+    published, preparation, department = url_values
     values = preparation if endpoint in PREPARATION_ROUTES else published
     # "code" is a language on the language switch and a proposal code elsewhere.
     values = {**values, "code": "en" if endpoint == "main.set_language" else "DTTM-CT"}
@@ -142,7 +181,10 @@ def test_route_access(app, client, auth, url_values, endpoint, path, role):
         from flask import url_for
 
         url = url_for(endpoint, **{a: values[a] for a in rule.arguments})
-    auth.login_as(role)
+    if role in DEPARTMENT_ROLES:
+        auth.login_as(role, department=department)
+    else:
+        auth.login_as(role)
     method = "GET" if "GET" in rule.methods else "POST"
     response = client.open(url, method=method)
     response.close()

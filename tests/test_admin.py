@@ -249,3 +249,14 @@ def test_user_list_filters(client, auth, make_user):
     assert "Phạm Thu Hội" in page and "Đặng Quốc Thông" not in page
     assert client.get("/admin/users?page=abc").status_code == 200
     assert client.get("/admin/users?page=99").status_code == 200
+
+
+def test_department_list_paginates(app, client, auth, make_department):
+    auth.login_as(Role.ADMIN)
+    app.config["PER_PAGE"] = 2
+    for n in range(5):
+        make_department(code=f"P{n}", name=f"Phường {n}")
+    first = client.get("/admin/departments").get_data(as_text=True)
+    assert "Trang 1 / 3" in first and "Sau" in first
+    second = client.get("/admin/departments?page=2").get_data(as_text=True)
+    assert "Trang 2 / 3" in second and "Trước" in second

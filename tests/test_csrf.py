@@ -7,7 +7,18 @@ import pytest
 from consult import create_app
 from consult.config import TestConfig
 from consult.extensions import db
-from consult.models import Department, Draft, Proposal, Role, Section, User
+from consult.models import (
+    Comment,
+    CommentKind,
+    Department,
+    DepartmentResponse,
+    Draft,
+    Proposal,
+    Role,
+    Section,
+    User,
+)
+from consult.services import comments as comment_service
 
 POST_RULES = sorted(
     (rule.endpoint, rule.rule)
@@ -27,9 +38,15 @@ def test_post_without_token_is_refused_and_changes_nothing(
     csrf_app, client, make_user, make_department, make_proposal, endpoint, path
 ):
     admin = make_user(Role.ADMIN)
-    proposal = make_proposal(code="DTTM-CT", publish=False)
+    proposal = make_proposal(code="DTTM-CT")
     target_department = make_department()
     target_user = make_user(Role.REVIEWER, department=target_department)
+    draft = proposal.drafts[0]
+    comment_service.invite_departments(draft, [target_department])
+    comment = comment_service.create_comment(
+        draft, draft.sections[0], target_user, kind=CommentKind.GENERAL, body="Góp ý."
+    )
+    db.session.commit()
     # Sign in with CSRF off, then turn it back on for the request under test.
     csrf_app.config["WTF_CSRF_ENABLED"] = False
     client.post("/login", data={"email": admin.email, "password": "Correct-horse-42"})
@@ -45,6 +62,7 @@ def test_post_without_token_is_refused_and_changes_nothing(
             "code": "en" if endpoint == "main.set_language" else proposal.code,
             "number": 1,
             "section_id": proposal.drafts[0].sections[0].id,
+            "comment_id": comment.id,
         }
         rule = next(r for r in csrf_app.url_map.iter_rules() if r.rule == path)
         url = url_for(endpoint, **{a: values[a] for a in rule.arguments})
@@ -68,6 +86,11 @@ def _snapshot():
             (s.key, s.position, s.level, s.heading, s.body)
             for s in db.session.query(Section).order_by(Section.id)
         ],
+        [
+            (c.body, c.deleted_at, c.response_id)
+            for c in db.session.query(Comment).order_by(Comment.id)
+        ],
+        db.session.query(DepartmentResponse).count(),
     )
 
 

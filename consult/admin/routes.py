@@ -15,7 +15,7 @@ from consult.models import Department, DepartmentKind, Role, User
 from consult.permissions import admin_required, load_or_404
 from consult.services import accounts as account_service
 from consult.services.accounts import AccountError
-from consult.utils import paginate
+from consult.utils import flash_form_errors, paginate
 
 
 @bp.route("/")
@@ -244,8 +244,7 @@ def reset_password(user_id: int):
         db.session.commit()
         flash(_("The password of %(email)s has been set.", email=user.email), "success")
     else:
-        for error in form.password.errors:
-            flash(error, "error")
+        flash_form_errors(form)
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 

@@ -8,9 +8,23 @@ from datetime import date, datetime, time, timedelta
 from consult.demo import content
 from consult.drafts.importer import ParsedSection
 from consult.extensions import db
-from consult.models import Department, DepartmentKind, DraftStatus, Proposal, Role, User, Visibility
+from consult.markup import render_markdown
+from consult.models import (
+    Comment,
+    CommentKind,
+    Department,
+    DepartmentKind,
+    DepartmentResponse,
+    DraftStatus,
+    Proposal,
+    ResponseKind,
+    Role,
+    User,
+    Visibility,
+)
 from consult.models.base import utcnow
 from consult.services import accounts as account_service
+from consult.services import comments as comment_service
 from consult.services import drafts as draft_service
 from consult.timeutil import from_vietnam_local
 
@@ -110,8 +124,10 @@ def seed_proposal(author: User) -> Proposal:
             draft.published_at = draft.opens_at
             draft.closed_at = draft.closes_at
             draft.status = DraftStatus.SUPERSEDED
+            comment_service.invite_departments(draft)
         else:
-            draft.publish(
+            comment_service.publish_draft(
+                draft,
                 now - timedelta(days=DRAFT3_OPENED_DAYS_AGO),
                 now + timedelta(days=DRAFT3_CLOSES_IN_DAYS),
                 now=now,
@@ -120,11 +136,92 @@ def seed_proposal(author: User) -> Proposal:
     return proposal
 
 
+# In the demo, the department of the demo reviewers is still writing its comments on
+# draft 3: they are its unsubmitted drafts, waiting for the lead.
+STILL_WRITING = {3: {"STTTT"}}
+
+
+def _department_author(department: Department) -> User:
+    """A demo account of the department: its reviewer or lead, or a lead made for it."""
+    users = sorted(department.users, key=lambda u: (u.role is not Role.REVIEWER, u.id))
+    if users:
+        return users[0]
+    return account_service.create_user(
+        email=f"lanhdao.{department.code.lower()}@{DEMO_DOMAIN}",
+        full_name=f"Lãnh đạo {department.name}",
+        role=Role.LEAD,
+        password=DEMO_PASSWORD,
+        department=department,
+        locale="vi",
+    )
+
+
+def _letter_time(day: str) -> datetime:
+    return _vietnam_day(day, time(9, 0))
+
+
+def _response(draft, department: Department, kind: ResponseKind, letter: str, day: str):
+    response = DepartmentResponse(
+        draft=draft,
+        department=department,
+        sequence=1,
+        kind=kind,
+        submitted_by=_department_author(department),
+        submitted_at=_letter_time(day),
+        letter_number=letter,
+        letter_date=date.fromisoformat(day),
+    )
+    db.session.add(response)
+    return response
+
+
+def seed_comments(proposal: Proposal, departments: dict[str, Department]) -> None:
+    """The comments and official responses of each draft, as the demo content tells them."""
+    if (
+        db.session.query(Comment)
+        .filter(Comment.draft_id.in_([d.id for d in proposal.drafts]))
+        .count()
+    ):
+        return
+    for draft in proposal.drafts:
+        sections = {s.heading: s for s in draft.sections}
+        letters = content.RESPONSE_LETTERS.get(draft.number, {})
+        responses: dict[str, DepartmentResponse] = {}
+        for code, (number, day) in sorted(letters.items()):
+            if code in STILL_WRITING.get(draft.number, set()):
+                continue
+            responses[code] = _response(
+                draft, departments[code], ResponseKind.COMMENTS, number, day
+            )
+        for code, number, day in content.AGREED.get(draft.number, []):
+            _response(draft, departments[code], ResponseKind.AGREE, number, day)
+        for spec in (s for s in content.COMMENTS if s["draft"] == draft.number):
+            department = departments[spec["department"]]
+            response = responses.get(spec["department"])
+            comment = Comment(
+                draft=draft,
+                section=sections.get(spec["section_heading"]) if spec["section_heading"] else None,
+                department=department,
+                author=_department_author(department),
+                response=response,
+                kind=CommentKind(spec["kind"]),
+                body=spec["body"],
+                body_html=str(render_markdown(spec["body"])),
+                quote=spec["quote"],
+                proposed_text=spec["proposed_text"],
+            )
+            if response is not None:
+                comment.created_at = comment.updated_at = response.submitted_at - timedelta(days=1)
+            db.session.add(comment)
+    db.session.flush()
+
+
 def seed_demo() -> list[User]:
     """Load the demo; running it again changes nothing that is already there."""
     departments = seed_departments()
     users = seed_accounts(departments)
     author = next(u for u in users if u.role is Role.DRAFTING)
-    seed_proposal(author)
+    proposal = seed_proposal(author)
+    seed_comments(proposal, departments)
     db.session.commit()
     return users

@@ -16,7 +16,7 @@ MAX_AGE_SECONDS = 24 * 3600
 
 
 def _folder() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
+    folder = Path(current_app.config["DATA_DIR"]) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

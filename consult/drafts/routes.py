@@ -26,9 +26,10 @@ from consult.drafts.importer import DraftImportError, parse_upload
 from consult.drafts.redline import compare_docx, compare_sections, redline_html
 from consult.extensions import db, login_manager
 from consult.forms import EmptyForm
-from consult.models import Draft, Proposal, Section, Visibility
+from consult.models import Draft, Proposal, Role, Section, Visibility
 from consult.models.drafts import DRAFTING_ROLES, IllegalTransition
 from consult.permissions import role_required
+from consult.services import comments as comment_service
 from consult.services import drafts as draft_service
 from consult.timeutil import from_vietnam_local, to_vietnam_local
 from consult.utils import download_response
@@ -245,18 +246,64 @@ def import_example(code: str, fmt: str):
 # --- reading ------------------------------------------------------------------------------
 
 
-@bp.route("/proposals/<code>/drafts/<int:number>")
-def view_draft(code: str, number: int):
-    draft = load_draft(code, number)
+def can_comment(draft: Draft) -> bool:
+    return (
+        current_user.is_authenticated
+        and current_user.role in (Role.REVIEWER, Role.LEAD)
+        and draft.is_accepting_comments_from(current_user.department_id)
+    )
+
+
+def render_draft_page(draft: Draft, form=None, status: int = 200):
+    """The table of contents, with comment counts and the general comments ("góp ý chung")."""
+    from consult.comments.forms import CommentForm  # the comments blueprint imports this module
+
+    commenting = can_comment(draft)
+    if commenting and form is None:
+        form = CommentForm()
+    comments = comment_service.general_comments(draft, current_user)
     return render_template(
         "drafts/draft.html",
         draft=draft,
         proposal=draft.proposal,
         sections=draft.sections,
+        counts=comment_service.comment_counts_by_section(draft, current_user),
+        threads=comment_service.threads_by_quote(comments),
+        form=form if commenting else None,
+        can_comment=commenting,
         can_edit=draft.can_edit(current_user),
         can_manage=draft.can_manage(current_user),
         button=EmptyForm(),
-    )
+    ), status
+
+
+def render_section_page(draft: Draft, section: Section, form=None, status: int = 200):
+    """A section with the comments its reader may see, and the form to comment on it."""
+    from consult.comments.forms import CommentForm  # the comments blueprint imports this module
+
+    sections = draft.sections
+    index = sections.index(section)
+    commenting = can_comment(draft)
+    if commenting and form is None:
+        form = CommentForm(section_id=section.id)
+    comments = comment_service.comments_for_section(draft, section, current_user)
+    return render_template(
+        "drafts/section.html",
+        draft=draft,
+        proposal=draft.proposal,
+        section=section,
+        previous=sections[index - 1] if index > 0 else None,
+        next=sections[index + 1] if index + 1 < len(sections) else None,
+        can_edit=draft.can_edit(current_user),
+        threads=comment_service.threads_by_quote(comments),
+        comment_total=len(comments),
+        form=form if commenting else None,
+    ), status
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>")
+def view_draft(code: str, number: int):
+    return render_draft_page(load_draft(code, number))
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/full")
@@ -268,18 +315,7 @@ def read_draft(code: str, number: int):
 @bp.route("/proposals/<code>/drafts/<int:number>/sections/<int:section_id>")
 def view_section(code: str, number: int, section_id: int):
     draft = load_draft(code, number)
-    section = load_section(draft, section_id)
-    sections = draft.sections
-    index = sections.index(section)
-    return render_template(
-        "drafts/section.html",
-        draft=draft,
-        proposal=draft.proposal,
-        section=section,
-        previous=sections[index - 1] if index > 0 else None,
-        next=sections[index + 1] if index + 1 < len(sections) else None,
-        can_edit=draft.can_edit(current_user),
-    )
+    return render_section_page(draft, load_section(draft, section_id))
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/export.<fmt>")
@@ -402,8 +438,10 @@ def publish_draft(code: str, number: int):
     form = PublishForm()
     if form.validate_on_submit():
         try:
-            draft.publish(
-                from_vietnam_local(form.opens_at.data), from_vietnam_local(form.closes_at.data)
+            comment_service.publish_draft(
+                draft,
+                from_vietnam_local(form.opens_at.data),
+                from_vietnam_local(form.closes_at.data),
             )
         except IllegalTransition as exc:
             db.session.rollback()

@@ -1,9 +1,25 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 
 from consult.models.accounts import Department, DepartmentKind, Role, User
+from consult.models.comments import (
+    Attachment,
+    Comment,
+    CommentKind,
+    CommentRevision,
+    DepartmentResponse,
+    DraftInvitation,
+    ResponseKind,
+)
 from consult.models.drafts import Draft, DraftStatus, Proposal, Section, Visibility
 
 __all__ = [
+    "Attachment",
+    "Comment",
+    "CommentKind",
+    "CommentRevision",
+    "DepartmentResponse",
+    "DraftInvitation",
+    "ResponseKind",
     "Department",
     "DepartmentKind",
     "Draft",

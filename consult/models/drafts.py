@@ -131,8 +131,13 @@ class Draft(TimestampMixin, db.Model):
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Whether departments may read each other's submitted comments (the drafting team decides).
+    departments_see_each_other: Mapped[bool] = mapped_column(nullable=False, default=False)
 
     proposal: Mapped[Proposal] = relationship(back_populates="drafts")
+    invitations: Mapped[list[DraftInvitation]] = relationship(  # noqa: F821
+        "DraftInvitation", cascade="all, delete-orphan", overlaps="draft"
+    )
     sections: Mapped[list[Section]] = relationship(
         back_populates="draft", order_by="Section.position", cascade="all, delete-orphan"
     )
@@ -167,6 +172,30 @@ class Draft(TimestampMixin, db.Model):
             and self.opens_at is not None
             and self.closes_at is not None
             and self.opens_at <= now < self.closes_at
+        )
+
+    def invitation_for(self, department_id: int | None) -> DraftInvitation | None:  # noqa: F821
+        return next((i for i in self.invitations if i.department_id == department_id), None)
+
+    def deadline_for(self, department_id: int | None) -> datetime | None:
+        """The deadline that applies to a department: the draft's, or its own extension."""
+        invitation = self.invitation_for(department_id)
+        if invitation and invitation.extended_until and self.closes_at:
+            return max(self.closes_at, invitation.extended_until)
+        return self.closes_at
+
+    def is_accepting_comments_from(
+        self, department_id: int | None, now: datetime | None = None
+    ) -> bool:
+        """Checked on the server for every write: invited, opened, and before its deadline."""
+        if self.status not in (DraftStatus.OPEN, DraftStatus.CLOSED):
+            return False
+        if self.invitation_for(department_id) is None:
+            return False
+        now = now or utcnow()
+        deadline = self.deadline_for(department_id)
+        return (
+            self.opens_at is not None and deadline is not None and self.opens_at <= now < deadline
         )
 
     def period_state(self, now: datetime | None = None) -> str:

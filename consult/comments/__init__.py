@@ -1,0 +1,7 @@
+"""Comments by departments on drafts, and their official responses."""
+
+from flask import Blueprint
+
+bp = Blueprint("comments", __name__)
+
+from consult.comments import routes  # noqa: E402,F401

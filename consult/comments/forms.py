@@ -1,0 +1,95 @@
+"""Forms for writing comments and submitting a department's response."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, MultipleFileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Length, Optional
+
+from consult.forms import Form
+from consult.models import CommentKind
+
+
+class CommentForm(Form):
+    section_id = HiddenField()
+    kind = SelectField(_l("Kind of comment"), validators=[DataRequired()])
+    quote = TextAreaField(
+        _l("Quoted passage (optional)"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Copy the words of the section your comment is about."),
+        render_kw={"rows": 2},
+    )
+    body = TextAreaField(
+        _l("Comment"),
+        validators=[DataRequired(), Length(max=20000)],
+        render_kw={"rows": 6},
+    )
+    proposed_text = TextAreaField(
+        _l("Proposed wording (optional)"),
+        validators=[Optional(), Length(max=20000)],
+        description=_l("How the passage should read instead."),
+        render_kw={"rows": 3},
+    )
+    files = MultipleFileField(
+        _l("Attachments (optional)"),
+        description=_l("PDF, Word, Excel or images; up to 5 files of 10 MB each."),
+    )
+    submit = SubmitField(_l("Save as our department's draft comment"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [(k.value, k.label) for k in CommentKind]
+
+
+class LetterMixin:
+    letter_number = StringField(
+        _l("Official letter number (công văn)"),
+        validators=[Optional(), Length(max=64)],
+        description=_l("For example 125/STTTT-VP."),
+    )
+    letter_date = DateField(_l("Letter date"), validators=[Optional()])
+    letter = FileField(
+        _l("Scanned official letter (optional)"), description=_l("PDF, PNG or JPEG.")
+    )
+
+
+class ResponseForm(LetterMixin, Form):
+    note = TextAreaField(_l("Covering note (optional)"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Submit the department's response"))
+
+
+class AgreeForm(LetterMixin, Form):
+    submit = SubmitField(_l("Submit: we agree with the draft, no comments"))
+
+
+class ExtensionForm(Form):
+    department_id = SelectField(_l("Department"), coerce=int, validators=[DataRequired()])
+    until = DateTimeLocalField(
+        _l("Its own deadline (Vietnam time)"), validators=[DataRequired()], format="%Y-%m-%dT%H:%M"
+    )
+    submit = SubmitField(_l("Grant the extension"))
+
+
+class ConsultationSettingsForm(Form):
+    departments_see_each_other = BooleanField(
+        _l("Departments can read each other's submitted comments")
+    )
+    invited = SelectMultipleField(
+        _l("Invited bodies"),
+        coerce=int,
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+    )
+    submit = SubmitField(_l("Save"))

@@ -1,0 +1,350 @@
+"""Writing and reading comments; a department's page; the drafting team's participation view."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from consult import uploads
+from consult.comments import bp
+from consult.comments.forms import (
+    AgreeForm,
+    CommentForm,
+    ConsultationSettingsForm,
+    ExtensionForm,
+    ResponseForm,
+)
+from consult.drafts.routes import (
+    draft_url,
+    load_draft,
+    load_section,
+    render_draft_page,
+    render_section_page,
+)
+from consult.extensions import db
+from consult.forms import EmptyForm
+from consult.models import (
+    Attachment,
+    Comment,
+    CommentKind,
+    Department,
+    DepartmentResponse,
+    Draft,
+    Role,
+)
+from consult.models.drafts import DRAFTING_ROLES
+from consult.permissions import load_or_404, role_required
+from consult.services import comments as comment_service
+from consult.services.comments import CommentError
+from consult.timeutil import from_vietnam_local
+from consult.utils import flash_form_errors
+
+commenter_required = role_required(Role.REVIEWER, Role.LEAD)
+lead_required = role_required(Role.LEAD)
+drafting_required = role_required(*DRAFTING_ROLES)
+overseer_required = role_required(*DRAFTING_ROLES, Role.ORGANIZER)
+
+
+def comment_url(comment: Comment) -> str:
+    if comment.section_id is None:
+        return draft_url(comment.draft, _anchor=f"comment-{comment.id}")
+    return url_for(
+        "drafts.view_section",
+        code=comment.draft.proposal.code,
+        number=comment.draft.number,
+        section_id=comment.section_id,
+        _anchor=f"comment-{comment.id}",
+    )
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def comment_fields(form: CommentForm) -> dict:
+    return {
+        "kind": CommentKind(form.kind.data),
+        "body": form.body.data,
+        "quote": form.quote.data,
+        "proposed_text": form.proposed_text.data,
+        "files": request.files.getlist(form.files.name),
+    }
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/comments", methods=["POST"])
+@commenter_required
+def create_comment(code: str, number: int):
+    draft = load_draft(code, number)
+    form = CommentForm()
+    section = None
+    if form.section_id.data:
+        if not form.section_id.data.isdigit():
+            abort(404)
+        section = load_section(draft, int(form.section_id.data))
+
+    def again(status=422):
+        if section is None:
+            return render_draft_page(draft, form, status)
+        return render_section_page(draft, section, form, status)
+
+    if not draft.is_accepting_comments_from(current_user.department_id):
+        flash(_("The comment period is not open for your department."), "error")
+        return again(403)
+    if not form.validate_on_submit():
+        return again()
+    try:
+        comment = comment_service.create_comment(
+            draft, section, current_user, **comment_fields(form)
+        )
+    except CommentError as exc:
+        db.session.rollback()
+        form.body.errors = [str(exc)]
+        return again()
+    db.session.commit()
+    flash(_("Comment saved as a draft of your department. The lead submits it."), "success")
+    return redirect(comment_url(comment))
+
+
+@bp.route("/comments/<int:comment_id>")
+@role_required(*Role)
+def view_comment(comment_id: int):
+    comment = load_or_404(Comment, comment_id)
+    return render_template(
+        "comments/comment.html",
+        comment=comment,
+        can_edit=comment.can_edit(current_user),
+        can_delete=comment.can_delete(current_user),
+        button=EmptyForm(),
+    )
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@commenter_required
+def edit_comment(comment_id: int):
+    comment = load_or_404(Comment, comment_id, can="edit")
+    form = CommentForm(obj=comment)
+    if request.method == "GET":
+        form.kind.data = comment.kind.value
+    if form.validate_on_submit():
+        try:
+            comment_service.edit_comment(comment, current_user, **comment_fields(form))
+        except CommentError as exc:
+            db.session.rollback()
+            form.body.errors = [str(exc)]
+        else:
+            db.session.commit()
+            flash(_("Comment saved."), "success")
+            return redirect(comment_url(comment))
+    return render_template("comments/edit.html", comment=comment, form=form), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route("/comments/<int:comment_id>/delete", methods=["POST"])
+@commenter_required
+def delete_comment(comment_id: int):
+    comment = load_or_404(Comment, comment_id, can="delete")
+    if EmptyForm().validate_on_submit():
+        comment_service.delete_comment(comment, current_user)
+        db.session.commit()
+        flash(_("Comment removed."), "success")
+    return redirect(department_url(comment.draft))
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@role_required(*Role)
+def download_attachment(attachment_id: int):
+    attachment = load_or_404(Attachment, attachment_id)
+    path = uploads.stored_path(attachment.stored_name)
+    if not path.is_file():
+        abort(404)
+    return send_file(
+        path,
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.original_name,
+        max_age=0,
+    )
+
+
+# --- a department's page --------------------------------------------------------------------
+
+
+def department_url(draft: Draft) -> str:
+    return draft_url(draft, "comments.my_department")
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/my-department")
+@commenter_required
+def my_department(code: str, number: int):
+    draft = load_draft(code, number)
+    department_id = current_user.department_id
+    return render_template(
+        "comments/my_department.html",
+        draft=draft,
+        proposal=draft.proposal,
+        department=current_user.department,
+        pending=comment_service.unsubmitted_comments(draft, department_id),
+        responses=comment_service.responses_of(draft, department_id),
+        open_for_us=draft.is_accepting_comments_from(department_id),
+        deadline=draft.deadline_for(department_id),
+        invited=draft.invitation_for(department_id) is not None,
+        is_lead=current_user.role is Role.LEAD,
+        response_form=ResponseForm(),
+        agree_form=AgreeForm(),
+        button=EmptyForm(),
+    )
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/my-department/merge", methods=["POST"])
+@lead_required
+def merge_comments(code: str, number: int):
+    draft = load_draft(code, number)
+    if EmptyForm().validate_on_submit():
+        ids = [int(i) for i in request.form.getlist("comment_id") if i.isdigit()]
+        comments = list(
+            db.session.scalars(
+                select(Comment).where(Comment.id.in_(ids), Comment.draft_id == draft.id)
+            )
+        )
+        try:
+            if len(comments) != len(set(ids)):
+                raise CommentError(_("Only your department's unsubmitted comments can be merged."))
+            target = comment_service.merge_comments(comments, current_user)
+        except CommentError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("%(n)d comments merged into one.", n=len(comments)), "success")
+            return redirect(department_url(draft) + f"#comment-{target.id}")
+    return redirect(department_url(draft))
+
+
+def _letter_fields(form) -> dict:
+    return {
+        "letter_number": form.letter_number.data,
+        "letter_date": form.letter_date.data,
+        "letter_file": form.letter.data,
+    }
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/my-department/submit", methods=["POST"])
+@lead_required
+def submit_response(code: str, number: int):
+    draft = load_draft(code, number)
+    form = ResponseForm()
+    if form.validate_on_submit():
+        try:
+            response = comment_service.submit_response(
+                draft, current_user, note=form.note.data or "", **_letter_fields(form)
+            )
+        except CommentError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "The response of %(dept)s is submitted (%(n)d comments).",
+                    dept=current_user.department.name,
+                    n=len(response.comments),
+                ),  # fmt: skip
+                "success",
+            )
+    else:
+        flash_form_errors(form)
+    return redirect(department_url(draft))
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/my-department/agree", methods=["POST"])
+@lead_required
+def agree_with_draft(code: str, number: int):
+    draft = load_draft(code, number)
+    form = AgreeForm()
+    if form.validate_on_submit():
+        try:
+            comment_service.agree_with_draft(draft, current_user, **_letter_fields(form))
+        except CommentError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Recorded: your department agrees with the draft."), "success")
+    else:
+        flash_form_errors(form)
+    return redirect(department_url(draft))
+
+
+@bp.route("/responses/<int:response_id>")
+@role_required(*Role)
+def view_response(response_id: int):
+    response = load_or_404(DepartmentResponse, response_id)
+    return render_template("comments/response.html", response=response, draft=response.draft)
+
+
+# --- the drafting team's side ---------------------------------------------------------------
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/participation")
+@overseer_required
+def participation(code: str, number: int):
+    draft = load_draft(code, number)
+    rows = comment_service.participation(draft)
+    form = ExtensionForm()
+    form.department_id.choices = [(r.department.id, r.department.name) for r in rows]
+    return render_template(
+        "comments/participation.html",
+        draft=draft,
+        proposal=draft.proposal,
+        rows=rows,
+        extension_form=form,
+        can_extend=draft.can_manage(current_user),
+    )
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/participation/extension", methods=["POST"])
+@drafting_required
+def grant_extension(code: str, number: int):
+    draft = load_draft(code, number)
+    form = ExtensionForm()
+    form.department_id.choices = [(i.department_id, "") for i in draft.invitations]
+    if form.validate_on_submit():
+        department = db.session.get(Department, form.department_id.data)
+        try:
+            comment_service.grant_extension(draft, department, from_vietnam_local(form.until.data))
+        except CommentError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(
+                _("%(dept)s can comment until its new deadline.", dept=department.name), "success"
+            )
+    else:
+        flash_form_errors(form)
+    return redirect(draft_url(draft, "comments.participation"))
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/consultation", methods=["GET", "POST"])
+@drafting_required
+def consultation_settings(code: str, number: int):
+    draft = load_draft(code, number)
+    form = ConsultationSettingsForm(obj=draft)
+    departments = Department.active_choices()
+    form.invited.choices = [
+        (d.id, f"{d.name} ({d.code})") for d in departments if not d.is_drafting_body
+    ]
+    if request.method == "GET":
+        form.invited.data = [i.department_id for i in draft.invitations]
+    if form.validate_on_submit():
+        draft.departments_see_each_other = form.departments_see_each_other.data
+        chosen = [d for d in departments if d.id in set(form.invited.data)]
+        comment_service.invite_departments(draft, chosen)
+        db.session.commit()
+        flash(_("Consultation settings saved."), "success")
+        return redirect(draft_url(draft, "comments.participation"))
+    return render_template(
+        "comments/settings.html", draft=draft, proposal=draft.proposal, form=form
+    ), (422 if form.errors else 200)

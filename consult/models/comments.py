@@ -1,0 +1,271 @@
+"""Department comments on a draft, their attachments and edit history, and the official
+responses ("công văn") by which departments submit them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.extensions import db
+from consult.models.accounts import Department, Role, User, enum_column
+from consult.models.base import TimestampMixin, UTCDateTime, utcnow
+from consult.models.drafts import Draft, Section
+
+
+class CommentKind(enum.StrEnum):
+    GENERAL = "general"
+    CHANGE = "change"
+    QUESTION = "question"
+    OBJECTION = "objection"
+    EDITORIAL = "editorial"
+
+    @property
+    def label(self) -> str:
+        return str(COMMENT_KIND_LABELS[self])
+
+
+COMMENT_KIND_LABELS = {
+    CommentKind.GENERAL: _l("General remark"),
+    CommentKind.CHANGE: _l("Proposed change"),
+    CommentKind.QUESTION: _l("Question"),
+    CommentKind.OBJECTION: _l("Objection or concern"),
+    CommentKind.EDITORIAL: _l("Editorial"),
+}
+
+
+class ResponseKind(enum.StrEnum):
+    COMMENTS = "comments"
+    AGREE = "agree"
+
+    @property
+    def label(self) -> str:
+        return str(
+            {
+                ResponseKind.COMMENTS: _l("Comments"),
+                ResponseKind.AGREE: _l("Agrees with the draft, no comments"),
+            }[self]
+        )
+
+
+# Roles whose work covers every department's submitted comments.
+READS_ALL_SUBMITTED = (Role.DRAFTING, Role.ADMIN, Role.ORGANIZER)
+
+
+class DraftInvitation(db.Model):
+    """A body invited to comment on a draft ("cơ quan được lấy ý kiến")."""
+
+    __tablename__ = "draft_invitations"
+    __table_args__ = (UniqueConstraint("draft_id", "department_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(
+        ForeignKey("drafts.id", ondelete="CASCADE"), nullable=False
+    )
+    department_id: Mapped[int] = mapped_column(
+        ForeignKey("departments.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    # A deadline of its own, granted by the drafting team to this department only.
+    extended_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    draft: Mapped[Draft] = relationship()
+    department: Mapped[Department] = relationship()
+
+
+class DepartmentResponse(db.Model):
+    """A department's official answer on a draft: its comments, or agreement.
+
+    A submitted response never changes; later additions are new, supplementary responses.
+    """
+
+    __tablename__ = "department_responses"
+    __table_args__ = (UniqueConstraint("draft_id", "department_id", "sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(
+        ForeignKey("drafts.id", ondelete="CASCADE"), nullable=False
+    )
+    department_id: Mapped[int] = mapped_column(
+        ForeignKey("departments.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
+    sequence: Mapped[int] = mapped_column(nullable=False, default=1)
+    kind: Mapped[ResponseKind] = mapped_column(enum_column(ResponseKind), nullable=False)
+    submitted_by_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), nullable=False
+    )
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    letter_number: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    letter_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    letter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attachments.id", ondelete="SET NULL", use_alter=True), nullable=True
+    )
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+    draft: Mapped[Draft] = relationship()
+    department: Mapped[Department] = relationship()
+    submitted_by: Mapped[User] = relationship()
+    letter: Mapped[Attachment | None] = relationship(foreign_keys=[letter_id])
+    comments: Mapped[list[Comment]] = relationship(back_populates="response", order_by="Comment.id")
+
+    @property
+    def is_supplementary(self) -> bool:
+        return self.sequence > 1
+
+    def can_view(self, user) -> bool:
+        return can_read_department_work(user, self.draft, self.department_id, submitted=True)
+
+
+def can_read_department_work(user, draft: Draft, department_id: int, *, submitted: bool) -> bool:
+    """The one rule for reading a department's comments and responses on a draft.
+
+    Unsubmitted comments are the department's own; submitted ones are also read by the
+    drafting team and organizers, and by other departments when the draft allows it.
+    """
+    if not (user and user.is_authenticated) or not draft.can_view(user):
+        return False
+    if user.department_id == department_id and user.role in (Role.REVIEWER, Role.LEAD):
+        return True
+    if not submitted:
+        return False
+    if user.role in READS_ALL_SUBMITTED:
+        return True
+    return draft.departments_see_each_other and user.role in (Role.REVIEWER, Role.LEAD)
+
+
+class Comment(TimestampMixin, db.Model):
+    """One comment by a department on a draft: on a section, a passage, or the whole draft."""
+
+    __tablename__ = "comments"
+    __table_args__ = (
+        Index("ix_comments_draft_id_department_id", "draft_id", "department_id"),
+        Index("ix_comments_section_id", "section_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(
+        ForeignKey("drafts.id", ondelete="CASCADE"), nullable=False
+    )
+    # None for a general comment on the whole draft ("góp ý chung").
+    section_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sections.id", ondelete="RESTRICT"), nullable=True
+    )
+    department_id: Mapped[int] = mapped_column(
+        ForeignKey("departments.id", ondelete="RESTRICT"), nullable=False
+    )
+    author_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), nullable=False
+    )
+    response_id: Mapped[int | None] = mapped_column(
+        ForeignKey("department_responses.id", ondelete="RESTRICT"), nullable=True, index=True
+    )
+    kind: Mapped[CommentKind] = mapped_column(
+        enum_column(CommentKind), nullable=False, default=CommentKind.GENERAL
+    )
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    body_html: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    quote: Mapped[str | None] = mapped_column(Text, nullable=True)
+    proposed_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Soft delete: a removed draft comment stays for the record, and a merged one
+    # points at the comment that absorbed it.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comments.id", ondelete="SET NULL"), nullable=True
+    )
+
+    draft: Mapped[Draft] = relationship()
+    section: Mapped[Section | None] = relationship()
+    department: Mapped[Department] = relationship()
+    author: Mapped[User] = relationship()
+    response: Mapped[DepartmentResponse | None] = relationship(back_populates="comments")
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="comment", foreign_keys="Attachment.comment_id", order_by="Attachment.id"
+    )
+    revisions: Mapped[list[CommentRevision]] = relationship(
+        back_populates="comment", order_by="CommentRevision.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.response_id is not None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def can_view(self, user) -> bool:
+        if self.is_deleted:
+            return False
+        return can_read_department_work(
+            user, self.draft, self.department_id, submitted=self.is_submitted
+        )
+
+    def can_edit(self, user) -> bool:
+        """Reviewers and the lead of the department, on an unsubmitted comment, in time."""
+        return (
+            not self.is_submitted
+            and not self.is_deleted
+            and user.is_authenticated
+            and user.role in (Role.REVIEWER, Role.LEAD)
+            and user.department_id == self.department_id
+            and self.draft.is_accepting_comments_from(self.department_id)
+        )
+
+    def can_delete(self, user) -> bool:
+        return self.can_edit(user) and (user.role is Role.LEAD or user.id == self.author_id)
+
+
+class CommentRevision(db.Model):
+    """The text of a comment before an edit: who changed it and when."""
+
+    __tablename__ = "comment_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    editor_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), nullable=False
+    )
+    edited_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    kind: Mapped[CommentKind] = mapped_column(enum_column(CommentKind), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    quote: Mapped[str | None] = mapped_column(Text, nullable=True)
+    proposed_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    comment: Mapped[Comment] = relationship(back_populates="revisions")
+    editor: Mapped[User] = relationship()
+
+
+class Attachment(db.Model):
+    """A file attached to a comment, or the scanned official letter of a response."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    stored_name: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    original_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    content_type: Mapped[str] = mapped_column(String(128), nullable=False)
+    size: Mapped[int] = mapped_column(nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    uploaded_by_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), nullable=False
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    comment: Mapped[Comment | None] = relationship(
+        back_populates="attachments", foreign_keys=[comment_id]
+    )
+    uploaded_by: Mapped[User] = relationship()
+
+    def can_view(self, user) -> bool:
+        if self.comment is not None:
+            return self.comment.can_view(user)
+        response = db.session.query(DepartmentResponse).filter_by(letter_id=self.id).first()
+        return response is not None and response.can_view(user)

@@ -1,0 +1,482 @@
+"""Writing, editing, merging and submitting department comments; invitations and extensions."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from sqlalchemy import func, or_, select
+from werkzeug.datastructures import FileStorage
+
+from consult import uploads
+from consult.extensions import db
+from consult.markup import render_markdown
+from consult.models import (
+    Attachment,
+    Comment,
+    CommentKind,
+    CommentRevision,
+    Department,
+    DepartmentResponse,
+    Draft,
+    DraftInvitation,
+    ResponseKind,
+    Role,
+    Section,
+    User,
+)
+from consult.models.base import utcnow
+from consult.models.comments import READS_ALL_SUBMITTED
+
+
+class CommentError(ValueError):
+    """A comment rule was broken; the message is for the user."""
+
+
+def _normalise(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def section_plain_text(section: Section) -> str:
+    # body_html is our own sanitized rendering; striptags only reads its text.
+    return _normalise(Markup(section.body_html).striptags())  # noqa: S704
+
+
+def clean_quote(section: Section | None, quote: str | None) -> str | None:
+    """The quoted passage, whitespace-normalised, checked to be in the section's text."""
+    quote = _normalise(quote or "")
+    if not quote:
+        return None
+    if section is None:
+        raise CommentError(_l("A quoted passage needs a section."))
+    if quote not in section_plain_text(section):
+        raise CommentError(_l("The quoted passage is not in this section's text."))
+    return quote
+
+
+def _require_commenter(user: User, draft: Draft) -> None:
+    if user.role not in (Role.REVIEWER, Role.LEAD) or user.department_id is None:
+        raise CommentError(_l("Only department reviewers and leads can comment."))
+    if not draft.is_accepting_comments_from(user.department_id):
+        raise CommentError(_l("The comment period is not open for your department."))
+
+
+def _require_lead(user: User, draft: Draft) -> None:
+    if user.role is not Role.LEAD:
+        raise CommentError(_l("Only the department lead can do this."))
+    _require_commenter(user, draft)
+
+
+def _attach(
+    comment: Comment | None, files: list[FileStorage], user: User, allowed
+) -> list[Attachment]:
+    stored = []
+    for storage in files:
+        if not storage or not storage.filename:
+            continue
+        info = uploads.store_upload(
+            storage, allowed=allowed, max_bytes=current_app.config["MAX_ATTACHMENT_BYTES"]
+        )
+        attachment = Attachment(
+            comment=comment,
+            stored_name=info.stored_name,
+            original_name=info.original_name,
+            content_type=info.content_type,
+            size=info.size,
+            sha256=info.sha256,
+            uploaded_by=user,
+        )
+        db.session.add(attachment)
+        stored.append(attachment)
+    return stored
+
+
+def _check_files(files: list[FileStorage]) -> None:
+    if len([f for f in files if f and f.filename]) > current_app.config["MAX_ATTACHMENTS"]:
+        raise CommentError(
+            _l("At most %(n)d files can be attached.", n=current_app.config["MAX_ATTACHMENTS"])
+        )
+
+
+def create_comment(
+    draft: Draft,
+    section: Section | None,
+    author: User,
+    *,
+    kind: CommentKind,
+    body: str,
+    quote: str | None = None,
+    proposed_text: str | None = None,
+    files: list[FileStorage] = (),
+) -> Comment:
+    _require_commenter(author, draft)
+    if section is not None and section.draft_id != draft.id:
+        raise CommentError(_l("This section is not part of the draft."))
+    if not (body or "").strip():
+        raise CommentError(_l("Write the comment before saving it."))
+    files = list(files)
+    _check_files(files)
+    comment = Comment(
+        draft=draft,
+        section=section,
+        department_id=author.department_id,
+        author=author,
+        kind=kind,
+        quote=clean_quote(section, quote),
+        proposed_text=(proposed_text or "").strip() or None,
+    )
+    _set_body(comment, body)
+    db.session.add(comment)
+    try:
+        _attach(comment, files, author, uploads.COMMENT_KINDS)
+    except uploads.UploadError as exc:
+        raise CommentError(str(exc)) from exc
+    db.session.flush()
+    return comment
+
+
+def _set_body(comment: Comment, body: str) -> None:
+    comment.body = body.strip()
+    comment.body_html = str(render_markdown(comment.body))
+
+
+def _record_revision(comment: Comment, editor: User) -> None:
+    db.session.add(
+        CommentRevision(
+            comment=comment,
+            editor=editor,
+            kind=comment.kind,
+            body=comment.body,
+            quote=comment.quote,
+            proposed_text=comment.proposed_text,
+        )
+    )
+
+
+def edit_comment(
+    comment: Comment,
+    editor: User,
+    *,
+    kind: CommentKind,
+    body: str,
+    quote: str | None,
+    proposed_text: str | None,
+    files: list[FileStorage] = (),
+) -> None:
+    if not comment.can_edit(editor):
+        raise CommentError(_l("This comment can no longer be changed."))
+    if not (body or "").strip():
+        raise CommentError(_l("Write the comment before saving it."))
+    files = list(files)
+    _check_files(files + [None] * len(comment.attachments))
+    new_quote = clean_quote(comment.section, quote)
+    new_proposed = (proposed_text or "").strip() or None
+    changed = (kind, body.strip(), new_quote, new_proposed) != (
+        comment.kind,
+        comment.body,
+        comment.quote,
+        comment.proposed_text,
+    )
+    if changed:
+        _record_revision(comment, editor)
+        comment.kind, comment.quote, comment.proposed_text = kind, new_quote, new_proposed
+        _set_body(comment, body)
+    try:
+        _attach(comment, files, editor, uploads.COMMENT_KINDS)
+    except uploads.UploadError as exc:
+        raise CommentError(str(exc)) from exc
+    db.session.flush()
+
+
+def delete_comment(comment: Comment, user: User) -> None:
+    if not comment.can_delete(user):
+        raise CommentError(_l("You cannot remove this comment."))
+    comment.deleted_at = utcnow()
+    db.session.flush()
+
+
+def merge_comments(comments: list[Comment], lead: User) -> Comment:
+    """Fold several unsubmitted comments into the oldest one; the others point at it."""
+    if len(comments) < 2:
+        raise CommentError(_l("Choose at least two comments to merge."))
+    comments = sorted(comments, key=lambda c: c.id)
+    target = comments[0]
+    _require_lead(lead, target.draft)
+    if any(not c.can_edit(lead) for c in comments):
+        raise CommentError(_l("Only your department's unsubmitted comments can be merged."))
+    if len({c.section_id for c in comments}) > 1:
+        raise CommentError(_l("Only comments on the same section can be merged."))
+    _record_revision(target, lead)
+    target.quote = next((c.quote for c in comments if c.quote), None)
+    proposals = list(dict.fromkeys(c.proposed_text for c in comments if c.proposed_text))
+    target.proposed_text = "\n\n".join(proposals) or None
+    _set_body(target, "\n\n".join(c.body for c in comments))
+    now = utcnow()
+    for other in comments[1:]:
+        other.deleted_at = now
+        other.merged_into_id = target.id
+        for attachment in list(other.attachments):
+            attachment.comment = target
+    db.session.flush()
+    return target
+
+
+def unsubmitted_comments(draft: Draft, department_id: int) -> list[Comment]:
+    return list(
+        db.session.scalars(
+            select(Comment)
+            .where(
+                Comment.draft_id == draft.id,
+                Comment.department_id == department_id,
+                Comment.response_id.is_(None),
+                Comment.deleted_at.is_(None),
+            )
+            .order_by(Comment.id)
+        )
+    )
+
+
+def responses_of(draft: Draft, department_id: int) -> list[DepartmentResponse]:
+    return list(
+        db.session.scalars(
+            select(DepartmentResponse)
+            .where(
+                DepartmentResponse.draft_id == draft.id,
+                DepartmentResponse.department_id == department_id,
+            )
+            .order_by(DepartmentResponse.sequence)
+        )
+    )
+
+
+def _new_response(
+    draft: Draft,
+    lead: User,
+    kind: ResponseKind,
+    letter_number: str | None,
+    letter_date: date | None,
+    letter_file: FileStorage | None,
+    note: str,
+) -> DepartmentResponse:
+    previous = responses_of(draft, lead.department_id)
+    response = DepartmentResponse(
+        draft=draft,
+        department_id=lead.department_id,
+        sequence=len(previous) + 1,
+        kind=kind,
+        submitted_by=lead,
+        letter_number=(letter_number or "").strip() or None,
+        letter_date=letter_date,
+        note=(note or "").strip(),
+    )
+    db.session.add(response)
+    if letter_file is not None and letter_file.filename:
+        try:
+            (letter,) = _attach(None, [letter_file], lead, uploads.LETTER_KINDS)
+        except uploads.UploadError as exc:
+            raise CommentError(str(exc)) from exc
+        db.session.flush()
+        response.letter = letter
+    return response
+
+
+def submit_response(
+    draft: Draft,
+    lead: User,
+    *,
+    letter_number: str | None = None,
+    letter_date: date | None = None,
+    letter_file: FileStorage | None = None,
+    note: str = "",
+) -> DepartmentResponse:
+    """Submit the department's unsubmitted comments as its official (or supplementary) response."""
+    _require_lead(lead, draft)
+    pending = unsubmitted_comments(draft, lead.department_id)
+    if not pending:
+        raise CommentError(_l("There is no comment to submit."))
+    response = _new_response(
+        draft, lead, ResponseKind.COMMENTS, letter_number, letter_date, letter_file, note
+    )
+    for comment in pending:
+        comment.response = response
+    db.session.flush()
+    return response
+
+
+def agree_with_draft(
+    draft: Draft,
+    lead: User,
+    *,
+    letter_number: str | None = None,
+    letter_date: date | None = None,
+    letter_file: FileStorage | None = None,
+) -> DepartmentResponse:
+    """Record "thống nhất với dự thảo, không có ý kiến khác" as the department's response."""
+    _require_lead(lead, draft)
+    if responses_of(draft, lead.department_id):
+        raise CommentError(_l("Your department has already responded."))
+    if unsubmitted_comments(draft, lead.department_id):
+        raise CommentError(_l("Your department has draft comments: submit or remove them first."))
+    response = _new_response(
+        draft, lead, ResponseKind.AGREE, letter_number, letter_date, letter_file, ""
+    )
+    db.session.flush()
+    return response
+
+
+# --- the drafting team's side ---------------------------------------------------------------
+
+
+def invite_departments(draft: Draft, departments: list[Department] | None = None) -> None:
+    """Invite the given bodies (default: every active consulted body) to comment."""
+    if departments is None:
+        departments = list(
+            db.session.scalars(
+                select(Department).where(
+                    Department.is_active.is_(True), Department.is_drafting_body.is_(False)
+                )
+            )
+        )
+    wanted = {d.id for d in departments}
+    for invitation in list(draft.invitations):
+        if invitation.department_id not in wanted and not responses_of(
+            draft, invitation.department_id
+        ):
+            draft.invitations.remove(invitation)
+    present = {i.department_id for i in draft.invitations}
+    for department_id in sorted(wanted - present):
+        draft.invitations.append(DraftInvitation(department_id=department_id))
+    db.session.flush()
+
+
+def publish_draft(draft: Draft, opens_at: datetime, closes_at: datetime, now=None) -> None:
+    draft.publish(opens_at, closes_at, now=now)
+    if not draft.invitations:
+        invite_departments(draft)
+
+
+def grant_extension(draft: Draft, department: Department, until: datetime) -> None:
+    invitation = draft.invitation_for(department.id)
+    if invitation is None:
+        raise CommentError(_l("This department is not invited to comment on the draft."))
+    if draft.closes_at and until <= draft.closes_at:
+        raise CommentError(_l("The extension must end after the draft's deadline."))
+    if until <= utcnow():
+        raise CommentError(_l("The deadline must be in the future."))
+    invitation.extended_until = until
+    db.session.flush()
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def visible_comments_query(draft: Draft, user):
+    """Comments on ``draft`` that ``user`` may read, per can_read_department_work."""
+    query = select(Comment).where(Comment.draft_id == draft.id, Comment.deleted_at.is_(None))
+    own = (
+        Comment.department_id == user.department_id
+        if user.is_authenticated and user.role in (Role.REVIEWER, Role.LEAD)
+        else None
+    )
+    reads_all = user.is_authenticated and user.role in READS_ALL_SUBMITTED
+    reads_others = (
+        user.is_authenticated
+        and user.role in (Role.REVIEWER, Role.LEAD)
+        and draft.departments_see_each_other
+    )
+    submitted = Comment.response_id.is_not(None)
+    if reads_all or reads_others:
+        condition = submitted if own is None else or_(submitted, own)
+    elif own is not None:
+        condition = own
+    else:
+        return query.where(False)
+    return query.where(condition)
+
+
+def comments_for_section(draft: Draft, section: Section, user) -> list[Comment]:
+    return list(
+        db.session.scalars(
+            visible_comments_query(draft, user)
+            .where(Comment.section_id == section.id)
+            .order_by(Comment.created_at, Comment.id)
+        )
+    )
+
+
+def general_comments(draft: Draft, user) -> list[Comment]:
+    return list(
+        db.session.scalars(
+            visible_comments_query(draft, user)
+            .where(Comment.section_id.is_(None))
+            .order_by(Comment.created_at, Comment.id)
+        )
+    )
+
+
+def comment_counts_by_section(draft: Draft, user) -> Counter:
+    query = visible_comments_query(draft, user).subquery()
+    rows = db.session.execute(select(query.c.section_id, func.count()).group_by(query.c.section_id))
+    return Counter(dict(rows.all()))
+
+
+def threads_by_quote(comments: list[Comment]) -> list[tuple[str | None, list[Comment]]]:
+    """Comments grouped under the passage they quote; whole-section comments first."""
+    groups: dict[str | None, list[Comment]] = {}
+    for comment in comments:
+        groups.setdefault(comment.quote, []).append(comment)
+    return sorted(groups.items(), key=lambda item: (item[0] is not None, item[1][0].id))
+
+
+@dataclass
+class Participation:
+    department: Department
+    invitation: DraftInvitation
+    responses: list[DepartmentResponse]
+    submitted_comments: int
+    pending_comments: int
+    deadline: datetime | None
+
+    @property
+    def state(self) -> str:
+        if not self.responses:
+            return "none"
+        if all(r.kind is ResponseKind.AGREE for r in self.responses):
+            return "agreed"
+        return "commented"
+
+
+def participation(draft: Draft) -> list[Participation]:
+    """One row per invited body: what it submitted, what it is still writing, its deadline."""
+    responses: dict[int, list[DepartmentResponse]] = {}
+    for response in db.session.scalars(
+        select(DepartmentResponse)
+        .where(DepartmentResponse.draft_id == draft.id)
+        .order_by(DepartmentResponse.sequence)
+    ):
+        responses.setdefault(response.department_id, []).append(response)
+    counts = db.session.execute(
+        select(Comment.department_id, Comment.response_id.is_not(None), func.count())
+        .where(Comment.draft_id == draft.id, Comment.deleted_at.is_(None))
+        .group_by(Comment.department_id, Comment.response_id.is_not(None))
+    ).all()
+    submitted = {d: n for d, is_sub, n in counts if is_sub}
+    pending = {d: n for d, is_sub, n in counts if not is_sub}
+    rows = [
+        Participation(
+            department=i.department,
+            invitation=i,
+            responses=responses.get(i.department_id, []),
+            submitted_comments=submitted.get(i.department_id, 0),
+            pending_comments=pending.get(i.department_id, 0),
+            deadline=draft.deadline_for(i.department_id),
+        )
+        for i in draft.invitations
+    ]
+    order = {"none": 0, "commented": 1, "agreed": 2}
+    return sorted(rows, key=lambda r: (order[r.state], r.department.kind, r.department.name))

@@ -1,0 +1,391 @@
+"""Departments comment online; the lead submits the department's official response."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from consult.extensions import db
+from consult.models import Attachment, Comment, DepartmentResponse, ResponseKind
+from consult.models.base import utcnow
+from consult.services import comments as comment_service
+from consult.services.comments import CommentError
+from tests.conftest import PASSWORD
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def login(client, user):
+    client.post("/logout")
+    assert (
+        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    )
+
+
+def post_comment(client, c, **data):
+    payload = {"section_id": c.section.id, "kind": "change", "body": "Đề nghị bổ sung."}
+    payload.update(data)
+    return client.post(f"{c.base}/comments", data=payload, content_type="multipart/form-data")
+
+
+def comments():
+    db.session.expire_all()
+    return list(db.session.scalars(select(Comment).order_by(Comment.id)))
+
+
+def test_reviewer_comments_on_a_passage_spanning_formatting(client, consultation):
+    c = consultation
+    login(client, c.people.reviewer)
+    # "đô thị thông minh" is bold in the section: the quote crosses the formatting.
+    response = post_comment(
+        client, c, quote="xây dựng  đô thị thông minh để nâng", proposed_text="xây dựng đô thị số"
+    )
+    assert response.status_code == 302
+    (comment,) = comments()
+    assert comment.quote == "xây dựng đô thị thông minh để nâng"
+    assert comment.department_id == c.stttt.id and comment.author_id == c.people.reviewer.id
+    assert not comment.is_submitted
+    page = client.get(f"{c.base}/sections/{c.section.id}").get_data(as_text=True)
+    assert 'data-quote="xây dựng đô thị thông minh để nâng"' in page
+    assert "Đề nghị bổ sung." in page and "xây dựng đô thị số" in page
+
+
+def test_quote_must_come_from_the_section(client, consultation):
+    c = consultation
+    login(client, c.people.reviewer)
+    response = post_comment(client, c, quote="một câu không có trong mục")
+    assert response.status_code == 422
+    assert "không có trong nội dung của mục" in response.get_data(as_text=True)
+    assert comments() == []
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "message"),
+    [
+        ({"body": "   "}, 422, "Trường này là bắt buộc."),
+        ({"kind": "rant"}, 422, "Lựa chọn không hợp lệ."),
+        ({"body": "x" * 20001}, 422, "20000"),
+    ],
+)
+def test_bad_comment_input_changes_nothing(client, consultation, data, status, message):
+    c = consultation
+    login(client, c.people.reviewer)
+    response = post_comment(client, c, **data)
+    assert response.status_code == status
+    assert message in response.get_data(as_text=True)
+    assert comments() == []
+
+
+def test_unknown_section_is_404(client, consultation):
+    c = consultation
+    login(client, c.people.reviewer)
+    assert post_comment(client, c, section_id=999999).status_code == 404
+    assert post_comment(client, c, section_id="abc").status_code == 404
+    assert comments() == []
+
+
+def test_forged_department_is_ignored(client, consultation):
+    c = consultation
+    login(client, c.people.reviewer)
+    post_comment(client, c, department_id=c.sxd.id, author_id=c.people.other_reviewer.id)
+    (comment,) = comments()
+    assert comment.department_id == c.stttt.id
+    assert comment.author_id == c.people.reviewer.id
+
+
+@pytest.mark.parametrize("role", ["drafting", "organizer", "admin"])
+def test_only_departments_comment(client, consultation, role):
+    c = consultation
+    login(client, getattr(c.people, role))
+    assert post_comment(client, c).status_code == 403
+    assert comments() == []
+
+
+def test_general_comment_on_the_whole_draft(client, consultation):
+    c = consultation
+    login(client, c.people.reviewer)
+    response = client.post(f"{c.base}/comments", data={"kind": "general", "body": "Góp ý chung."})
+    assert response.status_code == 302
+    (comment,) = comments()
+    assert comment.section_id is None
+    assert "Góp ý chung." in client.get(c.base).get_data(as_text=True)
+
+
+def test_vietnamese_text_with_and_without_diacritics_is_kept(client, consultation):
+    c = consultation
+    login(client, c.people.reviewer)
+    decomposed = unicodedata.normalize("NFD", "Quy hoạch đô thị")
+    post_comment(client, c, body=f"{decomposed} và quy hoach khong dau")
+    (comment,) = comments()
+    assert "Quy hoạch đô thị" in unicodedata.normalize("NFC", comment.body)
+    assert "quy hoach khong dau" in comment.body
+
+
+def test_markdown_in_comments_is_sanitized(client, consultation):
+    c = consultation
+    login(client, c.people.reviewer)
+    post_comment(client, c, body='**Rõ** <img src=x onerror="alert(1)"> [x](javascript:alert(1))')
+    (comment,) = comments()
+    assert "<strong>Rõ</strong>" in comment.body_html
+    assert "<img" not in comment.body_html.replace("&lt;img", "")
+    assert 'href="javascript' not in comment.body_html
+
+
+def test_department_colleagues_see_and_edit_drafts_others_do_not(client, consultation):
+    c = consultation
+    login(client, c.people.reviewer)
+    post_comment(client, c, body="Bản đầu.")
+    (comment,) = comments()
+    section_url = f"{c.base}/sections/{c.section.id}"
+
+    login(client, c.people.reviewer2)
+    assert "Bản đầu." in client.get(section_url).get_data(as_text=True)
+    response = client.post(
+        f"/comments/{comment.id}/edit",
+        data={"kind": "question", "body": "Bản sửa.", "quote": "", "proposed_text": ""},
+    )
+    assert response.status_code == 302
+    (comment,) = comments()
+    assert comment.body == "Bản sửa." and comment.author_id == c.people.reviewer.id
+    (revision,) = comment.revisions
+    assert revision.body == "Bản đầu." and revision.editor_id == c.people.reviewer2.id
+    history = client.get(f"/comments/{comment.id}").get_data(as_text=True)
+    assert "Bản đầu." in history and c.people.reviewer2.full_name in history
+
+    for outsider in (c.people.other_reviewer, c.people.other_lead, c.people.drafting):
+        login(client, outsider)
+        assert "Bản sửa." not in client.get(section_url).get_data(as_text=True)
+        assert client.get(f"/comments/{comment.id}").status_code == 404
+        assert client.post(f"/comments/{comment.id}/edit", data={"body": "x"}).status_code in (
+            403,
+            404,
+        )
+    assert comments()[0].body == "Bản sửa."
+
+
+def test_lead_merges_and_submits_with_the_official_letter(client, consultation):
+    c = consultation
+    login(client, c.people.reviewer)
+    post_comment(client, c, body="Ý một.", quote="đô thị thông minh")
+    post_comment(client, c, body="Ý hai.")
+    first, second = comments()
+    login(client, c.people.lead)
+    response = client.post(
+        f"{c.base}/my-department/merge", data={"comment_id": [first.id, second.id]}
+    )
+    assert response.status_code == 302
+    first, second = comments()
+    assert first.body == "Ý một.\n\nÝ hai." and first.quote == "đô thị thông minh"
+    assert second.is_deleted and second.merged_into_id == first.id
+
+    response = client.post(
+        f"{c.base}/my-department/submit",
+        data={
+            "letter_number": "125/STTTT-VP",
+            "letter_date": "2018-05-08",
+            "letter": (io.BytesIO(PDF), "Công văn 125.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    (response_row,) = db.session.scalars(select(DepartmentResponse)).all()
+    assert response_row.kind is ResponseKind.COMMENTS
+    assert response_row.letter_number == "125/STTTT-VP"
+    assert response_row.letter.original_name == "Công văn 125.pdf"
+    assert [cm.id for cm in response_row.comments] == [first.id]
+
+    # Now the drafting team reads it; the other department still does not.
+    login(client, c.people.drafting)
+    assert "Ý hai." in client.get(f"{c.base}/sections/{c.section.id}").get_data(as_text=True)
+    letter = client.get(f"/attachments/{response_row.letter_id}")
+    assert letter.status_code == 200 and letter.data == PDF
+    assert letter.headers["Content-Disposition"].startswith("attachment")
+    login(client, c.people.other_reviewer)
+    assert "Ý hai." not in client.get(f"{c.base}/sections/{c.section.id}").get_data(as_text=True)
+    assert client.get(f"/attachments/{response_row.letter_id}").status_code == 404
+
+
+def test_submitted_comments_never_change_supplements_are_added(client, consultation):
+    c = consultation
+    login(client, c.people.reviewer)
+    post_comment(client, c, body="Lần đầu.")
+    login(client, c.people.lead)
+    client.post(f"{c.base}/my-department/submit", data={})
+    (comment,) = comments()
+    assert comment.is_submitted
+    assert client.post(f"/comments/{comment.id}/edit", data={"body": "Đổi"}).status_code == 403
+    assert client.post(f"/comments/{comment.id}/delete").status_code == 403
+    post_comment(client, c, body="Bổ sung.")
+    client.post(f"{c.base}/my-department/submit", data={})
+    db.session.expire_all()
+    responses = db.session.scalars(select(DepartmentResponse).order_by(DepartmentResponse.id)).all()
+    assert [r.sequence for r in responses] == [1, 2]
+    assert comments()[0].body == "Lần đầu."
+    page = client.get(f"{c.base}/my-department").get_data(as_text=True)
+    assert "Ý kiến bổ sung lần 1" in page
+
+
+def test_reviewers_remove_only_their_own_drafts_the_lead_any(client, consultation):
+    c = consultation
+    login(client, c.people.reviewer)
+    post_comment(client, c, body="Của Tâm.")
+    post_comment(client, c, body="Cũng của Tâm.")
+    mine, other = comments()
+    login(client, c.people.reviewer2)
+    assert client.post(f"/comments/{mine.id}/delete").status_code == 403
+    login(client, c.people.reviewer)
+    assert client.post(f"/comments/{mine.id}/delete").status_code == 302
+    login(client, c.people.lead)
+    assert client.post(f"/comments/{other.id}/delete").status_code == 302
+    assert all(cm.is_deleted for cm in comments())
+
+
+def test_only_the_lead_submits(client, consultation):
+    c = consultation
+    login(client, c.people.reviewer)
+    post_comment(client, c)
+    assert client.post(f"{c.base}/my-department/submit", data={}).status_code == 403
+    assert client.post(f"{c.base}/my-department/agree", data={}).status_code == 403
+    assert not comments()[0].is_submitted
+
+
+def test_submit_with_nothing_to_submit_is_refused(client, consultation):
+    c = consultation
+    login(client, c.people.lead)
+    page = client.post(f"{c.base}/my-department/submit", data={}, follow_redirects=True)
+    assert "Không có góp ý nào để gửi." in page.get_data(as_text=True)
+    assert db.session.query(DepartmentResponse).count() == 0
+
+
+def test_department_agrees_and_participation_shows_it(client, consultation):
+    c = consultation
+    login(client, c.people.other_lead)
+    response = client.post(f"{c.base}/my-department/agree", data={"letter_number": "88/SXD"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    (agreed,) = db.session.scalars(select(DepartmentResponse)).all()
+    assert agreed.kind is ResponseKind.AGREE and agreed.department_id == c.sxd.id
+    again = client.post(f"{c.base}/my-department/agree", data={}, follow_redirects=True)
+    assert "đã gửi ý kiến" in again.get_data(as_text=True)
+
+    login(client, c.people.drafting)
+    page = client.get(f"{c.base}/participation").get_data(as_text=True)
+    assert "Sở Xây dựng" in page and "88/SXD" in page
+    assert "Thống nhất với dự thảo" in page
+    assert "Chưa gửi ý kiến" in page  # STTTT has not responded
+
+
+def test_agree_refused_while_drafts_are_pending(consultation):
+    c = consultation
+    comment_service.create_comment(c.draft, c.section, c.people.reviewer, kind="general", body="x")
+    with pytest.raises(CommentError):
+        comment_service.agree_with_draft(c.draft, c.people.lead)
+
+
+def test_comment_period_edges(consultation):
+    c = consultation
+    draft, reviewer = c.draft, c.people.reviewer
+    draft.opens_at = utcnow() + timedelta(seconds=1)
+    db.session.commit()
+    with pytest.raises(CommentError):
+        comment_service.create_comment(draft, c.section, reviewer, kind="general", body="sớm")
+    now = utcnow()
+    assert not draft.is_accepting_comments_from(c.stttt.id, draft.opens_at - timedelta(seconds=1))
+    assert draft.is_accepting_comments_from(c.stttt.id, draft.opens_at)
+    assert not draft.is_accepting_comments_from(c.stttt.id, draft.closes_at)
+    assert draft.is_accepting_comments_from(c.stttt.id, draft.closes_at - timedelta(seconds=1))
+
+    # After the deadline nothing can be added; an extension for one department reopens it
+    # for that department only.
+    draft.opens_at, draft.closes_at = now - timedelta(days=3), now - timedelta(seconds=1)
+    db.session.commit()
+    with pytest.raises(CommentError):
+        comment_service.create_comment(draft, c.section, reviewer, kind="general", body="muộn")
+    comment_service.grant_extension(draft, c.stttt, now + timedelta(days=1))
+    comment = comment_service.create_comment(draft, c.section, reviewer, kind="general", body="ok")
+    assert comment.id
+    with pytest.raises(CommentError):
+        comment_service.create_comment(
+            draft, c.section, c.people.other_reviewer, kind="general", body="không"
+        )
+
+
+def test_closed_draft_refuses_comments_with_a_message(client, consultation):
+    c = consultation
+    c.draft.close()
+    db.session.commit()
+    login(client, c.people.reviewer)
+    response = post_comment(client, c)
+    assert response.status_code == 403
+    assert "không mở cho cơ quan của bạn" in response.get_data(as_text=True)
+    assert comments() == []
+
+
+def test_extension_granted_from_the_participation_page(client, consultation):
+    c = consultation
+    login(client, c.people.drafting)
+    response = client.post(
+        f"{c.base}/participation/extension",
+        data={"department_id": c.sxd.id, "until": "2035-01-01T17:00"},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert c.draft.deadline_for(c.sxd.id).year == 2035
+    assert c.draft.deadline_for(c.stttt.id).year != 2035
+
+
+def test_drafting_team_lets_departments_read_each_other(client, consultation):
+    c = consultation
+    login(client, c.people.reviewer)
+    post_comment(client, c, body="Ý kiến của STTTT.")
+    login(client, c.people.lead)
+    client.post(f"{c.base}/my-department/submit", data={})
+    section_url = f"{c.base}/sections/{c.section.id}"
+    login(client, c.people.other_reviewer)
+    assert "Ý kiến của STTTT." not in client.get(section_url).get_data(as_text=True)
+    login(client, c.people.drafting)
+    response = client.post(
+        f"{c.base}/consultation",
+        data={"departments_see_each_other": "y", "invited": [c.stttt.id, c.sxd.id]},
+    )
+    assert response.status_code == 302
+    login(client, c.people.other_reviewer)
+    assert "Ý kiến của STTTT." in client.get(section_url).get_data(as_text=True)
+
+
+class TestAttachments:
+    def test_valid_attachment_is_stored_and_served_to_the_department(self, client, consultation):
+        c = consultation
+        login(client, c.people.reviewer)
+        response = post_comment(client, c, files=(io.BytesIO(PDF), "Phụ lục.pdf"))
+        assert response.status_code == 302
+        (attachment,) = db.session.scalars(select(Attachment)).all()
+        download = client.get(f"/attachments/{attachment.id}")
+        assert download.status_code == 200 and download.data == PDF
+        assert "attachment" in download.headers["Content-Disposition"]
+        login(client, c.people.reviewer2)
+        assert client.get(f"/attachments/{attachment.id}").status_code == 200
+        for outsider in (c.people.other_reviewer, c.people.drafting):
+            login(client, outsider)
+            assert client.get(f"/attachments/{attachment.id}").status_code == 404
+
+    def test_attachment_that_lies_about_its_type_is_refused(self, client, consultation):
+        c = consultation
+        login(client, c.people.reviewer)
+        response = post_comment(client, c, files=(io.BytesIO(b"MZ\x90\x00binary"), "bao-cao.pdf"))
+        assert response.status_code == 422
+        assert comments() == []
+        assert db.session.query(Attachment).count() == 0
+
+    def test_too_large_attachment_is_refused(self, app, client, consultation):
+        c = consultation
+        app.config["MAX_ATTACHMENT_BYTES"] = 100
+        login(client, c.people.reviewer)
+        response = post_comment(client, c, files=(io.BytesIO(PDF + b"x" * 200), "lon.pdf"))
+        assert response.status_code == 422
+        assert comments() == []
