@@ -125,3 +125,14 @@ def test_seed_demo_is_idempotent_and_loads_the_proposal(runner, client):
         response = client.post("/login", data={"email": account.email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, account.email
         client.post("/logout")
+
+
+def test_demo_responses_to_the_open_draft_fall_inside_its_period(runner):
+    from consult.models import DepartmentResponse, Proposal
+    from consult.models.base import utcnow
+
+    runner.invoke(args=["seed-demo"])
+    draft3 = Proposal.by_code("DTTM-CT").drafts[2]
+    responses = db.session.query(DepartmentResponse).filter_by(draft_id=draft3.id).all()
+    assert responses
+    assert all(draft3.opens_at <= r.submitted_at <= utcnow() for r in responses)

@@ -185,9 +185,9 @@ def test_lead_merges_and_submits_with_the_official_letter(client, consultation):
     response = client.post(
         f"{c.base}/my-department/submit",
         data={
-            "letter_number": "125/STTTT-VP",
-            "letter_date": "2018-05-08",
-            "letter": (io.BytesIO(PDF), "Công văn 125.pdf"),
+            "response-letter_number": "125/STTTT-VP",
+            "response-letter_date": "2018-05-08",
+            "response-letter": (io.BytesIO(PDF), "Công văn 125.pdf"),
         },
         content_type="multipart/form-data",
     )
@@ -265,7 +265,7 @@ def test_submit_with_nothing_to_submit_is_refused(client, consultation):
 def test_department_agrees_and_participation_shows_it(client, consultation):
     c = consultation
     login(client, c.people.other_lead)
-    response = client.post(f"{c.base}/my-department/agree", data={"letter_number": "88/SXD"})
+    response = client.post(f"{c.base}/my-department/agree", data={"agree-letter_number": "88/SXD"})
     assert response.status_code == 302
     db.session.expire_all()
     (agreed,) = db.session.scalars(select(DepartmentResponse)).all()
@@ -389,3 +389,25 @@ class TestAttachments:
         response = post_comment(client, c, files=(io.BytesIO(PDF + b"x" * 200), "lon.pdf"))
         assert response.status_code == 422
         assert comments() == []
+
+
+def test_compare_view_shows_the_comments_made_on_the_older_draft(client, consultation):
+    from consult.services import drafts as draft_service
+
+    c = consultation
+    comment = comment_service.create_comment(
+        c.draft, c.section, c.people.reviewer, kind="change", body="Nên nói rõ hơn."
+    )
+    comment_service.submit_response(c.draft, c.people.lead)
+    draft2 = draft_service.start_next_draft(c.proposal)
+    copy = next(s for s in draft2.sections if s.key == c.section.key)
+    draft_service.update_section(copy, number=copy.number, heading=copy.heading, body="Rõ hơn.")
+    db.session.commit()
+    login(client, c.people.drafting)
+    page = client.get(f"/proposals/{c.proposal.code}/compare?from=1&to=2").get_data(as_text=True)
+    assert "Nên nói rõ hơn." in page and f"/comments/{comment.id}" in page
+    login(client, c.people.other_reviewer)  # cannot read STTTT's comments: not shown
+    # the other department sees only published drafts: draft 2 is in preparation
+    assert "Nên nói rõ hơn." not in client.get(
+        f"/proposals/{c.proposal.code}/compare?from=1&to=2"
+    ).get_data(as_text=True)

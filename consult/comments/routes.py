@@ -191,8 +191,8 @@ def my_department(code: str, number: int):
         deadline=draft.deadline_for(department_id),
         invited=draft.invitation_for(department_id) is not None,
         is_lead=current_user.role is Role.LEAD,
-        response_form=ResponseForm(),
-        agree_form=AgreeForm(),
+        response_form=ResponseForm(prefix="response"),
+        agree_form=AgreeForm(prefix="agree"),
         button=EmptyForm(),
     )
 
@@ -234,7 +234,7 @@ def _letter_fields(form) -> dict:
 @lead_required
 def submit_response(code: str, number: int):
     draft = load_draft(code, number)
-    form = ResponseForm()
+    form = ResponseForm(prefix="response")
     if form.validate_on_submit():
         try:
             response = comment_service.submit_response(
@@ -262,7 +262,7 @@ def submit_response(code: str, number: int):
 @lead_required
 def agree_with_draft(code: str, number: int):
     draft = load_draft(code, number)
-    form = AgreeForm()
+    form = AgreeForm(prefix="agree")
     if form.validate_on_submit():
         try:
             comment_service.agree_with_draft(draft, current_user, **_letter_fields(form))

@@ -26,7 +26,7 @@ from consult.models.base import utcnow
 from consult.services import accounts as account_service
 from consult.services import comments as comment_service
 from consult.services import drafts as draft_service
-from consult.timeutil import from_vietnam_local
+from consult.timeutil import from_vietnam_local, to_vietnam_local
 
 # The demo accounts share a published password: demo data only, printed by seed-demo.
 DEMO_PASSWORD = "CanTho-2018"  # noqa: S105
@@ -156,20 +156,28 @@ def _department_author(department: Department) -> User:
     )
 
 
-def _letter_time(day: str) -> datetime:
-    return _vietnam_day(day, time(9, 0))
+def _letter_time(draft, day: str) -> datetime:
+    """When a letter of the content arrived. The open draft's 2018 period is mapped onto
+    the demo's (opened two weeks ago), so its responses arrived between then and now."""
+    arrived = _vietnam_day(day, time(9, 0))
+    if draft.status is not DraftStatus.OPEN:
+        return arrived
+    start, end = (_vietnam_day(d, time(8, 0)) for d in content.DRAFT_PERIODS[draft.number])
+    share = (arrived - start) / (end - start)
+    return draft.opens_at + share * (utcnow() - timedelta(hours=1) - draft.opens_at)
 
 
 def _response(draft, department: Department, kind: ResponseKind, letter: str, day: str):
+    submitted_at = _letter_time(draft, day)
     response = DepartmentResponse(
         draft=draft,
         department=department,
         sequence=1,
         kind=kind,
         submitted_by=_department_author(department),
-        submitted_at=_letter_time(day),
+        submitted_at=submitted_at,
         letter_number=letter,
-        letter_date=date.fromisoformat(day),
+        letter_date=to_vietnam_local(submitted_at).date(),
     )
     db.session.add(response)
     return response
@@ -211,7 +219,8 @@ def seed_comments(proposal: Proposal, departments: dict[str, Department]) -> Non
                 proposed_text=spec["proposed_text"],
             )
             if response is not None:
-                comment.created_at = comment.updated_at = response.submitted_at - timedelta(days=1)
+                written = max(draft.opens_at, response.submitted_at - timedelta(days=1))
+                comment.created_at = comment.updated_at = written
             db.session.add(comment)
     db.session.flush()
 

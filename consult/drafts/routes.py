@@ -532,6 +532,7 @@ def compare_drafts(code: str):
         },  # fmt: skip
         show_unchanged=show_unchanged,
         redline=redline_html,
+        older_comments=comment_service.comments_by_section(older, current_user),
     )
 
 

@@ -409,6 +409,16 @@ def comments_for_section(draft: Draft, section: Section, user) -> list[Comment]:
     )
 
 
+def comments_by_section(draft: Draft, user) -> dict[int | None, list[Comment]]:
+    """Every comment on ``draft`` the user may read, grouped by section id (None: general)."""
+    grouped: dict[int | None, list[Comment]] = {}
+    for comment in db.session.scalars(
+        visible_comments_query(draft, user).order_by(Comment.created_at, Comment.id)
+    ):
+        grouped.setdefault(comment.section_id, []).append(comment)
+    return grouped
+
+
 def general_comments(draft: Draft, user) -> list[Comment]:
     return list(
         db.session.scalars(
