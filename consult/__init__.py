@@ -69,10 +69,12 @@ def _register_blueprints(app: Flask) -> None:
     from consult.drafts import bp as drafts_bp
     from consult.errors import bp as errors_bp
     from consult.main import bp as main_bp
+    from consult.triage import bp as triage_bp
 
     app.register_blueprint(errors_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(drafts_bp)
     app.register_blueprint(comments_bp)
+    app.register_blueprint(triage_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")

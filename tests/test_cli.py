@@ -136,3 +136,19 @@ def test_demo_responses_to_the_open_draft_fall_inside_its_period(runner):
     responses = db.session.query(DepartmentResponse).filter_by(draft_id=draft3.id).all()
     assert responses
     assert all(draft3.opens_at <= r.submitted_at <= utcnow() for r in responses)
+
+
+def test_demo_drafts_1_and_2_are_fully_answered_and_searchable(runner):
+    from consult.models import CommentStatus, Proposal
+    from consult.services import triage as triage_service
+    from consult.services.triage import InboxFilters
+
+    runner.invoke(args=["seed-demo"])
+    draft1, draft2, draft3 = Proposal.by_code("DTTM-CT").drafts
+    for draft in (draft1, draft2):
+        assert triage_service.dashboard(draft).all_answered
+    board3 = triage_service.dashboard(draft3)
+    assert 0 < board3.unanswered < board3.total
+    assert board3.by_status[CommentStatus.DUPLICATE] >= 1
+    found = db.session.scalars(triage_service.inbox_query(draft1, InboxFilters(q="an toan"))).all()
+    assert found and all("an toan" in c.search_text for c in found)

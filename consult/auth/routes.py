@@ -15,13 +15,13 @@ from consult.forms import EmptyForm
 from consult.services import accounts as account_service
 
 
-def safe_next_url(target: str | None) -> str:
-    """Only local paths are followed after sign-in, never another site (open redirect)."""
+def safe_next_url(target: str | None, default: str | None = None) -> str:
+    """Only local paths are followed after a form, never another site (open redirect)."""
     if target:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
             return target
-    return url_for("main.index")
+    return default or url_for("main.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])

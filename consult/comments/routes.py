@@ -39,6 +39,7 @@ from consult.permissions import load_or_404, role_required
 from consult.services import comments as comment_service
 from consult.services.comments import CommentError
 from consult.timeutil import from_vietnam_local
+from consult.triage.forms import MessageForm
 from consult.utils import flash_form_errors
 
 commenter_required = role_required(Role.REVIEWER, Role.LEAD)
@@ -115,6 +116,7 @@ def view_comment(comment_id: int):
         comment=comment,
         can_edit=comment.can_edit(current_user),
         can_delete=comment.can_delete(current_user),
+        message_form=MessageForm(),
         button=EmptyForm(),
     )
 

@@ -12,6 +12,7 @@ from consult.markup import render_markdown
 from consult.models import (
     Comment,
     CommentKind,
+    CommentStatus,
     Department,
     DepartmentKind,
     DepartmentResponse,
@@ -183,7 +184,9 @@ def _response(draft, department: Department, kind: ResponseKind, letter: str, da
     return response
 
 
-def seed_comments(proposal: Proposal, departments: dict[str, Department]) -> None:
+def seed_comments(
+    proposal: Proposal, departments: dict[str, Department], team_member: User
+) -> None:
     """The comments and official responses of each draft, as the demo content tells them."""
     if (
         db.session.query(Comment)
@@ -192,6 +195,7 @@ def seed_comments(proposal: Proposal, departments: dict[str, Department]) -> Non
     ):
         return
     for draft in proposal.drafts:
+        groups: dict[str, Comment] = {}
         sections = {s.heading: s for s in draft.sections}
         letters = content.RESPONSE_LETTERS.get(draft.number, {})
         responses: dict[str, DepartmentResponse] = {}
@@ -213,16 +217,32 @@ def seed_comments(proposal: Proposal, departments: dict[str, Department]) -> Non
                 author=_department_author(department),
                 response=response,
                 kind=CommentKind(spec["kind"]),
-                body=spec["body"],
-                body_html=str(render_markdown(spec["body"])),
                 quote=spec["quote"],
                 proposed_text=spec["proposed_text"],
             )
+            comment_service.set_body(comment, spec["body"])
             if response is not None:
                 written = max(draft.opens_at, response.submitted_at - timedelta(days=1))
                 comment.created_at = comment.updated_at = written
             db.session.add(comment)
+            if response is not None:
+                _seed_answer(comment, spec, team_member, groups)
     db.session.flush()
+
+
+def _seed_answer(comment: Comment, spec: dict, team_member: User, groups: dict) -> None:
+    """The drafting board's answer as the content tells it; duplicates join their group."""
+    group = spec.get("duplicate_group")
+    if group and groups.setdefault(group, comment) is not comment:
+        comment.duplicate_of = groups[group]
+        comment.status = CommentStatus.DUPLICATE
+        return
+    comment.status = CommentStatus(spec["status"])
+    if spec["answer"] and comment.status.needs_answer:
+        comment.answer = spec["answer"]
+        comment.answer_html = str(render_markdown(spec["answer"]))
+        comment.answered_by = team_member
+        comment.answered_at = min(utcnow(), comment.response.submitted_at + timedelta(days=3))
 
 
 def seed_demo() -> list[User]:
@@ -231,6 +251,6 @@ def seed_demo() -> list[User]:
     users = seed_accounts(departments)
     author = next(u for u in users if u.role is Role.DRAFTING)
     proposal = seed_proposal(author)
-    seed_comments(proposal, departments)
+    seed_comments(proposal, departments, author)
     db.session.commit()
     return users

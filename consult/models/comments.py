@@ -37,6 +37,58 @@ COMMENT_KIND_LABELS = {
 }
 
 
+class CommentStatus(enum.StrEnum):
+    """How the drafting team handled a comment, in the Vietnamese practice."""
+
+    NEW = "new"
+    UNDER_REVIEW = "under_review"
+    ACCEPTED = "accepted"  # tiếp thu
+    PARTLY_ACCEPTED = "partly_accepted"  # tiếp thu một phần
+    NOT_ACCEPTED = "not_accepted"  # giải trình, không tiếp thu
+    NOTED = "noted"  # ghi nhận
+    DUPLICATE = "duplicate"
+
+    @property
+    def label(self) -> str:
+        return str(COMMENT_STATUS_LABELS[self])
+
+    @property
+    def needs_answer(self) -> bool:
+        return self not in (CommentStatus.NEW, CommentStatus.UNDER_REVIEW)
+
+    @property
+    def is_final(self) -> bool:
+        return self in FINAL_STATUSES
+
+
+COMMENT_STATUS_LABELS = {
+    CommentStatus.NEW: _l("New"),
+    CommentStatus.UNDER_REVIEW: _l("Under review"),
+    CommentStatus.ACCEPTED: _l("Accepted (tiếp thu)"),
+    CommentStatus.PARTLY_ACCEPTED: _l("Partly accepted (tiếp thu một phần)"),
+    CommentStatus.NOT_ACCEPTED: _l("Not accepted, explained (giải trình)"),
+    CommentStatus.NOTED: _l("Noted (ghi nhận)"),
+    CommentStatus.DUPLICATE: _l("Duplicate of another comment"),
+}
+FINAL_STATUSES = (
+    CommentStatus.ACCEPTED,
+    CommentStatus.PARTLY_ACCEPTED,
+    CommentStatus.NOT_ACCEPTED,
+    CommentStatus.NOTED,
+)
+
+
+class CommentSource(enum.StrEnum):
+    ONLINE = "online"
+    WORKSHOP = "workshop"
+
+    @property
+    def label(self) -> str:
+        return str(
+            {CommentSource.ONLINE: _l("Online"), CommentSource.WORKSHOP: _l("Workshop")}[self]
+        )
+
+
 class ResponseKind(enum.StrEnum):
     COMMENTS = "comments"
     AGREE = "agree"
@@ -175,17 +227,63 @@ class Comment(TimestampMixin, db.Model):
     merged_into_id: Mapped[int | None] = mapped_column(
         ForeignKey("comments.id", ondelete="SET NULL"), nullable=True
     )
+    source: Mapped[CommentSource] = mapped_column(
+        enum_column(CommentSource), nullable=False, default=CommentSource.ONLINE
+    )
+    # Lower-case text without diacritics, so that "quy hoach" finds "quy hoạch".
+    search_text: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+    # --- triage by the drafting team ---
+    status: Mapped[CommentStatus] = mapped_column(
+        enum_column(CommentStatus), nullable=False, default=CommentStatus.NEW, index=True
+    )
+    answer: Mapped[str | None] = mapped_column(Text, nullable=True)
+    answer_html: Mapped[str | None] = mapped_column(Text, nullable=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    answered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    # A duplicate is answered through its primary comment, which credits every department.
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comments.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    # Where the next draft took this comment into account.
+    addressed_in_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sections.id", ondelete="SET NULL"), nullable=True
+    )
+    # Optimistic locking: a save based on an older version is refused, not silently applied.
+    version: Mapped[int] = mapped_column(nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     draft: Mapped[Draft] = relationship()
-    section: Mapped[Section | None] = relationship()
+    section: Mapped[Section | None] = relationship(foreign_keys=[section_id])
     department: Mapped[Department] = relationship()
-    author: Mapped[User] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    duplicate_of: Mapped[Comment | None] = relationship(
+        remote_side=[id], foreign_keys=[duplicate_of_id], back_populates="duplicates"
+    )
+    duplicates: Mapped[list[Comment]] = relationship(
+        foreign_keys=[duplicate_of_id], back_populates="duplicate_of", order_by="Comment.id"
+    )
+    addressed_in: Mapped[Section | None] = relationship(foreign_keys=[addressed_in_id])
     response: Mapped[DepartmentResponse | None] = relationship(back_populates="comments")
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="comment", foreign_keys="Attachment.comment_id", order_by="Attachment.id"
     )
     revisions: Mapped[list[CommentRevision]] = relationship(
         back_populates="comment", order_by="CommentRevision.id", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[CommentEvent]] = relationship(
+        back_populates="comment", order_by="CommentEvent.id", cascade="all, delete-orphan"
+    )
+    messages: Mapped[list[CommentMessage]] = relationship(
+        back_populates="comment", order_by="CommentMessage.id", cascade="all, delete-orphan"
     )
 
     @property
@@ -216,6 +314,90 @@ class Comment(TimestampMixin, db.Model):
 
     def can_delete(self, user) -> bool:
         return self.can_edit(user) and (user.role is Role.LEAD or user.id == self.author_id)
+
+    def can_triage(self, user) -> bool:
+        return (
+            self.is_submitted
+            and not self.is_deleted
+            and user.is_authenticated
+            and user.role in (Role.DRAFTING, Role.ADMIN)
+        )
+
+    def can_discuss(self, user) -> bool:
+        """The thread on a submitted comment: the drafting team and the commenting department."""
+        if not self.is_submitted or not self.can_view(user):
+            return False
+        return user.role in (Role.DRAFTING, Role.ADMIN) or (
+            user.role in (Role.REVIEWER, Role.LEAD) and user.department_id == self.department_id
+        )
+
+    # --- the answer that applies: a duplicate shows its primary's -------------------------
+
+    @property
+    def effective(self) -> Comment:
+        return self.duplicate_of if self.duplicate_of is not None else self
+
+    @property
+    def effective_status(self) -> CommentStatus:
+        return self.effective.status
+
+    @property
+    def effective_answer_html(self) -> str | None:
+        return self.effective.answer_html
+
+    @property
+    def is_answered(self) -> bool:
+        return self.effective.status.is_final and bool(self.effective.answer)
+
+    def credited_departments(self) -> list[Department]:
+        """Every department that made this point: the comment's and its duplicates'."""
+        primary = self.effective
+        seen: dict[int, Department] = {primary.department_id: primary.department}
+        for duplicate in primary.duplicates:
+            if not duplicate.is_deleted:
+                seen.setdefault(duplicate.department_id, duplicate.department)
+        return list(seen.values())
+
+
+class CommentEvent(db.Model):
+    """One change made while triaging a comment: status, answer, assignee, link, duplicate."""
+
+    __tablename__ = "comment_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    field: Mapped[str] = mapped_column(String(32), nullable=False)
+    old_value: Mapped[str | None] = mapped_column(Text, nullable=True)
+    new_value: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    comment: Mapped[Comment] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class CommentMessage(db.Model):
+    """A message in the discussion between the drafting team and the commenting department."""
+
+    __tablename__ = "comment_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    author_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), nullable=False
+    )
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    body_html: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    comment: Mapped[Comment] = relationship(back_populates="messages")
+    author: Mapped[User] = relationship()
 
 
 class CommentRevision(db.Model):

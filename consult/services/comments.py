@@ -32,6 +32,7 @@ from consult.models import (
 )
 from consult.models.base import utcnow
 from consult.models.comments import READS_ALL_SUBMITTED
+from consult.textsearch import fold
 
 
 class CommentError(ValueError):
@@ -130,7 +131,7 @@ def create_comment(
         quote=clean_quote(section, quote),
         proposed_text=(proposed_text or "").strip() or None,
     )
-    _set_body(comment, body)
+    set_body(comment, body)
     db.session.add(comment)
     try:
         _attach(comment, files, author, uploads.COMMENT_KINDS)
@@ -140,9 +141,13 @@ def create_comment(
     return comment
 
 
-def _set_body(comment: Comment, body: str) -> None:
+def set_body(comment: Comment, body: str) -> None:
+    """Set the text (after the quote and proposed wording) and what derives from it."""
     comment.body = body.strip()
     comment.body_html = str(render_markdown(comment.body))
+    comment.search_text = fold(
+        " ".join(filter(None, [comment.body, comment.quote, comment.proposed_text]))
+    )
 
 
 def _record_revision(comment: Comment, editor: User) -> None:
@@ -185,7 +190,7 @@ def edit_comment(
     if changed:
         _record_revision(comment, editor)
         comment.kind, comment.quote, comment.proposed_text = kind, new_quote, new_proposed
-        _set_body(comment, body)
+        set_body(comment, body)
     try:
         _attach(comment, files, editor, uploads.COMMENT_KINDS)
     except uploads.UploadError as exc:
@@ -215,7 +220,7 @@ def merge_comments(comments: list[Comment], lead: User) -> Comment:
     target.quote = next((c.quote for c in comments if c.quote), None)
     proposals = list(dict.fromkeys(c.proposed_text for c in comments if c.proposed_text))
     target.proposed_text = "\n\n".join(proposals) or None
-    _set_body(target, "\n\n".join(c.body for c in comments))
+    set_body(target, "\n\n".join(c.body for c in comments))
     now = utcnow()
     for other in comments[1:]:
         other.deleted_at = now

@@ -1,0 +1,420 @@
+"""The drafting team's work on submitted comments: the inbox, answers, assignment,
+duplicates, links to the next draft, discussion, history and the dashboard."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import selectinload
+
+from consult.extensions import db
+from consult.markup import render_markdown
+from consult.models import (
+    Comment,
+    CommentEvent,
+    CommentKind,
+    CommentMessage,
+    CommentSource,
+    CommentStatus,
+    Department,
+    Draft,
+    Role,
+    Section,
+    User,
+)
+from consult.models.base import utcnow
+from consult.textsearch import cosine, features, like_pattern
+
+
+class TriageError(ValueError):
+    """A triage rule was broken; the message is for the user."""
+
+
+class TriageConflict(TriageError):
+    """Someone else saved the comment since this user opened it."""
+
+
+# --- the inbox ------------------------------------------------------------------------------
+
+SORTS = {
+    "newest": lambda: (Comment.created_at.desc(), Comment.id.desc()),
+    "oldest": lambda: (Comment.created_at, Comment.id),
+    "section": lambda: (func.coalesce(Section.position, -1), Comment.id),
+    "department": lambda: (Department.name, Comment.id),
+    "status": lambda: (Comment.status, Comment.id),
+}
+
+
+@dataclass
+class InboxFilters:
+    """The inbox's filters, read from and written to the URL so every view can be shared."""
+
+    section: int | None = None  # a section id; 0 means general comments
+    department: int | None = None
+    kind: CommentKind | None = None
+    status: CommentStatus | None = None
+    assignee: str = ""  # a user id, "none" or ""
+    source: CommentSource | None = None
+    answered: str = ""  # "yes", "no" or ""
+    q: str = ""
+    sort: str = "section"
+
+    @classmethod
+    def from_args(cls, args) -> InboxFilters:
+        def enum_or_none(enum_cls, value):
+            try:
+                return enum_cls(value) if value else None
+            except ValueError:
+                return None
+
+        def int_or_none(value):
+            return int(value) if value and value.isdigit() else None
+
+        assignee = args.get("assignee", "")
+        return cls(
+            section=int_or_none(args.get("section", "")),
+            department=int_or_none(args.get("department", "")),
+            kind=enum_or_none(CommentKind, args.get("kind")),
+            status=enum_or_none(CommentStatus, args.get("status")),
+            assignee=assignee if assignee == "none" or assignee.isdigit() else "",
+            source=enum_or_none(CommentSource, args.get("source")),
+            answered=args.get("answered", "") if args.get("answered") in ("yes", "no") else "",
+            q=args.get("q", "").strip()[:200],
+            sort=args.get("sort") if args.get("sort") in SORTS else "section",
+        )
+
+    def to_args(self) -> dict[str, str]:
+        values = {
+            "section": self.section,
+            "department": self.department,
+            "kind": self.kind.value if self.kind else None,
+            "status": self.status.value if self.status else None,
+            "assignee": self.assignee,
+            "source": self.source.value if self.source else None,
+            "answered": self.answered,
+            "q": self.q,
+            "sort": self.sort if self.sort != "section" else None,
+        }
+        return {k: str(v) for k, v in values.items() if v not in (None, "")}
+
+
+def submitted_comments(draft: Draft) -> Select:
+    return select(Comment).where(
+        Comment.draft_id == draft.id,
+        Comment.response_id.is_not(None),
+        Comment.deleted_at.is_(None),
+    )
+
+
+def inbox_query(draft: Draft, filters: InboxFilters) -> Select:
+    query = (
+        submitted_comments(draft)
+        .outerjoin(Section, Comment.section_id == Section.id)
+        .join(Department, Comment.department_id == Department.id)
+        .options(
+            selectinload(Comment.section),
+            selectinload(Comment.department),
+            selectinload(Comment.assignee),
+            selectinload(Comment.duplicate_of),
+        )
+    )
+    if filters.section == 0:
+        query = query.where(Comment.section_id.is_(None))
+    elif filters.section:
+        query = query.where(Comment.section_id == filters.section)
+    if filters.department:
+        query = query.where(Comment.department_id == filters.department)
+    if filters.kind:
+        query = query.where(Comment.kind == filters.kind)
+    if filters.status:
+        query = query.where(Comment.status == filters.status)
+    if filters.assignee == "none":
+        query = query.where(Comment.assignee_id.is_(None))
+    elif filters.assignee:
+        query = query.where(Comment.assignee_id == int(filters.assignee))
+    if filters.source:
+        query = query.where(Comment.source == filters.source)
+    answered = and_(
+        Comment.status.in_([s for s in CommentStatus if s.needs_answer]),
+        Comment.answer.is_not(None) | Comment.duplicate_of_id.is_not(None),
+    )
+    if filters.answered == "yes":
+        query = query.where(answered)
+    elif filters.answered == "no":
+        query = query.where(~answered)
+    if filters.q:
+        query = query.where(Comment.search_text.like(like_pattern(filters.q), escape="\\"))
+    return query.order_by(*SORTS[filters.sort]())
+
+
+# --- changes, each recorded in the comment's history --------------------------------------
+
+
+def _record(comment: Comment, user: User, field_name: str, old, new) -> None:
+    comment.events.append(
+        CommentEvent(
+            actor=user,
+            field=field_name,
+            old_value=None if old is None else str(old),
+            new_value=None if new is None else str(new),
+        )
+    )
+
+
+def _check_version(comment: Comment, expected_version: int | None) -> None:
+    if expected_version is not None and comment.version != expected_version:
+        last = comment.events[-1].actor if comment.events else None
+        raise TriageConflict(
+            _l(
+                "%(name)s changed this comment while you were editing it. "
+                "Your changes were not saved: reload the comment, then apply them again.",
+                name=last.full_name if last else _l("Someone"),
+            )
+        )
+
+
+def _require_triage(comment: Comment, user: User) -> None:
+    if not comment.can_triage(user):
+        raise TriageError(_l("Only submitted comments can be triaged."))
+
+
+def answer_comment(
+    comment: Comment,
+    user: User,
+    *,
+    status: CommentStatus,
+    answer: str | None,
+    expected_version: int | None = None,
+) -> None:
+    """Set the status and answer; an answer is required for every status but new and
+    under review. The answer reaches every department whose comment is a duplicate of it."""
+    _require_triage(comment, user)
+    _check_version(comment, expected_version)
+    answer = (answer or "").strip() or None
+    if status is CommentStatus.DUPLICATE:
+        raise TriageError(_l("Mark duplicates from the list of similar comments."))
+    if status.needs_answer and not answer:
+        raise TriageError(_l("Write the answer: it is required for this status."))
+    if comment.duplicate_of is not None:
+        raise TriageError(_l("This comment is answered through the comment it duplicates."))
+    if status != comment.status:
+        _record(comment, user, "status", comment.status.value, status.value)
+        comment.status = status
+    if answer != comment.answer:
+        _record(comment, user, "answer", comment.answer, answer)
+        comment.answer = answer
+        comment.answer_html = str(render_markdown(answer)) if answer else None
+        comment.answered_at = utcnow() if answer else None
+        comment.answered_by = user if answer else None
+    db.session.flush()
+
+
+def assign_comment(comment: Comment, user: User, assignee: User | None) -> None:
+    _require_triage(comment, user)
+    if assignee is not None and assignee.role not in (Role.DRAFTING, Role.ADMIN):
+        raise TriageError(_l("Comments are assigned to members of the drafting team."))
+    if comment.assignee_id != (assignee.id if assignee else None):
+        _record(
+            comment,
+            user,
+            "assignee",
+            comment.assignee.full_name if comment.assignee else None,
+            assignee.full_name if assignee else None,
+        )
+        comment.assignee = assignee
+    db.session.flush()
+
+
+def mark_duplicates(primary: Comment, others: list[Comment], user: User) -> None:
+    """Fold ``others`` into ``primary``'s group: one answer for all, every department credited."""
+    _require_triage(primary, user)
+    primary = primary.effective
+    for other in others:
+        _require_triage(other, user)
+        if other.draft_id != primary.draft_id:
+            raise TriageError(_l("Only comments on the same draft can be merged."))
+        if other.effective.id == primary.id:
+            continue
+        # A comment that had duplicates of its own brings them along.
+        for child in list(other.duplicates):
+            child.duplicate_of = primary
+            _record(child, user, "duplicate_of", other.id, primary.id)
+        _record(other, user, "duplicate_of", None, primary.id)
+        _record(other, user, "status", other.status.value, CommentStatus.DUPLICATE.value)
+        other.duplicate_of = primary
+        other.status = CommentStatus.DUPLICATE
+    db.session.flush()
+
+
+def separate_duplicate(comment: Comment, user: User) -> None:
+    _require_triage(comment, user)
+    if comment.duplicate_of is None:
+        return
+    _record(comment, user, "duplicate_of", comment.duplicate_of_id, None)
+    _record(comment, user, "status", comment.status.value, CommentStatus.UNDER_REVIEW.value)
+    comment.duplicate_of = None
+    comment.status = CommentStatus.UNDER_REVIEW
+    db.session.flush()
+
+
+def next_draft_of(draft: Draft) -> Draft | None:
+    later = [d for d in draft.proposal.drafts if d.number > draft.number]
+    return later[0] if later else None
+
+
+def link_to_section(comment: Comment, user: User, section: Section | None) -> None:
+    """Record the section of the next draft where the comment was taken into account."""
+    _require_triage(comment, user)
+    next_draft = next_draft_of(comment.draft)
+    if section is not None and (next_draft is None or section.draft_id != next_draft.id):
+        raise TriageError(_l("Choose a section of the next draft."))
+    old = comment.addressed_in.title if comment.addressed_in else None
+    new = section.title if section else None
+    if old != new:
+        _record(comment, user, "addressed_in", old, new)
+    comment.addressed_in = section
+    db.session.flush()
+
+
+def post_message(comment: Comment, user: User, body: str) -> CommentMessage:
+    if not comment.can_discuss(user):
+        raise TriageError(_l("You cannot take part in this discussion."))
+    body = (body or "").strip()
+    if not body:
+        raise TriageError(_l("Write the message before sending it."))
+    message = CommentMessage(
+        comment=comment, author=user, body=body, body_html=str(render_markdown(body))
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+# --- bulk actions ---------------------------------------------------------------------------
+
+
+def bulk_assign(comments: list[Comment], user: User, assignee: User | None) -> int:
+    for comment in comments:
+        assign_comment(comment, user, assignee)
+    return len(comments)
+
+
+def bulk_answer(
+    comments: list[Comment], user: User, status: CommentStatus, answer: str | None
+) -> int:
+    """Answer several comments at once; duplicates are answered through their primary."""
+    primaries = {c.effective.id: c.effective for c in comments}
+    for comment in primaries.values():
+        answer_comment(comment, user, status=status, answer=answer)
+    return len(primaries)
+
+
+# --- similar comments -----------------------------------------------------------------------
+
+
+@dataclass
+class Similar:
+    comment: Comment
+    score: float
+
+
+def similar_comments(comment: Comment, limit: int = 5, threshold: float = 0.15) -> list[Similar]:
+    """The submitted comments of the same draft that say the most alike, best first."""
+    mine = features(" ".join(filter(None, [comment.body, comment.quote])))
+    rows = db.session.execute(
+        submitted_comments(comment.draft)
+        .with_only_columns(Comment.id, Comment.body, Comment.quote)
+        .where(Comment.id != comment.id)
+    ).all()
+    scored = sorted(
+        ((cosine(mine, features(f"{body} {quote or ''}")), cid) for cid, body, quote in rows),
+        reverse=True,
+    )
+    best = [(score, cid) for score, cid in scored[:limit] if score >= threshold]
+    by_id = {
+        c.id: c
+        for c in db.session.scalars(select(Comment).where(Comment.id.in_([c for _, c in best])))
+    }
+    return [Similar(by_id[cid], score) for score, cid in best]
+
+
+# --- the dashboard --------------------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    total: int = 0
+    by_status: Counter = field(default_factory=Counter)
+    by_section: list[tuple[Section | None, int, int]] = field(default_factory=list)
+    by_department: list[tuple[Department, int, int]] = field(default_factory=list)
+    unanswered: int = 0
+
+    @property
+    def answered(self) -> int:
+        return self.total - self.unanswered
+
+    @property
+    def progress(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 100
+
+    @property
+    def all_answered(self) -> bool:
+        return self.total > 0 and self.unanswered == 0
+
+
+def dashboard(draft: Draft) -> Dashboard:
+    """Counts by status, section and department; a duplicate counts as answered with its primary."""
+    comments = list(
+        db.session.scalars(
+            submitted_comments(draft).options(
+                selectinload(Comment.duplicate_of), selectinload(Comment.department)
+            )
+        )
+    )
+    result = Dashboard(total=len(comments))
+    sections: dict[int | None, list[int]] = {}
+    departments: dict[int, list] = {}
+    for comment in comments:
+        result.by_status[comment.status] += 1
+        answered = comment.is_answered
+        result.unanswered += 0 if answered else 1
+        sections.setdefault(comment.section_id, [0, 0])
+        sections[comment.section_id][0] += 1
+        sections[comment.section_id][1] += 0 if answered else 1
+        departments.setdefault(comment.department_id, [comment.department, 0, 0])
+        departments[comment.department_id][1] += 1
+        departments[comment.department_id][2] += 0 if answered else 1
+    by_id = {s.id: s for s in draft.sections}
+    order = {s.id: s.position for s in draft.sections}
+    result.by_section = [
+        (by_id.get(sid), n, open_)
+        for sid, (n, open_) in sorted(sections.items(), key=lambda kv: order.get(kv[0], -1))
+    ]
+    result.by_department = sorted(
+        (tuple(v) for v in departments.values()), key=lambda row: (-row[1], row[0].name)
+    )
+    return result
+
+
+def team_members() -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.role.in_([Role.DRAFTING, Role.ADMIN]), User.is_active.is_(True))
+            .order_by(User.full_name)
+        )
+    )
+
+
+def department_answers(draft: Draft, department_id: int) -> list[Comment]:
+    """A department's submitted comments with their answers, for its own page."""
+    return list(
+        db.session.scalars(
+            submitted_comments(draft)
+            .where(Comment.department_id == department_id)
+            .order_by(Comment.id)
+        )
+    )

@@ -1,0 +1,7 @@
+"""The drafting team's inbox: triage, answers, duplicates, discussion and the dashboard."""
+
+from flask import Blueprint
+
+bp = Blueprint("triage", __name__)
+
+from consult.triage import routes  # noqa: E402,F401

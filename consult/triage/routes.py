@@ -1,0 +1,247 @@
+"""The inbox of submitted comments, the triage page of a comment, and the dashboard."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from consult.auth.routes import safe_next_url
+from consult.drafts.routes import draft_url, load_draft
+from consult.extensions import db
+from consult.forms import EmptyForm
+from consult.models import Comment, CommentKind, CommentStatus, Department, Role, Section, User
+from consult.models.drafts import DRAFTING_ROLES
+from consult.permissions import load_or_404, role_required
+from consult.services import triage as triage_service
+from consult.services.triage import InboxFilters, TriageConflict, TriageError
+from consult.triage import bp
+from consult.triage.forms import AnswerForm, BulkForm, LinkForm, MessageForm
+from consult.utils import flash_form_errors, paginate
+
+drafting_required = role_required(*DRAFTING_ROLES)
+
+
+def load_comment_for_triage(comment_id: int) -> Comment:
+    comment = load_or_404(Comment, comment_id)
+    if not comment.can_triage(current_user):
+        abort(404 if not comment.is_submitted else 403)
+    return comment
+
+
+def triage_url(comment: Comment, **kw) -> str:
+    return url_for("triage.triage_comment", comment_id=comment.id, **kw)
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/inbox")
+@drafting_required
+def inbox(code: str, number: int):
+    draft = load_draft(code, number)
+    filters = InboxFilters.from_args(request.args)
+    page = paginate(triage_service.inbox_query(draft, filters))
+    members = triage_service.team_members()
+    departments = db.session.scalars(
+        select(Department)
+        .where(Department.id.in_(select(Comment.department_id).where(Comment.draft_id == draft.id)))
+        .order_by(Department.name)
+    ).all()
+    return render_template(
+        "triage/inbox.html",
+        draft=draft,
+        proposal=draft.proposal,
+        page=page,
+        filters=filters,
+        members=members,
+        departments=departments,
+        statuses=list(CommentStatus),
+        kinds=list(CommentKind),
+        bulk_form=BulkForm(members),
+    )
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/inbox/bulk", methods=["POST"])
+@drafting_required
+def bulk_action(code: str, number: int):
+    draft = load_draft(code, number)
+    members = triage_service.team_members()
+    form = BulkForm(members)
+    target = safe_next_url(request.form.get("next"), draft_url(draft, "triage.inbox"))
+    ids = [int(i) for i in request.form.getlist("comment_id") if i.isdigit()]
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(target)
+    comments = list(
+        db.session.scalars(select(Comment).where(Comment.id.in_(ids), Comment.draft_id == draft.id))
+    )
+    if not comments:
+        flash(_("Select at least one comment."), "error")
+        return redirect(target)
+    try:
+        if form.action.data == "assign":
+            assignee = (
+                db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
+            )
+            n = triage_service.bulk_assign(comments, current_user, assignee)
+        else:
+            n = triage_service.bulk_answer(
+                comments, current_user, CommentStatus(form.status.data), form.answer.data
+            )
+    except TriageError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("%(n)d comments updated.", n=n), "success")
+    return redirect(target)
+
+
+def _triage_page(comment: Comment, form: AnswerForm, status: int = 200):
+    next_draft = triage_service.next_draft_of(comment.draft)
+    link_form = LinkForm(next_draft.sections if next_draft else [])
+    link_form.section_id.data = comment.addressed_in_id or 0
+    return render_template(
+        "triage/comment.html",
+        comment=comment,
+        draft=comment.draft,
+        form=form,
+        link_form=link_form,
+        next_draft=next_draft,
+        message_form=MessageForm(),
+        similar=triage_service.similar_comments(comment),
+        button=EmptyForm(),
+    ), status
+
+
+@bp.route("/comments/<int:comment_id>/triage", methods=["GET", "POST"])
+@drafting_required
+def triage_comment(comment_id: int):
+    comment = load_comment_for_triage(comment_id)
+    members = triage_service.team_members()
+    form = AnswerForm(members)
+    if request.method == "GET":
+        form.status.data = comment.status.value
+        form.answer.data = comment.answer
+        form.assignee_id.data = comment.assignee_id or 0
+        form.version.data = comment.version
+    if form.validate_on_submit():
+        assignee = db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
+        try:
+            if comment.duplicate_of is None:
+                triage_service.answer_comment(
+                    comment,
+                    current_user,
+                    status=CommentStatus(form.status.data),
+                    answer=form.answer.data,
+                    expected_version=form.version.data,
+                )
+            triage_service.assign_comment(comment, current_user, assignee)
+            db.session.commit()
+        except TriageConflict as exc:
+            db.session.rollback()
+            form.answer.errors.append(str(exc))
+            return _triage_page(comment, form, 409)
+        except StaleDataError:
+            db.session.rollback()
+            form.answer.errors.append(
+                _("Someone saved this comment at the same moment. Reload it and try again.")
+            )
+            return _triage_page(comment, form, 409)
+        except TriageError as exc:
+            db.session.rollback()
+            form.answer.errors.append(str(exc))
+            return _triage_page(comment, form, 422)
+        flash(_("Comment #%(id)d saved.", id=comment.id), "success")
+        return redirect(triage_url(comment))
+    return _triage_page(comment, form, 422 if form.errors else 200)
+
+
+@bp.route("/comments/<int:comment_id>/duplicates", methods=["POST"])
+@drafting_required
+def mark_duplicates(comment_id: int):
+    comment = load_comment_for_triage(comment_id)
+    if EmptyForm().validate_on_submit():
+        ids = [int(i) for i in request.form.getlist("duplicate_id") if i.isdigit()]
+        others = list(db.session.scalars(select(Comment).where(Comment.id.in_(ids))))
+        try:
+            if not others:
+                raise TriageError(_("Select the comments that say the same thing."))
+            triage_service.mark_duplicates(comment, others, current_user)
+        except TriageError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(n)d comments merged: they will receive the answer of #%(id)d.",
+                    n=len(others),
+                    id=comment.effective.id,
+                ),  # fmt: skip
+                "success",
+            )
+    return redirect(triage_url(comment))
+
+
+@bp.route("/comments/<int:comment_id>/separate", methods=["POST"])
+@drafting_required
+def separate_duplicate(comment_id: int):
+    comment = load_comment_for_triage(comment_id)
+    if EmptyForm().validate_on_submit():
+        triage_service.separate_duplicate(comment, current_user)
+        db.session.commit()
+        flash(_("The comment is answered on its own again."), "success")
+    return redirect(triage_url(comment))
+
+
+@bp.route("/comments/<int:comment_id>/link", methods=["POST"])
+@drafting_required
+def link_section(comment_id: int):
+    comment = load_comment_for_triage(comment_id)
+    next_draft = triage_service.next_draft_of(comment.draft)
+    form = LinkForm(next_draft.sections if next_draft else [])
+    if form.validate_on_submit():
+        section = db.session.get(Section, form.section_id.data) if form.section_id.data else None
+        try:
+            triage_service.link_to_section(comment, current_user, section)
+        except TriageError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Link saved."), "success")
+    else:
+        flash_form_errors(form)
+    return redirect(triage_url(comment))
+
+
+@bp.route("/comments/<int:comment_id>/messages", methods=["POST"])
+@role_required(*Role)
+def post_message(comment_id: int):
+    comment = load_or_404(Comment, comment_id)
+    if not comment.can_discuss(current_user):
+        abort(403)
+    form = MessageForm()
+    if form.validate_on_submit():
+        triage_service.post_message(comment, current_user, form.body.data)
+        db.session.commit()
+        flash(_("Message sent."), "success")
+    else:
+        flash_form_errors(form)
+    if comment.can_triage(current_user):
+        return redirect(triage_url(comment, _anchor="discussion"))
+    return redirect(url_for("comments.view_comment", comment_id=comment.id, _anchor="discussion"))
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/dashboard")
+@role_required(*DRAFTING_ROLES, Role.ORGANIZER)
+def dashboard(code: str, number: int):
+    draft = load_draft(code, number)
+    return render_template(
+        "triage/dashboard.html",
+        draft=draft,
+        proposal=draft.proposal,
+        board=triage_service.dashboard(draft),
+        statuses=list(CommentStatus),
+    )

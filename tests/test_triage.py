@@ -1,0 +1,334 @@
+"""The drafting team triages and answers every submitted comment."""
+
+from __future__ import annotations
+
+import pytest
+
+from consult.extensions import db
+from consult.models import Comment, CommentStatus
+from consult.services import comments as comment_service
+from consult.services import drafts as draft_service
+from consult.services import triage as triage_service
+from consult.services.triage import TriageConflict, TriageError
+from tests.conftest import PASSWORD
+
+
+def login(client, user):
+    client.post("/logout")
+    assert (
+        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    )
+
+
+@pytest.fixture
+def submitted(consultation):
+    """Submitted comments of two departments, two of which say the same thing."""
+    c = consultation
+    p = c.people
+    sections = c.draft.sections
+    texts = [
+        (
+            p.reviewer,
+            sections[1],
+            "Đề nghị bổ sung nội dung an toàn thông tin cho trung tâm dữ liệu.",
+        ),
+        (p.reviewer, sections[2], "Cần nêu rõ căn cứ pháp lý về quy hoạch đô thị."),
+        (
+            p.other_reviewer,
+            sections[1],
+            "Cần bổ sung phần bảo đảm an toàn thông tin của trung tâm dữ liệu.",
+        ),
+        (p.other_reviewer, None, "Lộ trình giai đoạn 2 về giao thông cần điều chỉnh."),
+    ]
+    made = [
+        comment_service.create_comment(c.draft, s, author, kind="change", body=body)
+        for author, s, body in texts
+    ]
+    comment_service.submit_response(c.draft, p.lead)
+    comment_service.submit_response(c.draft, p.other_lead)
+    db.session.commit()
+    c.comments = made
+    return c
+
+
+def reload(comment):
+    db.session.expire_all()
+    return db.session.get(Comment, comment.id)
+
+
+def test_answer_is_required_for_final_statuses(submitted):
+    c = submitted
+    comment = c.comments[0]
+    for status in (CommentStatus.ACCEPTED, CommentStatus.PARTLY_ACCEPTED,
+                   CommentStatus.NOT_ACCEPTED, CommentStatus.NOTED):  # fmt: skip
+        with pytest.raises(TriageError):
+            triage_service.answer_comment(comment, c.people.drafting, status=status, answer="  ")
+    triage_service.answer_comment(
+        comment, c.people.drafting, status=CommentStatus.UNDER_REVIEW, answer=None
+    )
+    assert comment.status is CommentStatus.UNDER_REVIEW
+    triage_service.answer_comment(
+        comment, c.people.drafting, status=CommentStatus.ACCEPTED, answer="Tiếp thu, bổ sung."
+    )
+    assert comment.is_answered and comment.answered_by == c.people.drafting
+
+
+def test_only_submitted_comments_are_triaged(consultation):
+    c = consultation
+    draft_comment = comment_service.create_comment(
+        c.draft, c.section, c.people.reviewer, kind="general", body="Chưa gửi."
+    )
+    with pytest.raises(TriageError):
+        triage_service.answer_comment(
+            draft_comment, c.people.drafting, status=CommentStatus.NOTED, answer="x"
+        )
+
+
+def test_triage_page_answers_and_records_history(client, submitted):
+    c = submitted
+    comment = c.comments[1]
+    login(client, c.people.drafting)
+    page = client.get(f"/comments/{comment.id}/triage")
+    assert page.status_code == 200
+    response = client.post(
+        f"/comments/{comment.id}/triage",
+        data={"status": "not_accepted", "answer": "Giải trình: đã có trong Chương I.",
+              "assignee_id": c.people.drafting.id, "version": comment.version},
+    )  # fmt: skip
+    assert response.status_code == 302
+    comment = reload(comment)
+    assert comment.status is CommentStatus.NOT_ACCEPTED
+    assert comment.assignee_id == c.people.drafting.id
+    fields = [e.field for e in comment.events]
+    assert fields == ["status", "answer", "assignee"]
+    assert all(e.actor_id == c.people.drafting.id and e.at for e in comment.events)
+    history = client.get(f"/comments/{comment.id}/triage").get_data(as_text=True)
+    assert "Giải trình: đã có trong Chương I." in history
+    assert c.people.drafting.full_name in history
+
+    # The department sees the answer on its page and on the section.
+    login(client, c.people.reviewer)
+    mine = client.get(f"{c.base}/my-department").get_data(as_text=True)
+    assert "Giải trình: đã có trong Chương I." in mine
+    assert "Giải trình, không tiếp thu" in mine
+
+
+def test_missing_answer_is_refused_with_a_message(client, submitted):
+    c = submitted
+    comment = c.comments[0]
+    login(client, c.people.drafting)
+    response = client.post(
+        f"/comments/{comment.id}/triage",
+        data={"status": "accepted", "answer": "", "assignee_id": 0, "version": comment.version},
+    )
+    assert response.status_code == 422
+    assert "bắt buộc" in response.get_data(as_text=True)
+    assert reload(comment).status is CommentStatus.NEW
+
+
+def test_second_save_on_the_same_version_gets_a_conflict(app, submitted):
+    c = submitted
+    comment = c.comments[0]
+    first, second = app.test_client(), app.test_client()
+    other_member = c.people.admin
+    for client, user in ((first, c.people.drafting), (second, other_member)):
+        login(client, user)
+    version = comment.version
+    ok = first.post(
+        f"/comments/{comment.id}/triage",
+        data={"status": "accepted", "answer": "Tiếp thu.", "assignee_id": 0, "version": version},
+    )
+    assert ok.status_code == 302
+    clash = second.post(
+        f"/comments/{comment.id}/triage",
+        data={"status": "noted", "answer": "Ghi nhận.", "assignee_id": 0, "version": version},
+    )
+    assert clash.status_code == 409
+    assert c.people.drafting.full_name in clash.get_data(as_text=True)
+    comment = reload(comment)
+    assert comment.status is CommentStatus.ACCEPTED and comment.answer == "Tiếp thu."
+
+
+def test_conflict_in_the_service(submitted):
+    c = submitted
+    comment = c.comments[0]
+    stale = comment.version
+    triage_service.answer_comment(comment, c.people.drafting, status=CommentStatus.UNDER_REVIEW,
+                                  answer=None, expected_version=stale)  # fmt: skip
+    db.session.commit()
+    with pytest.raises(TriageConflict):
+        triage_service.answer_comment(comment, c.people.admin, status=CommentStatus.NOTED,
+                                      answer="x", expected_version=stale)  # fmt: skip
+
+
+def test_similar_comments_find_the_vietnamese_duplicate(submitted):
+    c = submitted
+    first, _legal, twin, _roadmap = c.comments
+    suggestions = triage_service.similar_comments(first)
+    assert suggestions and suggestions[0].comment.id == twin.id
+    assert all(s.comment.id != first.id for s in suggestions)
+
+
+def test_merged_duplicates_share_one_answer_and_credit_every_department(client, submitted):
+    c = submitted
+    first, _legal, twin, _roadmap = c.comments
+    login(client, c.people.drafting)
+    response = client.post(f"/comments/{first.id}/duplicates", data={"duplicate_id": [twin.id]})
+    assert response.status_code == 302
+    twin = reload(twin)
+    assert twin.status is CommentStatus.DUPLICATE and twin.duplicate_of_id == first.id
+    client.post(
+        f"/comments/{first.id}/triage",
+        data={"status": "accepted", "answer": "Tiếp thu, bổ sung mục 5.4.",
+              "assignee_id": 0, "version": reload(first).version},
+    )  # fmt: skip
+    first, twin = reload(first), reload(twin)
+    assert {d.code for d in first.credited_departments()} == {"STTTT", "SXD"}
+    assert twin.is_answered and "mục 5.4" in twin.effective_answer_html
+    # The other department reads the shared answer on its own page.
+    login(client, c.people.other_reviewer)
+    page = client.get(f"{c.base}/my-department").get_data(as_text=True)
+    assert "Tiếp thu, bổ sung mục 5.4." in page
+
+
+def test_bulk_assign_and_answer(client, submitted):
+    c = submitted
+    ids = [cm.id for cm in c.comments[:3]]
+    login(client, c.people.drafting)
+    client.post(
+        f"{c.base}/inbox/bulk",
+        data={"action": "assign", "assignee_id": c.people.admin.id, "comment_id": ids},
+    )
+    assert {reload(cm).assignee_id for cm in c.comments[:3]} == {c.people.admin.id}
+    response = client.post(
+        f"{c.base}/inbox/bulk",
+        data={"action": "answer", "status": "noted", "answer": "Ghi nhận cho giai đoạn sau.",
+              "comment_id": ids},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert {reload(cm).status for cm in c.comments[:3]} == {CommentStatus.NOTED}
+    # Without an answer nothing changes.
+    client.post(
+        f"{c.base}/inbox/bulk",
+        data={"action": "answer", "status": "accepted", "answer": "", "comment_id": ids},
+    )
+    assert {reload(cm).status for cm in c.comments[:3]} == {CommentStatus.NOTED}
+
+
+def test_inbox_filters_and_diacritics_insensitive_search(client, submitted):
+    c = submitted
+    login(client, c.people.drafting)
+
+    def ids(query):
+        page = client.get(f"{c.base}/inbox?{query}").get_data(as_text=True)
+        return {cm.id for cm in c.comments if f"/comments/{cm.id}/triage" in page}
+
+    first, legal, twin, roadmap = (cm.id for cm in c.comments)
+    assert ids("") == {first, legal, twin, roadmap}
+    assert ids("q=quy+hoach") == {legal}
+    assert ids("q=quy+hoạch") == {legal}
+    assert ids("q=QUY+HOẠCH") == {legal}
+    assert ids("q=an+toan+thong+tin") == {first, twin}
+    assert ids(f"department={c.sxd.id}") == {twin, roadmap}
+    assert ids("section=0") == {roadmap}
+    assert ids(f"section={c.draft.sections[1].id}") == {first, twin}
+    assert ids("status=new&answered=no") == {first, legal, twin, roadmap}
+    assert ids("answered=yes") == set()
+    assert ids("assignee=none&sort=newest") == {first, legal, twin, roadmap}
+    assert ids("q=100%25") == set()  # a LIKE wildcard typed by the user matches literally
+    assert client.get(f"{c.base}/inbox?status=bogus&page=abc&sort=x").status_code == 200
+
+
+def test_inbox_search_on_quoted_passages(client, consultation):
+    c = consultation
+    comment_service.create_comment(
+        c.draft, c.section, c.people.reviewer, kind="change", body="Xem lại.",
+        quote="đô thị thông minh",
+    )  # fmt: skip
+    comment_service.submit_response(c.draft, c.people.lead)
+    db.session.commit()
+    login(client, c.people.drafting)
+    page = client.get(f"{c.base}/inbox?q=do+thi+thong").get_data(as_text=True)
+    assert "Xem lại." in page
+
+
+def test_link_to_the_section_of_the_next_draft_appears_in_compare(client, submitted):
+    c = submitted
+    comment = c.comments[1]
+    triage_service.answer_comment(comment, c.people.drafting, status=CommentStatus.ACCEPTED,
+                                  answer="Tiếp thu.")  # fmt: skip
+    draft2 = draft_service.start_next_draft(c.proposal)
+    target = next(s for s in draft2.sections if s.key == comment.section.key)
+    db.session.commit()
+    login(client, c.people.drafting)
+    response = client.post(f"/comments/{comment.id}/link", data={"section_id": target.id})
+    assert response.status_code == 302
+    assert reload(comment).addressed_in_id == target.id
+    # A section of the same draft is refused.
+    client.post(f"/comments/{comment.id}/link", data={"section_id": c.draft.sections[0].id})
+    assert reload(comment).addressed_in_id == target.id
+    page = client.get(f"/proposals/{c.proposal.code}/compare?from=1&to=2&all=1")
+    assert "Đã tiếp thu tại" in page.get_data(as_text=True)
+
+
+def test_discussion_between_the_team_and_the_department(client, submitted):
+    c = submitted
+    comment = c.comments[0]
+    login(client, c.people.drafting)
+    client.post(f"/comments/{comment.id}/messages", data={"body": "Xin làm rõ phạm vi?"})
+    login(client, c.people.reviewer2)
+    page = client.get(f"/comments/{comment.id}").get_data(as_text=True)
+    assert "Xin làm rõ phạm vi?" in page
+    client.post(f"/comments/{comment.id}/messages", data={"body": "Phạm vi toàn thành phố."})
+    assert [m.body for m in reload(comment).messages] == [
+        "Xin làm rõ phạm vi?",
+        "Phạm vi toàn thành phố.",
+    ]
+    for outsider in (c.people.other_reviewer, c.people.organizer):
+        login(client, outsider)
+        status = client.post(f"/comments/{comment.id}/messages", data={"body": "x"}).status_code
+        assert status in (403, 404)
+    login(client, c.people.drafting)
+    empty = client.post(f"/comments/{comment.id}/messages", data={"body": " "})
+    assert empty.status_code == 302 and len(reload(comment).messages) == 2
+
+
+@pytest.mark.parametrize("role", ["reviewer", "lead", "organizer"])
+def test_only_the_drafting_team_triages(client, submitted, role):
+    c = submitted
+    comment = c.comments[0]
+    login(client, getattr(c.people, role))
+    assert client.get(f"{c.base}/inbox").status_code == 403
+    assert (
+        client.post(
+            f"/comments/{comment.id}/triage", data={"status": "noted", "answer": "x"}
+        ).status_code
+        == 403
+    )
+    assert reload(comment).status is CommentStatus.NEW
+
+
+def test_dashboard_reaches_all_answered(client, submitted):
+    c = submitted
+    login(client, c.people.drafting)
+    page = client.get(f"{c.base}/dashboard").get_data(as_text=True)
+    assert "0 / 4" in page or "0 trên 4" in page
+    for comment in c.comments:
+        triage_service.answer_comment(comment, c.people.drafting, status=CommentStatus.NOTED,
+                                      answer="Ghi nhận.")  # fmt: skip
+    db.session.commit()
+    board = triage_service.dashboard(c.draft)
+    assert board.all_answered and board.progress == 100
+    page = client.get(f"{c.base}/dashboard").get_data(as_text=True)
+    assert "Đã trả lời tất cả góp ý." in page
+
+
+def test_inbox_paginates_and_keeps_the_filters(app, client, submitted):
+    c = submitted
+    app.config["PER_PAGE"] = 2
+    login(client, c.people.drafting)
+    first = client.get(f"{c.base}/inbox?sort=oldest").get_data(as_text=True)
+    assert "Trang 1 / 2" in first and "sort=oldest" in first and "page=2" in first
+    second = client.get(f"{c.base}/inbox?sort=oldest&page=2").get_data(as_text=True)
+    shown = [cm.id for cm in c.comments if f"/comments/{cm.id}/triage" in second]
+    assert shown == [cm.id for cm in c.comments[2:]]
