@@ -427,3 +427,16 @@ def test_drafts_import_cli(runner, make_proposal, tmp_path):
     assert result.exit_code != 0
     result = runner.invoke(args=["drafts", "import", "--proposal", "NOPE", "--file", str(path)])
     assert result.exit_code != 0
+
+
+def test_home_page_lists_the_drafts_each_visitor_may_read(client, auth, make_proposal):
+    public = make_proposal(visibility=Visibility.PUBLIC)
+    internal = make_proposal()
+    internal.title = "Đề án nội bộ"
+    db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert f"/proposals/{public.code}/drafts/1" in page
+    assert f"/proposals/{internal.code}/drafts/1" not in page
+    auth.login_as(Role.LEAD)
+    page = client.get("/").get_data(as_text=True)
+    assert f"/proposals/{internal.code}/drafts/1/my-department" in page

@@ -7,14 +7,26 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult.auth.routes import safe_next_url
+from sqlalchemy import select
+
 from consult.extensions import db
+from consult.models import Proposal
 from consult.forms import EmptyForm
 from consult.main import bp
 
 
 @bp.route("/")
 def index():
-    return render_template("main/index.html")
+    """The home page: the published drafts the visitor may read, newest first."""
+    proposals = db.session.scalars(select(Proposal).order_by(Proposal.created_at.desc())).all()
+    drafts = [
+        draft
+        for proposal in proposals
+        if proposal.can_view(current_user)
+        for draft in [proposal.latest_visible_draft(current_user)]
+        if draft is not None
+    ]
+    return render_template("main/index.html", drafts=drafts)
 
 
 @bp.route("/language/<code>", methods=["POST"])
