@@ -5,14 +5,13 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
-
-from consult.auth.routes import safe_next_url
 from sqlalchemy import select
 
+from consult.auth.routes import safe_next_url
 from consult.extensions import db
-from consult.models import Proposal
 from consult.forms import EmptyForm
 from consult.main import bp
+from consult.models import Proposal
 
 
 @bp.route("/")
