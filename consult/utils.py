@@ -35,3 +35,14 @@ def download_response(data: bytes, filename: str, mimetype: str):
     return send_file(
         io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename
     )
+
+
+def parse_id(value: str | None) -> int | None:
+    """A database id typed in a URL or a form: ASCII digits only (``"²".isdigit()`` is true)."""
+    if value and value.isascii() and value.isdigit() and len(value) < 19:
+        return int(value)
+    return None
+
+
+def parse_ids(values) -> list[int]:
+    return [i for i in (parse_id(v) for v in values) if i is not None]

@@ -411,3 +411,71 @@ def test_compare_view_shows_the_comments_made_on_the_older_draft(client, consult
     assert "Nên nói rõ hơn." not in client.get(
         f"/proposals/{c.proposal.code}/compare?from=1&to=2"
     ).get_data(as_text=True)
+
+
+def _count_queries(client, url):
+    from sqlalchemy import event
+
+    count = 0
+
+    def tick(*_args, **_kw):
+        nonlocal count
+        count += 1
+
+    event.listen(db.engine, "before_cursor_execute", tick)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", tick)
+    return count
+
+
+@pytest.mark.parametrize("page", ["section", "my-department"])
+def test_comment_lists_do_not_query_once_per_comment(client, consultation, page):
+    c = consultation
+    url = f"{c.base}/sections/{c.section.id}" if page == "section" else f"{c.base}/my-department"
+    login(client, c.people.reviewer)
+
+    def add(n):
+        for i in range(n):
+            comment_service.create_comment(
+                c.draft, c.section, c.people.reviewer2, kind="general", body=f"Góp ý {i}."
+            )
+        db.session.commit()
+
+    add(2)
+    few = _count_queries(client, url)
+    add(10)
+    many = _count_queries(client, url)
+    assert many == few, (few, many)
+
+
+def test_editing_cannot_exceed_the_attachment_limit(app, client, consultation):
+    c = consultation
+    app.config["MAX_ATTACHMENTS"] = 2
+    login(client, c.people.reviewer)
+    post_comment(client, c, files=[(io.BytesIO(PDF), "a.pdf"), (io.BytesIO(PDF), "b.pdf")])
+    (comment,) = comments()
+    response = client.post(
+        f"/comments/{comment.id}/edit",
+        data={"kind": "change", "body": "Đề nghị bổ sung.", "files": (io.BytesIO(PDF), "c.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "tối đa 2 tệp" in response.get_data(as_text=True)
+    assert len(comments()[0].attachments) == 2
+
+
+def test_edit_history_is_the_departments_own(client, consultation):
+    c = consultation
+    login(client, c.people.reviewer)
+    post_comment(client, c, body="Bản nháp đầu tiên.")
+    (comment,) = comments()
+    client.post(f"/comments/{comment.id}/edit", data={"kind": "change", "body": "Bản cuối."})
+    login(client, c.people.lead)
+    client.post(f"{c.base}/my-department/submit", data={})
+    login(client, c.people.drafting)
+    page = client.get(f"/comments/{comment.id}").get_data(as_text=True)
+    assert "Bản cuối." in page and "Bản nháp đầu tiên." not in page
+    login(client, c.people.reviewer2)
+    assert "Bản nháp đầu tiên." in client.get(f"/comments/{comment.id}").get_data(as_text=True)

@@ -207,12 +207,26 @@ def test_bulk_assign_and_answer(client, submitted):
     )  # fmt: skip
     assert response.status_code == 302
     assert {reload(cm).status for cm in c.comments[:3]} == {CommentStatus.NOTED}
-    # Without an answer nothing changes.
+    # A blank answer box keeps each comment's answer while the result changes...
     client.post(
         f"{c.base}/inbox/bulk",
         data={"action": "answer", "status": "accepted", "answer": "", "comment_id": ids},
     )
-    assert {reload(cm).status for cm in c.comments[:3]} == {CommentStatus.NOTED}
+    answered = [reload(cm) for cm in c.comments[:3]]
+    assert {cm.status for cm in answered} == {CommentStatus.ACCEPTED}
+    assert {cm.answer for cm in answered} == {"Ghi nhận cho giai đoạn sau."}
+    # ...and a comment that has no answer yet cannot get a final result without one.
+    unanswered = c.comments[3]
+    client.post(
+        f"{c.base}/inbox/bulk",
+        data={
+            "action": "answer",
+            "status": "accepted",
+            "answer": "",
+            "comment_id": [unanswered.id],
+        },
+    )
+    assert reload(unanswered).status is CommentStatus.NEW
 
 
 def test_inbox_filters_and_diacritics_insensitive_search(client, submitted):
@@ -332,3 +346,82 @@ def test_inbox_paginates_and_keeps_the_filters(app, client, submitted):
     second = client.get(f"{c.base}/inbox?sort=oldest&page=2").get_data(as_text=True)
     shown = [cm.id for cm in c.comments if f"/comments/{cm.id}/triage" in second]
     assert shown == [cm.id for cm in c.comments[2:]]
+
+
+def test_reimporting_the_next_draft_keeps_the_links_of_comments(submitted):
+    from consult.drafts.importer import ParsedSection
+
+    c = submitted
+    comment = c.comments[1]
+    draft2 = draft_service.start_next_draft(c.proposal)
+    target = next(s for s in draft2.sections if s.key == comment.section.key)
+    triage_service.link_to_section(comment, c.people.drafting, target)
+    db.session.commit()
+    revised = [
+        ParsedSection(s.level, s.number, s.heading, s.body + " Sửa.") for s in draft2.sections
+    ]
+    draft_service.replace_sections(draft2, revised)
+    db.session.commit()
+    comment = reload(comment)
+    assert comment.addressed_in_id == target.id
+    assert comment.addressed_in.body.endswith("Sửa.")
+
+
+def test_discussion_and_edit_history_stay_between_the_team_and_the_department(client, submitted):
+    c = submitted
+    comment = c.comments[0]
+    c.draft.departments_see_each_other = True
+    triage_service.post_message(comment, c.people.drafting, "Tin nhắn riêng với STTTT.")
+    db.session.commit()
+    for outsider in (c.people.other_reviewer, c.people.organizer):
+        login(client, outsider)
+        page = client.get(f"/comments/{comment.id}")
+        assert page.status_code == 200
+        assert "Tin nhắn riêng với STTTT." not in page.get_data(as_text=True)
+
+
+def test_a_link_into_a_draft_in_preparation_is_not_shown_to_departments(client, submitted):
+    c = submitted
+    comment = c.comments[1]
+    triage_service.answer_comment(comment, c.people.drafting, status=CommentStatus.ACCEPTED,
+                                  answer="Tiếp thu.")  # fmt: skip
+    draft2 = draft_service.start_next_draft(c.proposal)
+    target = next(s for s in draft2.sections if s.key == comment.section.key)
+    target.heading = "TIÊU ĐỀ CHƯA CÔNG BỐ"
+    triage_service.link_to_section(comment, c.people.drafting, target)
+    db.session.commit()
+    login(client, c.people.reviewer)
+    assert "TIÊU ĐỀ CHƯA CÔNG BỐ" not in client.get(f"/comments/{comment.id}").get_data(
+        as_text=True
+    )
+    login(client, c.people.drafting)
+    assert "TIÊU ĐỀ CHƯA CÔNG BỐ" in client.get(f"/comments/{comment.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("value", ["²", "١", "9" * 40, "-1", ""])
+def test_odd_ids_in_urls_and_forms_never_give_a_500(client, submitted, value):
+    c = submitted
+    login(client, c.people.drafting)
+    for query in (f"section={value}", f"department={value}", f"assignee={value}"):
+        assert client.get(f"{c.base}/inbox?{query}").status_code == 200
+    response = client.post(
+        f"{c.base}/inbox/bulk", data={"action": "assign", "assignee_id": 0, "comment_id": [value]}
+    )
+    assert response.status_code == 302
+    assert client.post(f"/comments/{c.comments[0].id}/duplicates",
+                       data={"duplicate_id": [value]}).status_code == 302  # fmt: skip
+    login(client, c.people.reviewer)
+    response = client.post(f"{c.base}/comments", data={"section_id": value, "body": "x"})
+    assert response.status_code in (302, 404, 422)
+
+
+def test_bulk_answer_without_a_result_is_refused(client, submitted):
+    c = submitted
+    login(client, c.people.drafting)
+    page = client.post(
+        f"{c.base}/inbox/bulk",
+        data={"action": "answer", "answer": "x", "comment_id": [c.comments[0].id]},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Hãy chọn kết quả." in page
+    assert reload(c.comments[0]).status is CommentStatus.NEW

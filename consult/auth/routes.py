@@ -19,7 +19,8 @@ def safe_next_url(target: str | None, default: str | None = None) -> str:
     """Only local paths are followed after a form, never another site (open redirect)."""
     if target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
+        local = target.startswith("/") and not target.startswith("//")
+        if local and not parts.scheme and not parts.netloc and "\\" not in target:
             return target
     return default or url_for("main.index")
 

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from consult import uploads
 from consult.comments import bp
@@ -40,7 +41,7 @@ from consult.services import comments as comment_service
 from consult.services.comments import CommentError
 from consult.timeutil import from_vietnam_local
 from consult.triage.forms import MessageForm
-from consult.utils import flash_form_errors
+from consult.utils import flash_form_errors, parse_id, parse_ids
 
 commenter_required = role_required(Role.REVIEWER, Role.LEAD)
 lead_required = role_required(Role.LEAD)
@@ -80,9 +81,10 @@ def create_comment(code: str, number: int):
     form = CommentForm()
     section = None
     if form.section_id.data:
-        if not form.section_id.data.isdigit():
+        section_id = parse_id(form.section_id.data)
+        if section_id is None:
             abort(404)
-        section = load_section(draft, int(form.section_id.data))
+        section = load_section(draft, section_id)
 
     def again(status=422):
         if section is None:
@@ -204,7 +206,7 @@ def my_department(code: str, number: int):
 def merge_comments(code: str, number: int):
     draft = load_draft(code, number)
     if EmptyForm().validate_on_submit():
-        ids = [int(i) for i in request.form.getlist("comment_id") if i.isdigit()]
+        ids = parse_ids(request.form.getlist("comment_id"))
         comments = list(
             db.session.scalars(
                 select(Comment).where(Comment.id.in_(ids), Comment.draft_id == draft.id)
@@ -222,6 +224,17 @@ def merge_comments(code: str, number: int):
             flash(_("%(n)d comments merged into one.", n=len(comments)), "success")
             return redirect(department_url(draft) + f"#comment-{target.id}")
     return redirect(department_url(draft))
+
+
+def _commit_response() -> bool:
+    """Commit a new response; a second click racing the first one is told, not a 500."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        flash(_("This response was already submitted. Check what your department sent."), "error")
+        return False
+    return True
 
 
 def _letter_fields(form) -> dict:
@@ -246,7 +259,8 @@ def submit_response(code: str, number: int):
             db.session.rollback()
             flash(str(exc), "error")
         else:
-            db.session.commit()
+            if not _commit_response():
+                return redirect(department_url(draft))
             flash(
                 _(
                     "The response of %(dept)s is submitted (%(n)d comments).",
@@ -272,8 +286,8 @@ def agree_with_draft(code: str, number: int):
             db.session.rollback()
             flash(str(exc), "error")
         else:
-            db.session.commit()
-            flash(_("Recorded: your department agrees with the draft."), "success")
+            if _commit_response():
+                flash(_("Recorded: your department agrees with the draft."), "success")
     else:
         flash_form_errors(form)
     return redirect(department_url(draft))

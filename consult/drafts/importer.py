@@ -525,9 +525,14 @@ def _style_chain(paragraph: Paragraph) -> list[tuple[str, object]]:
     return chain
 
 
+def _is_number(value: str) -> bool:
+    # ASCII only: "²".isdigit() is true but int("²") fails, and the XML comes from uploads.
+    return value.isascii() and value.isdigit() and len(value) < 10
+
+
 def _outline_level(element) -> int | None:
     values = element.xpath("./w:pPr/w:outlineLvl/@w:val")
-    return int(values[0]) if values and values[0].isdigit() else None
+    return int(values[0]) if values and _is_number(values[0]) else None
 
 
 def _heading_level(paragraph: Paragraph, styles: list[tuple[str, object]]) -> int | None:
@@ -575,7 +580,7 @@ def _num_pr(element) -> tuple[str, str] | None:
     if not num_ids:
         return None
     ilvls = element.xpath("./w:pPr/w:numPr/w:ilvl/@w:val")
-    ilvl = ilvls[0] if ilvls and ilvls[0].isdigit() else "0"
+    ilvl = ilvls[0] if ilvls and _is_number(ilvls[0]) else "0"
     return num_ids[0], ilvl
 
 
@@ -590,7 +595,7 @@ def _numbering_start(paragraph: Paragraph, num_id: str, ilvl: str) -> int:
         f'./w:num[@w:numId="{num_id}"]/w:lvlOverride[@w:ilvl="{ilvl}"]/w:startOverride/@w:val',
     )
     start = override or _numbering_level_value(paragraph, num_id, ilvl, "start")
-    return int(start) if start and start.isdigit() else 1
+    return int(start) if start and _is_number(start) else 1
 
 
 def _numbering_level_value(paragraph: Paragraph, num_id: str, ilvl: str, tag: str) -> str | None:

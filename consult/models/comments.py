@@ -315,6 +315,14 @@ class Comment(TimestampMixin, db.Model):
     def can_delete(self, user) -> bool:
         return self.can_edit(user) and (user.role is Role.LEAD or user.id == self.author_id)
 
+    def is_own_department(self, user) -> bool:
+        """The department's own people, who alone see its drafts and their edit history."""
+        return bool(
+            user.is_authenticated
+            and user.role in (Role.REVIEWER, Role.LEAD)
+            and user.department_id == self.department_id
+        )
+
     def can_triage(self, user) -> bool:
         return (
             self.is_submitted

@@ -11,6 +11,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
 from consult import uploads
@@ -37,6 +38,19 @@ from consult.textsearch import fold
 
 class CommentError(ValueError):
     """A comment rule was broken; the message is for the user."""
+
+
+def card_loading():
+    """What a comment card shows, loaded with the list rather than once per card."""
+    return (
+        joinedload(Comment.department),
+        joinedload(Comment.author),
+        selectinload(Comment.attachments),
+        selectinload(Comment.revisions),
+        selectinload(Comment.duplicate_of),
+        selectinload(Comment.addressed_in),
+        selectinload(Comment.section),
+    )
 
 
 def _normalise(text: str) -> str:
@@ -97,8 +111,9 @@ def _attach(
     return stored
 
 
-def _check_files(files: list[FileStorage]) -> None:
-    if len([f for f in files if f and f.filename]) > current_app.config["MAX_ATTACHMENTS"]:
+def _check_files(files: list[FileStorage], already_attached: int = 0) -> None:
+    new = len([f for f in files if f and f.filename])
+    if new + already_attached > current_app.config["MAX_ATTACHMENTS"]:
         raise CommentError(
             _l("At most %(n)d files can be attached.", n=current_app.config["MAX_ATTACHMENTS"])
         )
@@ -178,7 +193,7 @@ def edit_comment(
     if not (body or "").strip():
         raise CommentError(_l("Write the comment before saving it."))
     files = list(files)
-    _check_files(files + [None] * len(comment.attachments))
+    _check_files(files, already_attached=len(comment.attachments))
     new_quote = clean_quote(comment.section, quote)
     new_proposed = (proposed_text or "").strip() or None
     changed = (kind, body.strip(), new_quote, new_proposed) != (
@@ -241,6 +256,7 @@ def unsubmitted_comments(draft: Draft, department_id: int) -> list[Comment]:
                 Comment.response_id.is_(None),
                 Comment.deleted_at.is_(None),
             )
+            .options(*card_loading())
             .order_by(Comment.id)
         )
     )
@@ -253,6 +269,11 @@ def responses_of(draft: Draft, department_id: int) -> list[DepartmentResponse]:
             .where(
                 DepartmentResponse.draft_id == draft.id,
                 DepartmentResponse.department_id == department_id,
+            )
+            .options(
+                joinedload(DepartmentResponse.submitted_by),
+                joinedload(DepartmentResponse.letter),
+                selectinload(DepartmentResponse.comments).options(*card_loading()),
             )
             .order_by(DepartmentResponse.sequence)
         )
@@ -409,6 +430,7 @@ def comments_for_section(draft: Draft, section: Section, user) -> list[Comment]:
         db.session.scalars(
             visible_comments_query(draft, user)
             .where(Comment.section_id == section.id)
+            .options(*card_loading())
             .order_by(Comment.created_at, Comment.id)
         )
     )
@@ -418,7 +440,9 @@ def comments_by_section(draft: Draft, user) -> dict[int | None, list[Comment]]:
     """Every comment on ``draft`` the user may read, grouped by section id (None: general)."""
     grouped: dict[int | None, list[Comment]] = {}
     for comment in db.session.scalars(
-        visible_comments_query(draft, user).order_by(Comment.created_at, Comment.id)
+        visible_comments_query(draft, user)
+        .options(*card_loading())
+        .order_by(Comment.created_at, Comment.id)
     ):
         grouped.setdefault(comment.section_id, []).append(comment)
     return grouped
@@ -429,6 +453,7 @@ def general_comments(draft: Draft, user) -> list[Comment]:
         db.session.scalars(
             visible_comments_query(draft, user)
             .where(Comment.section_id.is_(None))
+            .options(*card_loading())
             .order_by(Comment.created_at, Comment.id)
         )
     )
@@ -454,7 +479,6 @@ class Participation:
     invitation: DraftInvitation
     responses: list[DepartmentResponse]
     submitted_comments: int
-    pending_comments: int
     deadline: datetime | None
 
     @property
@@ -475,23 +499,31 @@ def participation(draft: Draft) -> list[Participation]:
         .order_by(DepartmentResponse.sequence)
     ):
         responses.setdefault(response.department_id, []).append(response)
-    counts = db.session.execute(
-        select(Comment.department_id, Comment.response_id.is_not(None), func.count())
-        .where(Comment.draft_id == draft.id, Comment.deleted_at.is_(None))
-        .group_by(Comment.department_id, Comment.response_id.is_not(None))
-    ).all()
-    submitted = {d: n for d, is_sub, n in counts if is_sub}
-    pending = {d: n for d, is_sub, n in counts if not is_sub}
+    # Only submitted comments are counted: a department's drafts are its own business.
+    submitted = dict(
+        db.session.execute(
+            select(Comment.department_id, func.count())
+            .where(
+                Comment.draft_id == draft.id,
+                Comment.deleted_at.is_(None),
+                Comment.response_id.is_not(None),
+            )
+            .group_by(Comment.department_id)
+        ).all()
+    )
     rows = [
         Participation(
             department=i.department,
             invitation=i,
             responses=responses.get(i.department_id, []),
             submitted_comments=submitted.get(i.department_id, 0),
-            pending_comments=pending.get(i.department_id, 0),
             deadline=draft.deadline_for(i.department_id),
         )
-        for i in draft.invitations
+        for i in db.session.scalars(
+            select(DraftInvitation)
+            .where(DraftInvitation.draft_id == draft.id)
+            .options(joinedload(DraftInvitation.department))
+        )
     ]
     order = {"none": 0, "commented": 1, "agreed": 2}
     return sorted(rows, key=lambda r: (order[r.state], r.department.kind, r.department.name))

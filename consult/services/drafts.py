@@ -116,12 +116,24 @@ def replace_sections(draft: Draft, incoming: Sequence[SectionLike]) -> None:
     previous_draft = draft.previous()
     reference = list(draft.sections) or (list(previous_draft.sections) if previous_draft else [])
     keys = match_section_keys(reference, incoming)
-    for section in list(draft.sections):
-        db.session.delete(section)
-    db.session.flush()
-    draft.sections = []
+    # Sections that continue are updated in place, so that what points at them (comments
+    # on the previous draft "taken into account" here) keeps pointing at them.
+    existing = {s.key: s for s in draft.sections}
+    kept = set(keys) & existing.keys()
+    for key, section in existing.items():
+        if key not in kept:
+            db.session.delete(section)
+    ordered = []
     for position, (source, key) in enumerate(zip(incoming, keys, strict=True)):
-        _new_section(draft, position, source, key)
+        section = existing.get(key)
+        if section is None:
+            section = _new_section(draft, position, source, key)
+        else:
+            section.position, section.level = position, source.level
+            section.number, section.heading = source.number, source.heading
+            set_body(section, source.body)
+        ordered.append(section)
+    draft.sections = ordered
     db.session.flush()
 
 

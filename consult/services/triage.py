@@ -27,6 +27,7 @@ from consult.models import (
 )
 from consult.models.base import utcnow
 from consult.textsearch import cosine, features, like_pattern
+from consult.utils import parse_id
 
 
 class TriageError(ValueError):
@@ -70,16 +71,13 @@ class InboxFilters:
             except ValueError:
                 return None
 
-        def int_or_none(value):
-            return int(value) if value and value.isdigit() else None
-
         assignee = args.get("assignee", "")
         return cls(
-            section=int_or_none(args.get("section", "")),
-            department=int_or_none(args.get("department", "")),
+            section=parse_id(args.get("section")),
+            department=parse_id(args.get("department")),
             kind=enum_or_none(CommentKind, args.get("kind")),
             status=enum_or_none(CommentStatus, args.get("status")),
-            assignee=assignee if assignee == "none" or assignee.isdigit() else "",
+            assignee=assignee if assignee == "none" or parse_id(assignee) else "",
             source=enum_or_none(CommentSource, args.get("source")),
             answered=args.get("answered", "") if args.get("answered") in ("yes", "no") else "",
             q=args.get("q", "").strip()[:200],
@@ -308,7 +306,9 @@ def bulk_answer(
     """Answer several comments at once; duplicates are answered through their primary."""
     primaries = {c.effective.id: c.effective for c in comments}
     for comment in primaries.values():
-        answer_comment(comment, user, status=status, answer=answer)
+        # A blank answer box in a bulk action means "keep each comment's answer".
+        kept = answer if (answer or "").strip() else comment.answer
+        answer_comment(comment, user, status=status, answer=kept)
     return len(primaries)
 
 

@@ -65,6 +65,14 @@ class BulkForm(Form):
     )
     submit = SubmitField(_l("Apply to the selected comments"))
 
+    def validate(self, extra_validators=None) -> bool:
+        # The result is optional for "assign" but required for "answer": a rule across fields.
+        valid = super().validate(extra_validators)
+        if valid and self.action.data == "answer" and not self.status.data:
+            self.status.errors = [_l("Choose the result.")]
+            return False
+        return valid
+
     def __init__(self, members, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.action.choices = [

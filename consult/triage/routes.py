@@ -19,7 +19,7 @@ from consult.services import triage as triage_service
 from consult.services.triage import InboxFilters, TriageConflict, TriageError
 from consult.triage import bp
 from consult.triage.forms import AnswerForm, BulkForm, LinkForm, MessageForm
-from consult.utils import flash_form_errors, paginate
+from consult.utils import flash_form_errors, paginate, parse_ids
 
 drafting_required = role_required(*DRAFTING_ROLES)
 
@@ -44,7 +44,13 @@ def inbox(code: str, number: int):
     members = triage_service.team_members()
     departments = db.session.scalars(
         select(Department)
-        .where(Department.id.in_(select(Comment.department_id).where(Comment.draft_id == draft.id)))
+        .where(
+            Department.id.in_(
+                select(Comment.department_id).where(
+                    Comment.draft_id == draft.id, Comment.response_id.is_not(None)
+                )
+            )
+        )
         .order_by(Department.name)
     ).all()
     return render_template(
@@ -68,7 +74,7 @@ def bulk_action(code: str, number: int):
     members = triage_service.team_members()
     form = BulkForm(members)
     target = safe_next_url(request.form.get("next"), draft_url(draft, "triage.inbox"))
-    ids = [int(i) for i in request.form.getlist("comment_id") if i.isdigit()]
+    ids = parse_ids(request.form.getlist("comment_id"))
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(target)
@@ -162,7 +168,7 @@ def triage_comment(comment_id: int):
 def mark_duplicates(comment_id: int):
     comment = load_comment_for_triage(comment_id)
     if EmptyForm().validate_on_submit():
-        ids = [int(i) for i in request.form.getlist("duplicate_id") if i.isdigit()]
+        ids = parse_ids(request.form.getlist("duplicate_id"))
         others = list(db.session.scalars(select(Comment).where(Comment.id.in_(ids))))
         try:
             if not others:
