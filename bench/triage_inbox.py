@@ -80,6 +80,9 @@ def main() -> None:
         load_s = time.perf_counter() - start
         member = db.session.scalar(db.select(User).where(User.role == Role.DRAFTING))
         email = member.email
+        one_comment = db.session.scalar(
+            db.select(Comment.id).where(Comment.draft_id == draft.id).order_by(Comment.id.desc())
+        )
 
     app.config["WTF_CSRF_ENABLED"] = False  # the bench signs in without a browser form
     client = app.test_client()
@@ -102,6 +105,7 @@ def main() -> None:
         "inbox_filtered": f"{base}?status=new&answered=no&sort=newest",
         "inbox_search_without_diacritics": f"{base}?q=quy+hoach+do+thi",
         "inbox_search_with_diacritics": f"{base}?q=quy+hoạch+đô+thị",
+        "triage_page_with_similar_comments": f"/comments/{one_comment}/triage",
     }.items():
         samples = sorted(timed(url))
         figures[f"{name}_p50_ms"] = round(statistics.median(samples), 1)

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from consult.extensions import db
@@ -321,18 +321,31 @@ class Similar:
     score: float
 
 
+MAX_PAIRS = 6
+MAX_CANDIDATES = 3000
+
+
 def similar_comments(comment: Comment, limit: int = 5, threshold: float = 0.15) -> list[Similar]:
     """The submitted comments of the same draft that say the most alike, best first."""
-    mine = features(" ".join(filter(None, [comment.body, comment.quote])))
+    mine = features(comment.search_text)
+    # Candidates share at least one of the comment's word pairs (or its section): the
+    # database narrows thousands of comments to a few before any scoring in Python.
+    pairs = sorted((k for k in mine if "_" in k), key=len, reverse=True)[:MAX_PAIRS]
+    conditions = [
+        Comment.search_text.like(like_pattern(pair.replace("_", " ")), escape="\\")
+        for pair in pairs
+    ]
+    if comment.section_id is not None:
+        conditions.append(Comment.section_id == comment.section_id)
+    if not conditions:
+        return []
     rows = db.session.execute(
         submitted_comments(comment.draft)
-        .with_only_columns(Comment.id, Comment.body, Comment.quote)
-        .where(Comment.id != comment.id)
+        .with_only_columns(Comment.id, Comment.search_text)
+        .where(Comment.id != comment.id, or_(*conditions))
+        .limit(MAX_CANDIDATES)
     ).all()
-    scored = sorted(
-        ((cosine(mine, features(f"{body} {quote or ''}")), cid) for cid, body, quote in rows),
-        reverse=True,
-    )
+    scored = sorted(((cosine(mine, features(text)), cid) for cid, text in rows), reverse=True)
     best = [(score, cid) for score, cid in scored[:limit] if score >= threshold]
     by_id = {
         c.id: c
