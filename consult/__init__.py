@@ -69,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.drafts import bp as drafts_bp
     from consult.errors import bp as errors_bp
     from consult.main import bp as main_bp
+    from consult.reports import bp as reports_bp
     from consult.triage import bp as triage_bp
 
     app.register_blueprint(errors_bp)
@@ -77,4 +78,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(drafts_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(triage_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")

@@ -168,6 +168,44 @@ def import_draft_command(proposal_code, path, change_note):
     click.echo(_("%(n)d sections imported into draft %(d)d.", n=len(sections), d=draft.number))
 
 
+@click.command("report")
+@click.option("--draft", "draft_id", type=int, required=True, help="The draft's id.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["xlsx", "docx", "csv", "pdf", "html"]), required=True
+)
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), required=True)
+@click.option("--section", help="A section id, or 0 for the general comments.")
+@click.option("--department", help="A department id.")
+@click.option("--status", help="new, under_review, accepted, partly_accepted, not_accepted, noted.")
+@click.option("--kind", help="general, change, question, objection, editorial.")
+@click.option("--source", help="online or workshop.")
+@click.option("--from", "date_from", help="Submitted on or after (YYYY-MM-DD).")
+@click.option("--to", "date_to", help="Submitted on or before (YYYY-MM-DD).")
+def report_command(draft_id, fmt, output, **filters):
+    """Write the summary report of a draft ("bản tổng hợp ý kiến") to a file."""
+    from flask import current_app, render_template
+
+    from consult.models import Draft
+    from consult.reports.export import write_report
+    from consult.services import reports as report_service
+
+    draft = db.session.get(Draft, draft_id)
+    if draft is None:
+        _fail(_("No draft with id %(id)d.", id=draft_id))
+    args = {{"date_from": "from", "date_to": "to"}.get(k, k): v for k, v in filters.items() if v}
+    report = report_service.summary_report(draft, report_service.ReportFilters.from_args(args))
+    with open(output, "wb") as out:
+        if fmt == "html":
+            # Templates expect a request (language, paths): a neutral one is enough here.
+            with current_app.test_request_context():
+                rows = list(report.rows)
+                html = render_template("reports/standalone.html", report=report, rows=rows)
+            out.write(html.encode("utf-8"))
+        else:
+            write_report(report, fmt, out)
+    click.echo(_("Report written to %(path)s.", path=output))
+
+
 @click.command("seed-demo")
 def seed_demo_command():
     """Load the Vietnamese demo (departments, accounts, the Cần Thơ proposal); idempotent."""
@@ -191,3 +229,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(departments_cli)
     app.cli.add_command(drafts_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(report_command)

@@ -86,6 +86,8 @@ ACCESS: dict[str, object] = {
     "triage.dashboard": {Role.DRAFTING, Role.ADMIN, Role.ORGANIZER},
     # The drafting team and the commenting department discuss: decided per comment.
     "triage.post_message": BY_OBJECT,
+    "reports.summary": {Role.DRAFTING, Role.ADMIN, Role.ORGANIZER},
+    "reports.download": {Role.DRAFTING, Role.ADMIN, Role.ORGANIZER},
 }
 
 # Routes that act on the draft in preparation (draft 2) rather than the published draft 1.

@@ -86,6 +86,9 @@ class ConsultationSettingsForm(Form):
     departments_see_each_other = BooleanField(
         _l("Departments can read each other's submitted comments")
     )
+    silence_counts_as_agreement = BooleanField(
+        _l("A body that does not answer is considered to agree (said in the report)")
+    )
     invited = SelectMultipleField(
         _l("Invited bodies"),
         coerce=int,

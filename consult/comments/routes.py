@@ -356,6 +356,7 @@ def consultation_settings(code: str, number: int):
         form.invited.data = [i.department_id for i in draft.invitations]
     if form.validate_on_submit():
         draft.departments_see_each_other = form.departments_see_each_other.data
+        draft.silence_counts_as_agreement = form.silence_counts_as_agreement.data
         chosen = [d for d in departments if d.id in set(form.invited.data)]
         comment_service.invite_departments(draft, chosen)
         db.session.commit()

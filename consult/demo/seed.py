@@ -109,6 +109,7 @@ def seed_proposal(author: User) -> Proposal:
         summary=content.PROPOSAL["summary"],
         visibility=Visibility.PUBLIC,
         user=author,
+        place="Cần Thơ",
     )
     now = utcnow()
     for spec in content.DRAFTS:

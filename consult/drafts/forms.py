@@ -25,6 +25,11 @@ class ProposalForm(Form):
     code = short_code_field(_l("Used in addresses and on the command line, e.g. DTTM-CT."))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=500)])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=5000)])
+    place = StringField(
+        _l("Place of issue"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Printed on the reports, e.g. Cần Thơ."),
+    )
     visibility = SelectField(_l("Who can read it"), validators=[DataRequired()])
     submit = SubmitField(_l("Save"))
 

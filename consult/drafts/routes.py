@@ -107,6 +107,7 @@ def create_proposal():
             summary=form.summary.data or "",
             visibility=Visibility(form.visibility.data),
             user=current_user,
+            place=form.place.data or "",
         )
         draft_service.start_next_draft(proposal)
         db.session.commit()
@@ -141,6 +142,7 @@ def edit_proposal(code: str):
         proposal.code = form.code.data.strip().upper()
         proposal.title = form.title.data.strip()
         proposal.summary = (form.summary.data or "").strip()
+        proposal.place = (form.place.data or "").strip()
         proposal.visibility = Visibility(form.visibility.data)
         db.session.commit()
         flash(_("Proposal saved."), "success")

@@ -67,6 +67,8 @@ class Proposal(TimestampMixin, db.Model):
     code: Mapped[str] = mapped_column(String(32), nullable=False, unique=True)
     title: Mapped[str] = mapped_column(String(500), nullable=False)
     summary: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # Where the documents are issued ("Cần Thơ, ngày ... tháng ... năm ...").
+    place: Mapped[str] = mapped_column(String(100), nullable=False, default="")
     visibility: Mapped[Visibility] = mapped_column(
         enum_column(Visibility), nullable=False, default=Visibility.INTERNAL
     )
@@ -133,6 +135,8 @@ class Draft(TimestampMixin, db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # Whether departments may read each other's submitted comments (the drafting team decides).
     departments_see_each_other: Mapped[bool] = mapped_column(nullable=False, default=False)
+    # Whether a body that does not answer is considered to agree (said in the report).
+    silence_counts_as_agreement: Mapped[bool] = mapped_column(nullable=False, default=False)
 
     proposal: Mapped[Proposal] = relationship(back_populates="drafts")
     invitations: Mapped[list[DraftInvitation]] = relationship(  # noqa: F821

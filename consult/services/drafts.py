@@ -24,7 +24,7 @@ class SectionLike(Protocol):
 
 
 def create_proposal(
-    *, code: str, title: str, summary: str, visibility: Visibility, user
+    *, code: str, title: str, summary: str, visibility: Visibility, user, place: str = ""
 ) -> Proposal:
     proposal = Proposal(
         code=code.strip().upper(),
@@ -32,6 +32,7 @@ def create_proposal(
         summary=summary.strip(),
         visibility=visibility,
         created_by=user,
+        place=place.strip(),
     )
     db.session.add(proposal)
     db.session.flush()

@@ -1,0 +1,35 @@
+"""Sending a summary report in a given format: one place for the web and the command line."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from consult.reports.model import SummaryReport
+
+MIMETYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "pdf": "application/pdf",
+}
+FORMATS = tuple(MIMETYPES)
+
+
+def write_report(report: SummaryReport, fmt: str, out: io.BufferedIOBase, charts=()) -> None:
+    """Write ``report`` as ``fmt`` into the binary file ``out``."""
+    from consult.reports import writers
+
+    handlers: dict[str, Callable[[], None]] = {
+        "docx": lambda: out.write(writers.write_docx(report)),
+        "xlsx": lambda: writers.write_xlsx(report, out),
+        "csv": lambda: writers.write_csv(report, out),
+        "pdf": lambda: out.write(writers.write_pdf(report, charts=charts)),
+    }
+    if fmt not in handlers:
+        raise ValueError(f"unknown report format {fmt!r}")
+    handlers[fmt]()
+
+
+def report_filename(code: str, draft_number: int, fmt: str) -> str:
+    return f"{code}-tong-hop-y-kien-du-thao-{draft_number}.{fmt}"

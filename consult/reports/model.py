@@ -1,0 +1,287 @@
+"""The data a summary report is made of, independent of any output format.
+
+"Bản tổng hợp ý kiến, tiếp thu, giải trình ý kiến góp ý": the app builds a `SummaryReport`
+(from the database, in whatever language the user reads) and hands it to the writers in
+`consult.reports.writers`. Nothing here touches Flask or the database.
+
+Every string the writers print comes from `SummaryReport.labels`. The writers start from
+`VIETNAMESE_LABELS` and overlay the report's labels, so a report may pass only the keys it
+changes; `ENGLISH_LABELS` has the same keys, in English. Some labels are templates for
+`str.format` with named fields (documented next to each key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(kw_only=True, slots=True)
+class ReportRow:
+    """One line of the report's table: a comment, or several comments that say the same thing.
+
+    `section_key` is None for the "Góp ý chung" (general comments) group. Rows must arrive
+    ordered by section: rows of one section are contiguous, and the writers group (merge)
+    consecutive rows that share `section_key`, `section_number` and `section_heading`.
+    Datetimes are timezone-aware; the writers show them in Vietnam time.
+    """
+
+    number: int
+    section_number: str
+    section_heading: str
+    section_key: str | None
+    departments: list[str]
+    kind: str
+    source: str
+    comment: str
+    quote: str | None = None
+    proposed_text: str | None = None
+    answer: str | None = None
+    status: str = ""
+    submitted_at: datetime | None = None
+    answered_at: datetime | None = None
+    comment_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(kw_only=True, slots=True)
+class ReportCounts:
+    """The figures of the report's first part.
+
+    `consulted_by_kind` and `by_status` map a display label to a number, in display order.
+    `agreed` lists the bodies that agreed with the draft without comments, with the number
+    of their official letter (None when there was none).
+    """
+
+    consulted: int = 0
+    consulted_by_kind: dict[str, int] = field(default_factory=dict)
+    letters_received: int = 0
+    responded: int = 0
+    agreed: list[tuple[str, str | None]] = field(default_factory=list)
+    commented: int = 0
+    comments: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    not_responded: list[str] = field(default_factory=list)
+    silence_counts_as_agreement: bool = False
+
+
+@dataclass(kw_only=True, slots=True)
+class SummaryReport:
+    """A whole report. `rows` may be a generator: every writer iterates it exactly once."""
+
+    issuing_body: str
+    place: str
+    issued_on: date
+    proposal_title: str
+    draft_number: int
+    counts: ReportCounts
+    rows: Iterable[ReportRow]
+    period_opens: datetime | None = None
+    period_closes: datetime | None = None
+    recipients: list[str] = field(default_factory=list)
+    signer_title: str = ""
+    signer_name: str = ""
+    labels: dict[str, str] = field(default_factory=lambda: dict(VIETNAMESE_LABELS))
+
+
+VIETNAMESE_LABELS: dict[str, str] = {
+    # Language of the document (DOCX w:lang, PDF /Lang).
+    "lang": "vi-VN",
+    # Digit group separator for counts: 280.000.000 in Vietnamese.
+    "thousands_sep": ".",
+    # Heading block.
+    "national_name": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "motto": "Độc lập - Tự do - Hạnh phúc",
+    # Fields: place, day, month (with a leading zero for days < 10 and months 1-2, as
+    # Decree 30/2020/NĐ-CP asks), year, day_num, month_num, month_name (label month_N).
+    "place_date": "{place}, ngày {day} tháng {month} năm {year}",
+    "month_1": "tháng 1",
+    "month_2": "tháng 2",
+    "month_3": "tháng 3",
+    "month_4": "tháng 4",
+    "month_5": "tháng 5",
+    "month_6": "tháng 6",
+    "month_7": "tháng 7",
+    "month_8": "tháng 8",
+    "month_9": "tháng 9",
+    "month_10": "tháng 10",
+    "month_11": "tháng 11",
+    "month_12": "tháng 12",
+    # Title, two lines. Fields of title_draft: title (upper-cased), number.
+    "title": "BẢN TỔNG HỢP Ý KIẾN, TIẾP THU, GIẢI TRÌNH Ý KIẾN GÓP Ý",
+    "title_draft": "ĐỐI VỚI DỰ THẢO {title} (lần {number})",
+    # Part I: the counts. Fields are named in braces.
+    "counts_heading": "I. TÌNH HÌNH LẤY Ý KIẾN GÓP Ý",
+    "count_consulted": "1. Số cơ quan, đơn vị được lấy ý kiến: {n}, gồm: {by_kind}.",
+    "count_consulted_plain": "1. Số cơ quan, đơn vị được lấy ý kiến: {n}.",
+    "count_period": "Thời gian lấy ý kiến: từ ngày {opens} đến ngày {closes}.",
+    "count_letters": "Số văn bản góp ý nhận được: {n}.",
+    "count_results": "2. Kết quả: {n} cơ quan, đơn vị có văn bản trả lời, trong đó:",
+    "count_agreed": "a) {n} cơ quan, đơn vị thống nhất với dự thảo, không có ý kiến khác: "
+    "{bodies}.",
+    "count_agreed_zero": "a) Không có cơ quan, đơn vị nào thống nhất với dự thảo mà không có "
+    "ý kiến khác.",
+    "agreed_with_letter": "{body} (văn bản số {letter})",
+    "count_commented": "b) {n} cơ quan, đơn vị có ý kiến góp ý, với tổng số {comments} ý kiến.",
+    "count_by_status": "Kết quả tiếp thu, giải trình: {items}.",
+    "count_item": "{label}: {n}",
+    "count_not_responded": "c) {n} cơ quan, đơn vị không có văn bản trả lời: {bodies}.",
+    "count_not_responded_zero": "c) Tất cả cơ quan, đơn vị được lấy ý kiến đều đã có văn bản "
+    "trả lời.",
+    "silence_agreement": "Theo văn bản lấy ý kiến, cơ quan, đơn vị không có văn bản trả lời "
+    "được coi là thống nhất với dự thảo.",
+    "list_separator": "; ",
+    # Part II: the table.
+    "table_heading": "II. NỘI DUNG GÓP Ý VÀ Ý KIẾN TIẾP THU, GIẢI TRÌNH",
+    "col_number": "STT",
+    "col_section": "Mục / phần",
+    "col_departments": "Cơ quan góp ý",
+    "col_comment": "Nội dung góp ý",
+    "col_answer": "Ý kiến tiếp thu, giải trình",
+    "col_status": "Kết quả",
+    "general_section": "Góp ý chung",
+    "section_continued": "(tiếp theo)",
+    # Fields: quote.
+    "quote": "“{quote}”",
+    "proposed_prefix": "Đề xuất sửa thành:",
+    "no_answer": "",
+    "no_rows": "Không có ý kiến góp ý.",
+    # Closing block.
+    "recipients_label": "Nơi nhận:",
+    # Spreadsheet and CSV columns (one row per table row).
+    "sheet_rows": "Tổng hợp ý kiến",
+    "sheet_counts": "Số liệu",
+    "xcol_number": "STT",
+    "xcol_section_number": "Số mục",
+    "xcol_section_heading": "Tên mục",
+    "xcol_departments": "Cơ quan góp ý",
+    "xcol_kind": "Loại góp ý",
+    "xcol_source": "Nguồn",
+    "xcol_quote": "Đoạn trích",
+    "xcol_comment": "Nội dung góp ý",
+    "xcol_proposed": "Đề xuất sửa thành",
+    "xcol_answer": "Ý kiến tiếp thu, giải trình",
+    "xcol_status": "Kết quả",
+    "xcol_submitted_at": "Thời gian gửi",
+    "xcol_answered_at": "Thời gian trả lời",
+    "xcol_comment_ids": "Mã ý kiến",
+    # The counts sheet.
+    "stat_label": "Chỉ tiêu",
+    "stat_value": "Giá trị",
+    "stat_issuing_body": "Cơ quan tổng hợp",
+    "stat_proposal": "Dự thảo",
+    "stat_draft_number": "Lần dự thảo",
+    "stat_issued_on": "Ngày lập",
+    "stat_period_opens": "Bắt đầu lấy ý kiến",
+    "stat_period_closes": "Hạn góp ý",
+    "stat_consulted": "Số cơ quan, đơn vị được lấy ý kiến",
+    "stat_letters": "Số văn bản góp ý nhận được",
+    "stat_responded": "Số cơ quan, đơn vị có văn bản trả lời",
+    "stat_agreed": "Số cơ quan, đơn vị thống nhất, không có ý kiến khác",
+    "stat_commented": "Số cơ quan, đơn vị có ý kiến góp ý",
+    "stat_comments": "Tổng số ý kiến góp ý",
+    "stat_not_responded": "Số cơ quan, đơn vị không có văn bản trả lời",
+    "stat_silence": "Không trả lời được coi là thống nhất",
+    "stat_by_kind": "Được lấy ý kiến: {label}",
+    "stat_by_status": "Kết quả: {label}",
+    "stat_agreed_bodies": "Cơ quan, đơn vị thống nhất với dự thảo",
+    "stat_letter": "Số văn bản",
+    "stat_not_responded_bodies": "Cơ quan, đơn vị không có văn bản trả lời",
+    "yes": "Có",
+    "no": "Không",
+    # Chart without data.
+    "chart_empty": "Chưa có số liệu",
+}
+
+ENGLISH_LABELS: dict[str, str] = {
+    "lang": "en-GB",
+    "thousands_sep": ",",
+    "national_name": "SOCIALIST REPUBLIC OF VIETNAM",
+    "motto": "Independence - Freedom - Happiness",
+    "place_date": "{place}, {day_num} {month_name} {year}",
+    "month_1": "January",
+    "month_2": "February",
+    "month_3": "March",
+    "month_4": "April",
+    "month_5": "May",
+    "month_6": "June",
+    "month_7": "July",
+    "month_8": "August",
+    "month_9": "September",
+    "month_10": "October",
+    "month_11": "November",
+    "month_12": "December",
+    "title": "SUMMARY OF COMMENTS, ACCEPTANCE AND EXPLANATIONS",
+    "title_draft": "ON THE DRAFT {title} (version {number})",
+    "counts_heading": "I. THE CONSULTATION",
+    "count_consulted": "1. Bodies consulted: {n}, of which: {by_kind}.",
+    "count_consulted_plain": "1. Bodies consulted: {n}.",
+    "count_period": "Comment period: from {opens} to {closes}.",
+    "count_letters": "Official letters received: {n}.",
+    "count_results": "2. Results: {n} bodies answered, of which:",
+    "count_agreed": "a) {n} bodies agreed with the draft without further comments: {bodies}.",
+    "count_agreed_zero": "a) No body agreed with the draft without further comments.",
+    "agreed_with_letter": "{body} (letter no. {letter})",
+    "count_commented": "b) {n} bodies sent comments, {comments} comments in total.",
+    "count_by_status": "How they were handled: {items}.",
+    "count_item": "{label}: {n}",
+    "count_not_responded": "c) {n} bodies did not answer: {bodies}.",
+    "count_not_responded_zero": "c) Every body consulted answered.",
+    "silence_agreement": "As stated in the request for comments, a body that did not answer "
+    "is considered to agree with the draft.",
+    "list_separator": "; ",
+    "table_heading": "II. COMMENTS, ACCEPTANCE AND EXPLANATIONS",
+    "col_number": "No.",
+    "col_section": "Section",
+    "col_departments": "Commenting body",
+    "col_comment": "Comment",
+    "col_answer": "Acceptance or explanation",
+    "col_status": "Result",
+    "general_section": "General comments",
+    "section_continued": "(continued)",
+    "quote": "“{quote}”",
+    "proposed_prefix": "Proposed wording:",
+    "no_answer": "",
+    "no_rows": "No comments.",
+    "recipients_label": "Recipients:",
+    "sheet_rows": "Comments",
+    "sheet_counts": "Figures",
+    "xcol_number": "No.",
+    "xcol_section_number": "Section no.",
+    "xcol_section_heading": "Section heading",
+    "xcol_departments": "Commenting bodies",
+    "xcol_kind": "Kind",
+    "xcol_source": "Source",
+    "xcol_quote": "Quoted passage",
+    "xcol_comment": "Comment",
+    "xcol_proposed": "Proposed wording",
+    "xcol_answer": "Acceptance or explanation",
+    "xcol_status": "Result",
+    "xcol_submitted_at": "Submitted at",
+    "xcol_answered_at": "Answered at",
+    "xcol_comment_ids": "Comment ids",
+    "stat_label": "Figure",
+    "stat_value": "Value",
+    "stat_issuing_body": "Drafting body",
+    "stat_proposal": "Draft",
+    "stat_draft_number": "Draft version",
+    "stat_issued_on": "Issued on",
+    "stat_period_opens": "Comment period opens",
+    "stat_period_closes": "Comment period closes",
+    "stat_consulted": "Bodies consulted",
+    "stat_letters": "Official letters received",
+    "stat_responded": "Bodies that answered",
+    "stat_agreed": "Bodies that agreed without comments",
+    "stat_commented": "Bodies that commented",
+    "stat_comments": "Comments",
+    "stat_not_responded": "Bodies that did not answer",
+    "stat_silence": "Silence counts as agreement",
+    "stat_by_kind": "Consulted: {label}",
+    "stat_by_status": "Result: {label}",
+    "stat_agreed_bodies": "Bodies that agreed with the draft",
+    "stat_letter": "Letter no.",
+    "stat_not_responded_bodies": "Bodies that did not answer",
+    "yes": "Yes",
+    "no": "No",
+    "chart_empty": "No data yet",
+}

@@ -1,0 +1,123 @@
+"""The summary report of a draft: a web page, and downloads in DOCX, XLSX, CSV and PDF."""
+
+from __future__ import annotations
+
+import tempfile
+
+from flask import abort, render_template, request, send_file
+from sqlalchemy import func, select
+
+from consult.drafts.routes import load_draft
+from consult.extensions import db
+from consult.models import (
+    Comment,
+    CommentKind,
+    CommentSource,
+    CommentStatus,
+    Department,
+    Role,
+)
+from consult.models.drafts import DRAFTING_ROLES
+from consult.permissions import role_required
+from consult.reports import bp
+from consult.reports.export import FORMATS, MIMETYPES, report_filename, write_report
+from consult.services import reports as report_service
+from consult.services.reports import ReportFilters
+
+reporters_required = role_required(*DRAFTING_ROLES, Role.ORGANIZER)
+
+
+def charts_for(draft, report) -> list[str]:
+    """Participation by department, comments by section, and results: server-rendered SVG."""
+    from flask_babel import gettext as _
+
+    from consult.reports.writers import render_svg_bar_chart
+
+    submitted = (
+        Comment.draft_id == draft.id,
+        Comment.response_id.is_not(None),
+        Comment.deleted_at.is_(None),
+    )
+    by_department = db.session.execute(
+        select(Department.code, func.count())
+        .join(Comment, Comment.department_id == Department.id)
+        .where(*submitted)
+        .group_by(Department.code)
+        .order_by(func.count().desc(), Department.code)
+        .limit(25)
+    ).all()
+    titles = {s.id: s.number or s.heading[:20] for s in draft.sections}
+    by_section = db.session.execute(
+        select(Comment.section_id, func.count()).where(*submitted).group_by(Comment.section_id)
+    ).all()
+    order = {s.id: s.position for s in draft.sections}
+    by_section = sorted(by_section, key=lambda r: order.get(r[0], -1))
+    return [
+        render_svg_bar_chart(_("Comments by department"), [(c, n) for c, n in by_department]),
+        render_svg_bar_chart(
+            _("Comments by section"),
+            [(titles.get(sid, _("General")), n) for sid, n in by_section],
+        ),
+        render_svg_bar_chart(_("Results"), list(report.counts.by_status.items())),
+    ]
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/report")
+@reporters_required
+def summary(code: str, number: int):
+    draft = load_draft(code, number)
+    filters = ReportFilters.from_args(request.args)
+    report = report_service.summary_report(draft, filters)
+    rows = list(report.rows)  # the web page shows them all; downloads stream
+    departments = db.session.scalars(
+        select(Department)
+        .where(
+            Department.id.in_(
+                select(Comment.department_id).where(
+                    Comment.draft_id == draft.id, Comment.response_id.is_not(None)
+                )
+            )
+        )
+        .order_by(Department.name)
+    ).all()
+    return render_template(
+        "reports/summary.html",
+        draft=draft,
+        proposal=draft.proposal,
+        report=report,
+        rows=rows,
+        charts=charts_for(draft, report),
+        filters=filters,
+        filter_args=filters.to_args(),
+        departments=departments,
+        statuses=list(CommentStatus),
+        kinds=list(CommentKind),
+        sources=list(CommentSource),
+        formats=FORMATS,
+    )
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/report.<fmt>")
+@reporters_required
+def download(code: str, number: int, fmt: str):
+    if fmt not in FORMATS:
+        abort(404)
+    draft = load_draft(code, number)
+    report = report_service.summary_report(draft, ReportFilters.from_args(request.args))
+    charts = [c.encode("utf-8") for c in charts_for(draft, report)] if fmt == "pdf" else ()
+    # Spooled: a small report stays in memory, a large one goes to disk while it is written.
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    try:
+        write_report(report, fmt, out, charts=charts)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    response = send_file(
+        out,
+        mimetype=MIMETYPES[fmt],
+        as_attachment=True,
+        download_name=report_filename(draft.proposal.code, draft.number, fmt),
+    )
+    response.call_on_close(out.close)
+    return response

@@ -1,0 +1,258 @@
+"""The summary report of a draft, assembled from the database and streamed to the writers."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from flask_babel import get_locale
+from sqlalchemy import func, select
+
+from consult.extensions import db
+from consult.models import (
+    Comment,
+    CommentKind,
+    CommentSource,
+    CommentStatus,
+    Department,
+    DepartmentKind,
+    DepartmentResponse,
+    Draft,
+    DraftInvitation,
+    ResponseKind,
+    Section,
+)
+from consult.models.base import utcnow
+from consult.reports.model import (
+    ENGLISH_LABELS,
+    VIETNAMESE_LABELS,
+    ReportCounts,
+    ReportRow,
+    SummaryReport,
+)
+from consult.timeutil import from_vietnam_local, to_vietnam_local
+from consult.utils import parse_id
+
+STREAM_BATCH = 1000
+
+
+@dataclass
+class ReportFilters:
+    section: int | None = None  # a section id; 0 = general comments
+    department: int | None = None
+    status: CommentStatus | None = None
+    kind: CommentKind | None = None
+    source: CommentSource | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    @classmethod
+    def from_args(cls, args) -> ReportFilters:
+        def pick(enum_cls, value):
+            try:
+                return enum_cls(value) if value else None
+            except ValueError:
+                return None
+
+        def day(value):
+            try:
+                return date.fromisoformat(value) if value else None
+            except ValueError:
+                return None
+
+        return cls(
+            section=parse_id(args.get("section")),
+            department=parse_id(args.get("department")),
+            status=pick(CommentStatus, args.get("status")),
+            kind=pick(CommentKind, args.get("kind")),
+            source=pick(CommentSource, args.get("source")),
+            date_from=day(args.get("from")),
+            date_to=day(args.get("to")),
+        )
+
+    def to_args(self) -> dict[str, str]:
+        values = {
+            "section": self.section,
+            "department": self.department,
+            "status": self.status.value if self.status else None,
+            "kind": self.kind.value if self.kind else None,
+            "source": self.source.value if self.source else None,
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+        }
+        return {k: str(v) for k, v in values.items() if v is not None}
+
+
+def _primary_comments(draft: Draft, filters: ReportFilters):
+    """Submitted comments that stand for themselves (duplicates are listed with their primary)."""
+    query = (
+        select(
+            Comment.id,
+            Comment.section_id,
+            Comment.department_id,
+            Comment.kind,
+            Comment.source,
+            Comment.body,
+            Comment.quote,
+            Comment.proposed_text,
+            Comment.answer,
+            Comment.status,
+            Comment.answered_at,
+            DepartmentResponse.submitted_at,
+        )
+        .join(DepartmentResponse, Comment.response_id == DepartmentResponse.id)
+        .outerjoin(Section, Comment.section_id == Section.id)
+        .where(
+            Comment.draft_id == draft.id,
+            Comment.deleted_at.is_(None),
+            Comment.duplicate_of_id.is_(None),
+        )
+        .order_by(func.coalesce(Section.position, -1), Comment.id)
+    )
+    if filters.section == 0:
+        query = query.where(Comment.section_id.is_(None))
+    elif filters.section:
+        query = query.where(Comment.section_id == filters.section)
+    if filters.status:
+        query = query.where(Comment.status == filters.status)
+    if filters.kind:
+        query = query.where(Comment.kind == filters.kind)
+    if filters.source:
+        query = query.where(Comment.source == filters.source)
+    if filters.date_from:
+        start = from_vietnam_local(datetime.combine(filters.date_from, time.min))
+        query = query.where(DepartmentResponse.submitted_at >= start)
+    if filters.date_to:
+        end = from_vietnam_local(datetime.combine(filters.date_to, time.max))
+        query = query.where(DepartmentResponse.submitted_at <= end)
+    return query
+
+
+def report_rows(draft: Draft, filters: ReportFilters) -> Iterator[ReportRow]:
+    """The table's rows in the order of the draft, streamed in batches (never all at once).
+
+    A row is a comment together with the comments merged into it as duplicates, crediting
+    every department that made the point.
+    """
+    names = dict(db.session.execute(select(Department.id, Department.name)).all())
+    sections = {s.id: (s.number, s.heading, s.key) for s in draft.sections}  # a few hundred at most
+    duplicates: dict[int, list[tuple[int, int]]] = {}
+    for primary_id, dup_id, department_id in db.session.execute(
+        select(Comment.duplicate_of_id, Comment.id, Comment.department_id).where(
+            Comment.draft_id == draft.id,
+            Comment.duplicate_of_id.is_not(None),
+            Comment.deleted_at.is_(None),
+        )
+    ):
+        duplicates.setdefault(primary_id, []).append((dup_id, department_id))
+    statuses = {s: str(s.label) for s in CommentStatus}
+    kinds = {k: str(k.label) for k in CommentKind}
+    sources = {s: str(s.label) for s in CommentSource}
+    number = 0
+    result = db.session.execute(
+        _primary_comments(draft, filters).execution_options(yield_per=STREAM_BATCH)
+    )
+    for row in result:
+        department_ids = [row.department_id] + [d for _, d in duplicates.get(row.id, [])]
+        if filters.department and filters.department not in department_ids:
+            continue
+        number += 1
+        section_number, heading, key = sections.get(row.section_id, ("", "", None))
+        yield ReportRow(
+            number=number,
+            section_number=section_number,
+            section_heading=heading,
+            section_key=key,
+            departments=list(dict.fromkeys(names[d] for d in department_ids)),
+            kind=kinds[row.kind],
+            source=sources[row.source],
+            comment=row.body,
+            quote=row.quote,
+            proposed_text=row.proposed_text,
+            answer=row.answer if row.status.needs_answer else None,
+            status=statuses[row.status],
+            submitted_at=row.submitted_at,
+            answered_at=row.answered_at,
+            comment_ids=[row.id] + [c for c, _ in duplicates.get(row.id, [])],
+        )
+
+
+def report_counts(draft: Draft) -> ReportCounts:
+    """The figures of the report's first part, for the whole draft (filters do not apply)."""
+    invited = db.session.execute(
+        select(Department.id, Department.name, Department.kind)
+        .join(DraftInvitation, DraftInvitation.department_id == Department.id)
+        .where(DraftInvitation.draft_id == draft.id)
+        .order_by(Department.name)
+    ).all()
+    responses = db.session.execute(
+        select(
+            DepartmentResponse.department_id,
+            DepartmentResponse.kind,
+            DepartmentResponse.letter_number,
+            Department.name,
+        )
+        .join(Department, Department.id == DepartmentResponse.department_id)
+        .where(DepartmentResponse.draft_id == draft.id)
+        .order_by(Department.name, DepartmentResponse.sequence)
+    ).all()
+    commented = {r.department_id for r in responses if r.kind is ResponseKind.COMMENTS}
+    agreed = [
+        (r.name, r.letter_number)
+        for r in responses
+        if r.kind is ResponseKind.AGREE and r.department_id not in commented
+    ]
+    responded = {r.department_id for r in responses}
+    status_counts = Counter(
+        dict(
+            db.session.execute(
+                select(Comment.status, func.count())
+                .where(
+                    Comment.draft_id == draft.id,
+                    Comment.response_id.is_not(None),
+                    Comment.deleted_at.is_(None),
+                )
+                .group_by(Comment.status)
+            ).all()
+        )
+    )
+    kinds = Counter(kind for _, _, kind in invited)
+    return ReportCounts(
+        consulted=len(invited),
+        consulted_by_kind={str(k.label): kinds[k] for k in DepartmentKind if kinds[k]},
+        letters_received=sum(1 for r in responses if r.letter_number),
+        responded=len(responded),
+        agreed=agreed,
+        commented=len(commented),
+        comments=sum(status_counts.values()),
+        by_status={str(s.label): status_counts[s] for s in CommentStatus if status_counts[s]},
+        not_responded=[name for dept_id, name, _ in invited if dept_id not in responded],
+        silence_counts_as_agreement=draft.silence_counts_as_agreement,
+    )
+
+
+def document_labels() -> dict[str, str]:
+    """The report's own wording, in the reader's language."""
+    return dict(ENGLISH_LABELS if str(get_locale()) == "en" else VIETNAMESE_LABELS)
+
+
+def summary_report(draft: Draft, filters: ReportFilters | None = None) -> SummaryReport:
+    drafting_body = db.session.scalar(select(Department).where(Department.is_drafting_body))
+    labels = document_labels()
+    return SummaryReport(
+        issuing_body=(drafting_body.name if drafting_body else "").upper(),
+        place=draft.proposal.place,
+        issued_on=to_vietnam_local(utcnow()).date(),
+        proposal_title=draft.proposal.title,
+        draft_number=draft.number,
+        period_opens=draft.opens_at,
+        period_closes=draft.closes_at,
+        counts=report_counts(draft),
+        rows=report_rows(draft, filters or ReportFilters()),
+        recipients=[],
+        signer_title="",
+        signer_name="",
+        labels=labels,
+    )

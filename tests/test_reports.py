@@ -1,0 +1,186 @@
+"""The summary report: every format holds the same comments, answers and counts."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import docx
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+from consult.extensions import db
+from consult.models import CommentStatus
+from consult.services import comments as comment_service
+from consult.services import triage as triage_service
+from tests.conftest import PASSWORD
+
+
+def login(client, user):
+    client.post("/logout")
+    assert (
+        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    )
+
+
+@pytest.fixture
+def answered(consultation):
+    """Three submitted comments, two merged as duplicates, answered; one body agrees."""
+    c = consultation
+    p = c.people
+    s = c.draft.sections
+    a = comment_service.create_comment(
+        c.draft, s[1], p.reviewer, kind="change", body="Đề nghị bổ sung an toàn thông tin.",
+        quote="đô thị thông minh", proposed_text="đô thị số",
+    )  # fmt: skip
+    b = comment_service.create_comment(
+        c.draft, None, p.reviewer, kind="general", body="Góp ý chung về bố cục."
+    )
+    twin = comment_service.create_comment(
+        c.draft, s[1], p.other_reviewer, kind="change", body="Cần bổ sung phần an toàn thông tin."
+    )
+    comment_service.submit_response(c.draft, p.lead, letter_number="125/STTTT-VP")
+    comment_service.submit_response(c.draft, p.other_lead, letter_number="88/SXD")
+    triage_service.mark_duplicates(a, [twin], p.drafting)
+    triage_service.answer_comment(a, p.drafting, status=CommentStatus.ACCEPTED,
+                                  answer="Tiếp thu, bổ sung mục 5.4.")  # fmt: skip
+    triage_service.answer_comment(b, p.drafting, status=CommentStatus.NOTED,
+                                  answer="Ghi nhận, sẽ rà soát bố cục.")  # fmt: skip
+    db.session.commit()
+    c.comments = (a, b, twin)
+    return c
+
+
+EXPECTED = [
+    "Đề nghị bổ sung an toàn thông tin.",
+    "Tiếp thu, bổ sung mục 5.4.",
+    "Góp ý chung về bố cục.",
+    "Ghi nhận, sẽ rà soát bố cục.",
+    "Sở Thông tin và Truyền thông",
+    "Sở Xây dựng",
+]
+
+
+def download(client, c, fmt, query=""):
+    response = client.get(f"{c.base}/report.{fmt}{query}")
+    assert response.status_code == 200, response.status_code
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    return response.data
+
+
+def test_web_page(client, answered):
+    c = answered
+    login(client, c.people.drafting)
+    page = client.get(f"{c.base}/report").get_data(as_text=True)
+    for text in EXPECTED:
+        assert text in page
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in page
+    assert page.count("<svg") == 3
+    # The duplicate is listed once, crediting both departments.
+    assert page.count("Cần bổ sung phần an toàn thông tin.") == 0
+    assert "Sở Thông tin và Truyền thông; Sở Xây dựng" in page
+
+
+def test_docx(client, answered):
+    c = answered
+    login(client, c.people.drafting)
+    document = docx.Document(io.BytesIO(download(client, c, "docx")))
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = "\n".join(cell.text for t in document.tables for row in t.rows for cell in row.cells)
+    for expected in EXPECTED:
+        assert expected in text + cells
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text + cells
+    assert "88/SXD" not in text  # SXD commented: not listed among the bodies that agreed
+
+
+def test_xlsx(client, answered):
+    c = answered
+    login(client, c.people.drafting)
+    book = openpyxl.load_workbook(io.BytesIO(download(client, c, "xlsx")))
+    sheet = book.worksheets[0]
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert len(values) == 1 + 2  # header + two rows (the duplicate is merged)
+    flat = "\n".join(str(v) for row in values for v in row if v is not None)
+    for expected in EXPECTED:
+        assert expected in flat
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    assert len(book.worksheets) == 2
+
+
+def test_csv_has_a_bom_and_the_same_rows(client, answered):
+    c = answered
+    login(client, c.people.drafting)
+    data = download(client, c, "csv")
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert len(rows) == 3
+    flat = "\n".join(v for row in rows for v in row)
+    for expected in EXPECTED:
+        assert expected in flat
+
+
+def test_pdf(client, answered):
+    import unicodedata
+
+    c = answered
+    login(client, c.people.drafting)
+    reader = PdfReader(io.BytesIO(download(client, c, "pdf")))
+    text = unicodedata.normalize("NFC", "\n".join(page.extract_text() for page in reader.pages))
+    for expected in EXPECTED[:4]:
+        assert " ".join(expected.split()) in " ".join(text.split())
+
+
+def test_filters_apply_to_every_format(client, answered):
+    c = answered
+    login(client, c.people.drafting)
+    query = "?section=0"
+    page = client.get(f"{c.base}/report{query}").get_data(as_text=True)
+    assert "Góp ý chung về bố cục." in page and "Đề nghị bổ sung an toàn" not in page
+    rows = list(csv.reader(io.StringIO(download(client, c, "csv", query).decode("utf-8-sig"))))
+    assert len(rows) == 2
+    by_department = f"?department={c.sxd.id}"
+    rows = list(
+        csv.reader(io.StringIO(download(client, c, "csv", by_department).decode("utf-8-sig")))
+    )
+    assert len(rows) == 2  # SXD made the merged point
+    assert client.get(f"{c.base}/report?from=bad&status=x&section=²").status_code == 200
+
+
+@pytest.mark.parametrize("role", ["reviewer", "lead"])
+def test_departments_do_not_export_reports(client, answered, role):
+    c = answered
+    login(client, getattr(c.people, role))
+    assert client.get(f"{c.base}/report").status_code == 403
+    assert client.get(f"{c.base}/report.xlsx").status_code == 403
+
+
+def test_organizer_exports(client, answered):
+    c = answered
+    login(client, c.people.organizer)
+    assert client.get(f"{c.base}/report").status_code == 200
+    assert download(client, c, "csv")
+
+
+def test_unknown_format_is_404(client, answered):
+    login(client, answered.people.drafting)
+    assert client.get(f"{answered.base}/report.exe").status_code == 404
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx", "csv", "pdf", "html"])
+def test_report_command(runner, answered, tmp_path, fmt):
+    output = tmp_path / f"bao-cao.{fmt}"
+    result = runner.invoke(
+        args=["report", "--draft", str(answered.draft.id), "--format", fmt, "--output", str(output)]
+    )
+    assert result.exit_code == 0, result.output
+    assert output.stat().st_size > 0
+    if fmt == "html":
+        assert "Tiếp thu, bổ sung mục 5.4." in output.read_text(encoding="utf-8")
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(output.read_text(encoding="utf-8-sig"))))
+        assert len(rows) == 3
+    bad = runner.invoke(
+        args=["report", "--draft", "999999", "--format", fmt, "--output", str(output)]
+    )
+    assert bad.exit_code != 0
