@@ -217,6 +217,7 @@ def seed_comments(
                 department=department,
                 author=_department_author(department),
                 response=response,
+                submitted_at=response.submitted_at if response else None,
                 kind=CommentKind(spec["kind"]),
                 quote=spec["quote"],
                 proposed_text=spec["proposed_text"],

@@ -15,6 +15,7 @@ from consult.models.comments import (
     ResponseKind,
 )
 from consult.models.drafts import Draft, DraftStatus, Proposal, Section, Visibility
+from consult.models.workshops import Workshop, WorkshopParticipant
 
 __all__ = [
     "Attachment",
@@ -37,4 +38,6 @@ __all__ = [
     "Section",
     "User",
     "Visibility",
+    "Workshop",
+    "WorkshopParticipant",
 ]

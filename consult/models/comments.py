@@ -205,12 +205,20 @@ class Comment(TimestampMixin, db.Model):
     section_id: Mapped[int | None] = mapped_column(
         ForeignKey("sections.id", ondelete="RESTRICT"), nullable=True
     )
-    department_id: Mapped[int] = mapped_column(
-        ForeignKey("departments.id", ondelete="RESTRICT"), nullable=False
+    # None only for a comment from the floor of a workshop by a named guest.
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="RESTRICT"), nullable=True
+    )
+    guest_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    workshop_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshops.id", ondelete="SET NULL"), nullable=True, index=True
     )
     author_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="RESTRICT"), nullable=False
     )
+    # Set when the comment enters triage: with its department's response, or when it is
+    # recorded from the floor of a workshop.
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     response_id: Mapped[int | None] = mapped_column(
         ForeignKey("department_responses.id", ondelete="RESTRICT"), nullable=True, index=True
     )
@@ -261,7 +269,8 @@ class Comment(TimestampMixin, db.Model):
 
     draft: Mapped[Draft] = relationship()
     section: Mapped[Section | None] = relationship(foreign_keys=[section_id])
-    department: Mapped[Department] = relationship()
+    department: Mapped[Department | None] = relationship()
+    workshop: Mapped[Workshop | None] = relationship(back_populates="comments")  # noqa: F821
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
@@ -288,7 +297,14 @@ class Comment(TimestampMixin, db.Model):
 
     @property
     def is_submitted(self) -> bool:
-        return self.response_id is not None
+        return self.submitted_at is not None
+
+    @property
+    def speaker(self) -> str:
+        """Who made the comment: the department, or the named guest of a workshop."""
+        if self.department is not None:
+            return self.department.name
+        return self.guest_name or ""
 
     @property
     def is_deleted(self) -> bool:
@@ -360,10 +376,8 @@ class Comment(TimestampMixin, db.Model):
     def credited_departments(self) -> list[Department]:
         """Every department that made this point: the comment's and its duplicates'."""
         primary = self.effective
-        seen: dict[int, Department] = {primary.department_id: primary.department}
-        for duplicate in primary.duplicates:
-            if not duplicate.is_deleted:
-                seen.setdefault(duplicate.department_id, duplicate.department)
+        group = [primary, *(d for d in primary.duplicates if not d.is_deleted)]
+        seen = {c.department_id: c.department for c in group if c.department is not None}
         return list(seen.values())
 
 

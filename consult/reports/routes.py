@@ -35,7 +35,7 @@ def charts_for(draft, report) -> list[str]:
 
     submitted = (
         Comment.draft_id == draft.id,
-        Comment.response_id.is_not(None),
+        Comment.submitted_at.is_not(None),
         Comment.deleted_at.is_(None),
     )
     by_department = db.session.execute(
@@ -74,7 +74,7 @@ def summary(code: str, number: int):
         .where(
             Department.id.in_(
                 select(Comment.department_id).where(
-                    Comment.draft_id == draft.id, Comment.response_id.is_not(None)
+                    Comment.draft_id == draft.id, Comment.submitted_at.is_not(None)
                 )
             )
         )

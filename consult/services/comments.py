@@ -253,7 +253,7 @@ def unsubmitted_comments(draft: Draft, department_id: int) -> list[Comment]:
             .where(
                 Comment.draft_id == draft.id,
                 Comment.department_id == department_id,
-                Comment.response_id.is_(None),
+                Comment.submitted_at.is_(None),
                 Comment.deleted_at.is_(None),
             )
             .options(*card_loading())
@@ -296,6 +296,7 @@ def _new_response(
         sequence=len(previous) + 1,
         kind=kind,
         submitted_by=lead,
+        submitted_at=utcnow(),
         letter_number=(letter_number or "").strip() or None,
         letter_date=letter_date,
         note=(note or "").strip(),
@@ -330,6 +331,7 @@ def submit_response(
     )
     for comment in pending:
         comment.response = response
+        comment.submitted_at = response.submitted_at
     db.session.flush()
     return response
 
@@ -415,7 +417,7 @@ def visible_comments_query(draft: Draft, user):
         and user.role in (Role.REVIEWER, Role.LEAD)
         and draft.departments_see_each_other
     )
-    submitted = Comment.response_id.is_not(None)
+    submitted = Comment.submitted_at.is_not(None)
     if reads_all or reads_others:
         condition = submitted if own is None else or_(submitted, own)
     elif own is not None:
@@ -506,7 +508,7 @@ def participation(draft: Draft) -> list[Participation]:
             .where(
                 Comment.draft_id == draft.id,
                 Comment.deleted_at.is_(None),
-                Comment.response_id.is_not(None),
+                Comment.submitted_at.is_not(None),
             )
             .group_by(Comment.department_id)
         ).all()

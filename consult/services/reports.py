@@ -100,12 +100,13 @@ def _primary_comments(draft: Draft, filters: ReportFilters):
             Comment.answer,
             Comment.status,
             Comment.answered_at,
-            DepartmentResponse.submitted_at,
+            Comment.submitted_at,
+            Comment.guest_name,
         )
-        .join(DepartmentResponse, Comment.response_id == DepartmentResponse.id)
         .outerjoin(Section, Comment.section_id == Section.id)
         .where(
             Comment.draft_id == draft.id,
+            Comment.submitted_at.is_not(None),
             Comment.deleted_at.is_(None),
             Comment.duplicate_of_id.is_(None),
         )
@@ -123,10 +124,10 @@ def _primary_comments(draft: Draft, filters: ReportFilters):
         query = query.where(Comment.source == filters.source)
     if filters.date_from:
         start = from_vietnam_local(datetime.combine(filters.date_from, time.min))
-        query = query.where(DepartmentResponse.submitted_at >= start)
+        query = query.where(Comment.submitted_at >= start)
     if filters.date_to:
         end = from_vietnam_local(datetime.combine(filters.date_to, time.max))
-        query = query.where(DepartmentResponse.submitted_at <= end)
+        query = query.where(Comment.submitted_at <= end)
     return query
 
 
@@ -158,6 +159,9 @@ def report_rows(draft: Draft, filters: ReportFilters) -> Iterator[ReportRow]:
         department_ids = [row.department_id] + [d for _, d in duplicates.get(row.id, [])]
         if filters.department and filters.department not in department_ids:
             continue
+        speakers = [names[d] for d in department_ids if d is not None]
+        if row.guest_name:
+            speakers.insert(0, row.guest_name)
         number += 1
         section_number, heading, key = sections.get(row.section_id, ("", "", None))
         yield ReportRow(
@@ -165,7 +169,7 @@ def report_rows(draft: Draft, filters: ReportFilters) -> Iterator[ReportRow]:
             section_number=section_number,
             section_heading=heading,
             section_key=key,
-            departments=list(dict.fromkeys(names[d] for d in department_ids)),
+            departments=list(dict.fromkeys(speakers)),
             kind=kinds[row.kind],
             source=sources[row.source],
             comment=row.body,
@@ -211,7 +215,7 @@ def report_counts(draft: Draft) -> ReportCounts:
                 select(Comment.status, func.count())
                 .where(
                     Comment.draft_id == draft.id,
-                    Comment.response_id.is_not(None),
+                    Comment.submitted_at.is_not(None),
                     Comment.deleted_at.is_(None),
                 )
                 .group_by(Comment.status)

@@ -102,7 +102,7 @@ class InboxFilters:
 def submitted_comments(draft: Draft) -> Select:
     return select(Comment).where(
         Comment.draft_id == draft.id,
-        Comment.response_id.is_not(None),
+        Comment.submitted_at.is_not(None),
         Comment.deleted_at.is_(None),
     )
 
@@ -111,7 +111,7 @@ def inbox_query(draft: Draft, filters: InboxFilters) -> Select:
     query = (
         submitted_comments(draft)
         .outerjoin(Section, Comment.section_id == Section.id)
-        .join(Department, Comment.department_id == Department.id)
+        .outerjoin(Department, Comment.department_id == Department.id)
         .options(
             selectinload(Comment.section),
             selectinload(Comment.department),
@@ -362,7 +362,7 @@ class Dashboard:
     total: int = 0
     by_status: Counter = field(default_factory=Counter)
     by_section: list[tuple[Section | None, int, int]] = field(default_factory=list)
-    by_department: list[tuple[Department, int, int]] = field(default_factory=list)
+    by_department: list[tuple[str, int, int]] = field(default_factory=list)
     unanswered: int = 0
 
     @property
@@ -389,7 +389,7 @@ def dashboard(draft: Draft) -> Dashboard:
     )
     result = Dashboard(total=len(comments))
     sections: dict[int | None, list[int]] = {}
-    departments: dict[int, list] = {}
+    departments: dict[str, list] = {}
     for comment in comments:
         result.by_status[comment.status] += 1
         answered = comment.is_answered
@@ -397,9 +397,9 @@ def dashboard(draft: Draft) -> Dashboard:
         sections.setdefault(comment.section_id, [0, 0])
         sections[comment.section_id][0] += 1
         sections[comment.section_id][1] += 0 if answered else 1
-        departments.setdefault(comment.department_id, [comment.department, 0, 0])
-        departments[comment.department_id][1] += 1
-        departments[comment.department_id][2] += 0 if answered else 1
+        row = departments.setdefault(comment.speaker, [comment.speaker, 0, 0])
+        row[1] += 1
+        row[2] += 0 if answered else 1
     by_id = {s.id: s for s in draft.sections}
     order = {s.id: s.position for s in draft.sections}
     result.by_section = [
@@ -407,7 +407,7 @@ def dashboard(draft: Draft) -> Dashboard:
         for sid, (n, open_) in sorted(sections.items(), key=lambda kv: order.get(kv[0], -1))
     ]
     result.by_department = sorted(
-        (tuple(v) for v in departments.values()), key=lambda row: (-row[1], row[0].name)
+        (tuple(v) for v in departments.values()), key=lambda row: (-row[1], row[0])
     )
     return result
 

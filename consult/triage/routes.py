@@ -47,7 +47,7 @@ def inbox(code: str, number: int):
         .where(
             Department.id.in_(
                 select(Comment.department_id).where(
-                    Comment.draft_id == draft.id, Comment.response_id.is_not(None)
+                    Comment.draft_id == draft.id, Comment.submitted_at.is_not(None)
                 )
             )
         )
