@@ -71,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.main import bp as main_bp
     from consult.reports import bp as reports_bp
     from consult.triage import bp as triage_bp
+    from consult.workshops import bp as workshops_bp
 
     app.register_blueprint(errors_bp)
     app.register_blueprint(main_bp)
@@ -79,4 +80,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(comments_bp)
     app.register_blueprint(triage_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(workshops_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")

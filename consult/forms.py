@@ -88,6 +88,11 @@ WTFORMS_MESSAGES = (
     _l("Date must be at least %(min)s."),
     _l("Date must be at most %(max)s."),
     _l("Date must be between %(min)s and %(max)s."),
+    _ln(
+        "'%(value)s' is not a valid choice for this field.",
+        "'%(value)s' are not valid choices for this field.",
+        2,
+    ),
     _l("Invalid CSRF token."),
     _l("The CSRF token is missing."),
     _l("The CSRF token has expired."),

@@ -15,6 +15,9 @@ ANONYMOUS = None
 EVERYONE = "everyone"
 SIGNED_IN = "signed-in"
 BY_OBJECT = "signed-in, then the object decides"
+# Organizers and admins pass the role check; the workshop then admits only its organizer
+# (and admins): another organizer is refused with 403 (tested in test_workshops.py).
+RunsTheWorkshop = frozenset({Role.ORGANIZER, Role.ADMIN})
 ALL_ROLES = tuple(Role)
 DRAFTING_TEAM = {Role.DRAFTING, Role.ADMIN}
 DEPARTMENT_ROLES = {Role.REVIEWER, Role.LEAD}
@@ -88,6 +91,15 @@ ACCESS: dict[str, object] = {
     "triage.post_message": BY_OBJECT,
     "reports.summary": {Role.DRAFTING, Role.ADMIN, Role.ORGANIZER},
     "reports.download": {Role.DRAFTING, Role.ADMIN, Role.ORGANIZER},
+    "workshops.list_workshops": {Role.DRAFTING, Role.ADMIN, Role.ORGANIZER},
+    "workshops.view_workshop": {Role.DRAFTING, Role.ADMIN, Role.ORGANIZER},
+    "workshops.download": {Role.DRAFTING, Role.ADMIN, Role.ORGANIZER},
+    # Organizers run workshops; each is edited only by the organizer who runs it.
+    "workshops.create_workshop": {Role.ORGANIZER, Role.ADMIN},
+    "workshops.edit_workshop": RunsTheWorkshop,
+    "workshops.record_attendance": RunsTheWorkshop,
+    "workshops.add_guest": RunsTheWorkshop,
+    "workshops.record_comment": RunsTheWorkshop,
 }
 
 # Routes that act on the draft in preparation (draft 2) rather than the published draft 1.
@@ -134,7 +146,13 @@ def url_values(make_department, make_user, make_proposal):
 
     The proposal has draft 1 open for comments and draft 2 in preparation.
     """
-    from consult.models import Attachment, CommentKind, DepartmentResponse, ResponseKind
+    from consult.models import (
+        Attachment,
+        CommentKind,
+        DepartmentResponse,
+        ResponseKind,
+        Workshop,
+    )
     from consult.services import comments as comment_service
     from consult.services import drafts as draft_service
 
@@ -170,7 +188,19 @@ def url_values(make_department, make_user, make_proposal):
     )  # fmt: skip
     db.session.add(response)
     db.session.commit()
-    published.update(comment_id=comment.id, attachment_id=attachment.id, response_id=response.id)
+    organizer = make_user(Role.ORGANIZER)
+    workshop = Workshop(
+        draft=draft1, organizer=organizer, title="Hội thảo", starts_at=draft1.opens_at, place="UBND"
+    )
+    db.session.add(workshop)
+    db.session.commit()
+    published.update(
+        comment_id=comment.id,
+        attachment_id=attachment.id,
+        response_id=response.id,
+        workshop_id=workshop.id,
+        kind="packet",
+    )
     preparation = {**published, "number": 2, "section_id": draft2.sections[0].id}
     return published, preparation, department
 
@@ -203,6 +233,8 @@ def test_route_access(app, client, auth, url_values, endpoint, path, role):
     location = response.headers.get("Location", "")
     if ACCESS[endpoint] == BY_OBJECT and role is not None:
         assert response.status_code in (302, 403, 404) and not location.startswith("/login")
+    elif ACCESS[endpoint] is RunsTheWorkshop and role is Role.ORGANIZER:
+        assert response.status_code == 403  # a new organizer does not run this workshop
     elif _allowed(endpoint, role):
         assert response.status_code != 403, f"{role} refused at {url}"
         assert not location.startswith("/login"), f"{role} sent to login at {url}"

@@ -17,6 +17,8 @@ from consult.models import (
     Role,
     Section,
     User,
+    Workshop,
+    WorkshopParticipant,
 )
 from consult.services import comments as comment_service
 
@@ -46,6 +48,10 @@ def test_post_without_token_is_refused_and_changes_nothing(
     comment = comment_service.create_comment(
         draft, draft.sections[0], target_user, kind=CommentKind.GENERAL, body="Góp ý."
     )
+    workshop = Workshop(
+        draft=draft, organizer=admin, title="Hội thảo", starts_at=draft.opens_at, place="UBND"
+    )
+    db.session.add(workshop)
     db.session.commit()
     # Sign in with CSRF off, then turn it back on for the request under test.
     csrf_app.config["WTF_CSRF_ENABLED"] = False
@@ -63,6 +69,7 @@ def test_post_without_token_is_refused_and_changes_nothing(
             "number": 1,
             "section_id": proposal.drafts[0].sections[0].id,
             "comment_id": comment.id,
+            "workshop_id": workshop.id,
         }
         rule = next(r for r in csrf_app.url_map.iter_rules() if r.rule == path)
         url = url_for(endpoint, **{a: values[a] for a in rule.arguments})
@@ -91,6 +98,8 @@ def _snapshot():
             for c in db.session.query(Comment).order_by(Comment.id)
         ],
         db.session.query(DepartmentResponse).count(),
+        [(w.title, w.place) for w in db.session.query(Workshop)],
+        [(p.guest_name, p.attended) for p in db.session.query(WorkshopParticipant)],
     )
 
 

@@ -1,0 +1,150 @@
+"""Workshops: organizers schedule them, record attendance and comments from the floor,
+and export the packet and the report; those comments enter triage like any other."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+
+import docx
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from consult.extensions import db
+from consult.models import Comment, CommentSource, CommentStatus, Role, Workshop
+from consult.services import triage as triage_service
+from tests.conftest import PASSWORD
+
+
+def login(client, user):
+    client.post("/logout")
+    assert (
+        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    )
+
+
+@pytest.fixture
+def workshop(client, consultation):
+    c = consultation
+    login(client, c.people.organizer)
+    response = client.post(
+        f"{c.base}/workshops/new",
+        data={
+            "title": "Hội thảo giới thiệu Đề án",
+            "starts_at": "2030-05-15T08:00",
+            "place": "Hội trường UBND thành phố",
+            "agenda": [c.section.id],
+            "invited": [c.stttt.id, c.sxd.id],
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    c.workshop = db.session.scalar(select(Workshop))
+    return c
+
+
+def record(client, c, participant, body, section_id=None):
+    return client.post(
+        f"/workshops/{c.workshop.id}/comments",
+        data={"participant_id": participant.id, "section_id": section_id or c.section.id,
+              "kind": "change", "body": body},
+    )  # fmt: skip
+
+
+def test_organizer_creates_the_workshop(workshop):
+    c = workshop
+    w = c.workshop
+    assert w.organizer_id == c.people.organizer.id
+    assert [s.id for s in w.agenda] == [c.section.id]
+    assert {p.department_id for p in w.participants} == {c.stttt.id, c.sxd.id}
+    assert w.starts_at.hour == 1  # 08:00 in Vietnam
+
+
+def test_attendance_guests_and_comments_from_the_floor_enter_triage(client, workshop):
+    c = workshop
+    stttt = next(p for p in c.workshop.participants if p.department_id == c.stttt.id)
+    client.post(f"/workshops/{c.workshop.id}/attendance", data={"present": [stttt.id]})
+    guest = {"guest_name": "TS. Nguyễn Văn Khách", "guest_organization": "Trường ĐH Cần Thơ"}
+    client.post(f"/workshops/{c.workshop.id}/guests", data=guest)
+    db.session.expire_all()
+    guest = next(p for p in c.workshop.participants if p.guest_name)
+    assert stttt.attended and guest.attended
+    assert record(client, c, stttt, "Cần làm rõ lộ trình kết nối dữ liệu.").status_code == 302
+    assert record(client, c, guest, "Nên học kinh nghiệm của Đà Nẵng.").status_code == 302
+    floor = db.session.scalars(select(Comment).where(Comment.workshop_id == c.workshop.id)).all()
+    assert {cm.source for cm in floor} == {CommentSource.WORKSHOP}
+    assert {cm.speaker for cm in floor} == {
+        "Sở Thông tin và Truyền thông",
+        "TS. Nguyễn Văn Khách (Trường ĐH Cần Thơ)",
+    }
+    assert all(cm.is_submitted and cm.author_id == c.people.organizer.id for cm in floor)
+
+    login(client, c.people.drafting)
+    inbox = client.get(f"{c.base}/inbox?source=workshop").get_data(as_text=True)
+    assert "Nên học kinh nghiệm của Đà Nẵng." in inbox and "TS. Nguyễn Văn Khách" in inbox
+    report = client.get(f"{c.base}/report?source=workshop").get_data(as_text=True)
+    assert "TS. Nguyễn Văn Khách" in report
+
+
+def test_packet_and_report(client, workshop):
+    c = workshop
+    participant = c.workshop.participants[0]
+    record(client, c, participant, "Đề nghị bổ sung chỉ tiêu cụ thể.")
+    packet = docx.Document(io.BytesIO(client.get(f"/workshops/{c.workshop.id}/packet.docx").data))
+    text = "\n".join(p.text for p in packet.paragraphs)
+    assert c.section.heading in text and "Đề nghị bổ sung chỉ tiêu cụ thể." in text
+
+    comment = db.session.scalar(select(Comment).where(Comment.workshop_id == c.workshop.id))
+    triage_service.answer_comment(comment, c.people.drafting, status=CommentStatus.ACCEPTED,
+                                  answer="Tiếp thu, bổ sung chỉ tiêu.")  # fmt: skip
+    db.session.commit()
+    report = docx.Document(io.BytesIO(client.get(f"/workshops/{c.workshop.id}/report.docx").data))
+    text = "\n".join(p.text for p in report.paragraphs)
+    assert "Tiếp thu, bổ sung chỉ tiêu." in text and participant.name in text
+    pdf = client.get(f"/workshops/{c.workshop.id}/report.pdf")
+    assert pdf.headers["Content-Disposition"].startswith("attachment")
+    pages = PdfReader(io.BytesIO(pdf.data)).pages
+    pdf_text = unicodedata.normalize("NFC", " ".join(p.extract_text() for p in pages))
+    assert "Tiếp thu, bổ sung chỉ tiêu." in " ".join(pdf_text.split())
+    assert client.get(f"/workshops/{c.workshop.id}/packet.pdf").status_code == 200
+    assert client.get(f"/workshops/{c.workshop.id}/minutes.pdf").status_code == 404
+
+
+def test_only_its_organizer_edits_a_workshop(client, workshop, make_user):
+    c = workshop
+    other = make_user(Role.ORGANIZER)
+    login(client, other)
+    assert client.get(f"/workshops/{c.workshop.id}").status_code == 200  # reading is fine
+    assert (
+        client.post(f"/workshops/{c.workshop.id}/guests", data={"guest_name": "X"}).status_code
+        == 403
+    )
+    assert record(client, c, c.workshop.participants[0], "x").status_code == 403
+    for role in ("reviewer", "lead"):
+        login(client, getattr(c.people, role))
+        assert client.get(f"/workshops/{c.workshop.id}").status_code == 403
+        assert client.get(f"/workshops/{c.workshop.id}/packet.docx").status_code == 403
+    db.session.expire_all()
+    assert len(c.workshop.participants) == 2
+
+
+def test_bad_input_changes_nothing(client, workshop, make_proposal):
+    c = workshop
+    foreign = make_proposal().drafts[0].sections[0]
+    bad = client.post(
+        f"{c.base}/workshops/new",
+        data={"title": "", "starts_at": "hôm nay", "place": "", "agenda": [foreign.id]},
+    )
+    assert bad.status_code == 422
+    page = bad.get_data(as_text=True)
+    assert "Trường này là bắt buộc." in page and "không phải là lựa chọn hợp lệ" in page
+    assert db.session.query(Workshop).count() == 1
+    empty = record(client, c, c.workshop.participants[0], "   ")
+    assert empty.status_code == 302
+    stranger = client.post(
+        f"/workshops/{c.workshop.id}/comments",
+        data={"participant_id": 999999, "kind": "change", "body": "x", "section_id": 0},
+        follow_redirects=True,
+    )
+    assert "Lựa chọn không hợp lệ" in stranger.get_data(as_text=True)
+    assert db.session.query(Comment).count() == 0
