@@ -91,6 +91,7 @@ ACCESS: dict[str, object] = {
     "triage.post_message": BY_OBJECT,
     "reports.summary": {Role.DRAFTING, Role.ADMIN, Role.ORGANIZER},
     "reports.download": {Role.DRAFTING, Role.ADMIN, Role.ORGANIZER},
+    "reports.everything": {Role.DRAFTING, Role.ADMIN, Role.ORGANIZER},
     "workshops.list_workshops": {Role.DRAFTING, Role.ADMIN, Role.ORGANIZER},
     "workshops.view_workshop": {Role.DRAFTING, Role.ADMIN, Role.ORGANIZER},
     "workshops.download": {Role.DRAFTING, Role.ADMIN, Role.ORGANIZER},

@@ -152,3 +152,16 @@ def test_demo_drafts_1_and_2_are_fully_answered_and_searchable(runner):
     assert board3.by_status[CommentStatus.DUPLICATE] >= 1
     found = db.session.scalars(triage_service.inbox_query(draft1, InboxFilters(q="an toan"))).all()
     assert found and all("an toan" in c.search_text for c in found)
+
+
+def test_demo_has_a_workshop_with_comments_from_the_floor(runner):
+    from consult.models import CommentSource, Workshop
+
+    runner.invoke(args=["seed-demo"])
+    runner.invoke(args=["seed-demo"])
+    (workshop,) = db.session.query(Workshop).all()
+    assert workshop.agenda and workshop.comments
+    assert {c.source for c in workshop.comments} == {CommentSource.WORKSHOP}
+    assert any(c.guest_name for c in workshop.comments) or all(
+        c.department for c in workshop.comments
+    )

@@ -184,3 +184,24 @@ def test_report_command(runner, answered, tmp_path, fmt):
         args=["report", "--draft", "999999", "--format", fmt, "--output", str(output)]
     )
     assert bad.exit_code != 0
+
+
+def test_everything_workbook_holds_every_draft(client, answered):
+    from consult.services import drafts as draft_service
+
+    c = answered
+    draft2 = draft_service.start_next_draft(c.proposal)
+    db.session.commit()
+    login(client, c.people.drafting)
+    response = client.get(f"/proposals/{c.proposal.code}/everything.xlsx")
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    assert [s.title for s in book.worksheets] == ["Dự thảo lần 1"]  # draft 2 is unpublished
+    flat = "\n".join(
+        str(v) for row in book.worksheets[0].iter_rows(values_only=True) for v in row if v
+    )
+    for expected in EXPECTED:
+        assert expected in flat
+    assert draft2.number == 2
+    login(client, c.people.reviewer)
+    assert client.get(f"/proposals/{c.proposal.code}/everything.xlsx").status_code == 403

@@ -22,11 +22,13 @@ from consult.models import (
     Role,
     User,
     Visibility,
+    Workshop,
 )
 from consult.models.base import utcnow
 from consult.services import accounts as account_service
 from consult.services import comments as comment_service
 from consult.services import drafts as draft_service
+from consult.services import workshops as workshop_service
 from consult.timeutil import from_vietnam_local, to_vietnam_local
 
 # The demo accounts share a published password: demo data only, printed by seed-demo.
@@ -247,6 +249,43 @@ def _seed_answer(comment: Comment, spec: dict, team_member: User, groups: dict) 
         comment.answered_at = min(utcnow(), comment.response.submitted_at + timedelta(days=3))
 
 
+def seed_workshop(proposal: Proposal, departments: dict[str, Department], organizer: User) -> None:
+    """The workshop on the open draft, held yesterday, with comments from the floor."""
+    draft = proposal.drafts[-1]
+    if db.session.query(Workshop).filter_by(draft_id=draft.id).count():
+        return
+    spec = content.WORKSHOP
+    sections = {s.heading: s for s in draft.sections}
+    speakers = [departments[f["department"]] for f in spec["floor_comments"] if f["department"]]
+    workshop = workshop_service.save_workshop(
+        None,
+        draft=draft,
+        organizer=organizer,
+        title=spec["title"],
+        starts_at=utcnow() - timedelta(days=1),
+        place=spec["place"],
+        notes="",
+        agenda=[sections[h] for h in spec["agenda_headings"]],
+        invited=list(dict.fromkeys(speakers)),
+    )
+    for floor in spec["floor_comments"]:
+        if floor["department"]:
+            participant = next(
+                p for p in workshop.participants
+                if p.department_id == departments[floor["department"]].id
+            )  # fmt: skip
+        else:
+            participant = workshop_service.add_guest(workshop, floor["guest_name"], None)
+        workshop_service.record_floor_comment(
+            workshop,
+            organizer,
+            section=sections.get(floor["section_heading"]),
+            participant=participant,
+            kind=CommentKind.GENERAL,
+            body=floor["body"],
+        )
+
+
 def seed_demo() -> list[User]:
     """Load the demo; running it again changes nothing that is already there."""
     departments = seed_departments()
@@ -254,5 +293,6 @@ def seed_demo() -> list[User]:
     author = next(u for u in users if u.role is Role.DRAFTING)
     proposal = seed_proposal(author)
     seed_comments(proposal, departments, author)
+    seed_workshop(proposal, departments, next(u for u in users if u.role is Role.ORGANIZER))
     db.session.commit()
     return users

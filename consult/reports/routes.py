@@ -97,6 +97,37 @@ def summary(code: str, number: int):
     )
 
 
+@bp.route("/proposals/<code>/everything.xlsx")
+@reporters_required
+def everything(code: str):
+    """One workbook with every draft of the proposal, its comments and their answers."""
+    from flask_babel import gettext as _
+
+    from consult.drafts.routes import load_proposal
+    from consult.reports.writers import write_everything_xlsx
+
+    proposal = load_proposal(code)
+    drafts = [d for d in proposal.drafts if d.is_published]
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    try:
+        write_everything_xlsx(
+            ((_("Draft %(n)d", n=d.number), report_service.summary_report(d)) for d in drafts),
+            out,
+        )
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    response = send_file(
+        out,
+        mimetype=MIMETYPES["xlsx"],
+        as_attachment=True,
+        download_name=f"{proposal.code}-tat-ca-du-thao.xlsx",
+    )
+    response.call_on_close(out.close)
+    return response
+
+
 @bp.route("/proposals/<code>/drafts/<int:number>/report.<fmt>")
 @reporters_required
 def download(code: str, number: int, fmt: str):

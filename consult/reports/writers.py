@@ -1375,3 +1375,44 @@ def render_svg_bar_chart(
         parts.append("</g>")
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def write_everything_xlsx(reports: Iterable[tuple[str, SummaryReport]], fileobj: IO[bytes]) -> None:
+    """Every draft of a proposal in one workbook: a sheet per draft, the same columns as the
+    report's first sheet, so the whole consultation can be analysed without the portal.
+
+    `reports` pairs a sheet name with each draft's report; rows stream (constant memory).
+    """
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(
+        fileobj,
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+    )
+    header = workbook.add_format({"bold": True, "text_wrap": True, "bg_color": "#D9E2F3"})
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    stamp = workbook.add_format({"num_format": "dd/mm/yyyy hh:mm", "valign": "top"})
+    for index, (name, report) in enumerate(reports, start=1):
+        labels = _labels(report)
+        sheet = workbook.add_worksheet(_sheet_name(name, f"Sheet{index}"))
+        for col, (key, width, _kind) in enumerate(_SHEET_COLUMNS):
+            sheet.set_column(col, col, width)
+            sheet.write_string(0, col, labels[key], header)
+        sheet.freeze_panes(1, 0)
+        r = 0
+        for row in _once(report.rows):
+            if r == XLSX_MAX_ROWS:
+                break  # one sheet per draft: a draft past Excel's limit has its own report
+            r += 1
+            for col, value in enumerate(_sheet_values(row, labels)):
+                kind = _SHEET_COLUMNS[col][2]
+                if value is None or value == "":
+                    continue
+                if kind == "int":
+                    sheet.write_number(r, col, value)
+                elif kind == "datetime":
+                    sheet.write_datetime(r, col, value.replace(tzinfo=None), stamp)
+                else:
+                    sheet.write_string(r, col, _clean(value)[:XLSX_MAX_TEXT], wrap)
+        sheet.autofilter(0, 0, r, len(_SHEET_COLUMNS) - 1)
+    workbook.close()
