@@ -205,3 +205,17 @@ def test_everything_workbook_holds_every_draft(client, answered):
     assert draft2.number == 2
     login(client, c.people.reviewer)
     assert client.get(f"/proposals/{c.proposal.code}/everything.xlsx").status_code == 403
+
+
+def test_counts_in_the_exports_match_the_database(client, answered):
+    c = answered
+    login(client, c.people.drafting)
+    book = openpyxl.load_workbook(io.BytesIO(download(client, c, "xlsx")))
+    stats = {row[0]: row[1] for row in book.worksheets[1].iter_rows(values_only=True) if row[0]}
+    assert stats["Số cơ quan, đơn vị được lấy ý kiến"] == 2
+    assert stats["Số cơ quan, đơn vị có ý kiến góp ý"] == 2
+    assert stats["Tổng số ý kiến góp ý"] == 3  # the merged duplicate still counts as made
+    assert stats["Số cơ quan, đơn vị không có văn bản trả lời"] == 0
+    document = docx.Document(io.BytesIO(download(client, c, "docx")))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Số cơ quan, đơn vị được lấy ý kiến: 2" in text
