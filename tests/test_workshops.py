@@ -148,3 +148,107 @@ def test_bad_input_changes_nothing(client, workshop, make_proposal):
     )
     assert "Lựa chọn không hợp lệ" in stranger.get_data(as_text=True)
     assert db.session.query(Comment).count() == 0
+
+
+def test_workshop_comments_are_triaged_and_shown_to_their_department(client, workshop):
+    c = workshop
+    stttt = next(p for p in c.workshop.participants if p.department_id == c.stttt.id)
+    record(client, c, stttt, "Ý kiến tại hội thảo của STTTT.")
+    comment = db.session.scalar(select(Comment).where(Comment.workshop_id == c.workshop.id))
+    login(client, c.people.drafting)
+    page = client.get(f"/comments/{comment.id}/triage")
+    assert page.status_code == 200 and "Ghi nhận tại hội thảo" in page.get_data(as_text=True)
+    response = client.post(
+        f"/comments/{comment.id}/triage",
+        data={
+            "status": "accepted",
+            "answer": "Tiếp thu.",
+            "assignee_id": 0,
+            "version": comment.version,
+        },
+    )
+    assert response.status_code == 302
+    login(client, c.people.reviewer)
+    mine = client.get(f"{c.base}/my-department").get_data(as_text=True)
+    assert "Ý kiến tại hội thảo của STTTT." in mine and "Tiếp thu." in mine
+    login(client, c.people.drafting)
+    participation = client.get(f"{c.base}/participation").get_data(as_text=True)
+    assert "Chưa gửi ý kiến" in participation  # a workshop remark is not an official response
+
+
+def test_a_merged_guest_keeps_the_credit(client, workshop):
+    c = workshop
+    client.post(f"/workshops/{c.workshop.id}/guests", data={"guest_name": "Bà Trần Khách"})
+    db.session.expire_all()
+    guest = next(p for p in c.workshop.participants if p.guest_name)
+    stttt = next(p for p in c.workshop.participants if p.department_id == c.stttt.id)
+    record(client, c, stttt, "Bổ sung an toàn thông tin cho trung tâm dữ liệu.")
+    record(client, c, guest, "Cần bổ sung an toàn thông tin trung tâm dữ liệu.")
+    first, second = db.session.scalars(select(Comment).order_by(Comment.id)).all()
+    triage_service.mark_duplicates(first, [second], c.people.drafting)
+    db.session.commit()
+    login(client, c.people.drafting)
+    report = client.get(f"{c.base}/report").get_data(as_text=True)
+    assert "Sở Thông tin và Truyền thông; Bà Trần Khách" in report
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00", "9999-12-31T23:59"])
+def test_dates_out_of_range_are_refused_not_a_500(client, workshop, value):
+    c = workshop
+    response = client.post(
+        f"{c.base}/workshops/new", data={"title": "X", "starts_at": value, "place": "Y"}
+    )
+    assert response.status_code == 422
+    assert "1900" in response.get_data(as_text=True)
+    login(client, c.people.drafting)
+    assert client.get(f"{c.base}/report?from=0001-01-01&to=9999-12-31").status_code == 200
+    assert client.get(f"{c.base}/report.csv?from=0001-01-01").status_code == 200
+    assert client.post(f"{c.base}/deadline", data={"closes_at": value}).status_code == 422
+
+
+def test_no_workshop_on_a_superseded_draft(client, workshop):
+    from consult.services import drafts as draft_service
+    from consult.services.workshops import WorkshopError
+
+    c = workshop
+    draft2 = draft_service.start_next_draft(c.proposal)
+    c.draft.supersede()
+    db.session.commit()
+    participant = c.workshop.participants[0]
+    assert record(client, c, participant, "Muộn.").status_code == 302
+    assert db.session.query(Comment).count() == 0
+    with pytest.raises(WorkshopError):
+        from consult.services import workshops as workshop_service
+
+        workshop_service.record_floor_comment(
+            c.workshop, c.people.organizer, section=None, participant=participant,
+            kind="general", body="x",
+        )  # fmt: skip
+    assert draft2.number == 2
+
+
+def test_workshop_page_queries_do_not_grow_with_comments(client, workshop):
+    from sqlalchemy import event
+
+    c = workshop
+    participant = c.workshop.participants[0]
+
+    def count():
+        n = 0
+
+        def tick(*_a, **_k):
+            nonlocal n
+            n += 1
+
+        event.listen(db.engine, "before_cursor_execute", tick)
+        try:
+            assert client.get(f"/workshops/{c.workshop.id}").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", tick)
+        return n
+
+    record(client, c, participant, "Một.")
+    few = count()
+    for i in range(6):
+        record(client, c, participant, f"Ý kiến {i}.")
+    assert count() == few

@@ -20,6 +20,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from consult.forms import Form
 from consult.models import CommentKind
+from consult.validators import PlausibleDate
 
 
 class CommentForm(Form):
@@ -59,7 +60,7 @@ class LetterMixin:
         validators=[Optional(), Length(max=64)],
         description=_l("For example 125/STTTT-VP."),
     )
-    letter_date = DateField(_l("Letter date"), validators=[Optional()])
+    letter_date = DateField(_l("Letter date"), validators=[Optional(), PlausibleDate()])
     letter = FileField(
         _l("Scanned official letter (optional)"), description=_l("PDF, PNG or JPEG.")
     )
@@ -77,7 +78,9 @@ class AgreeForm(LetterMixin, Form):
 class ExtensionForm(Form):
     department_id = SelectField(_l("Department"), coerce=int, validators=[DataRequired()])
     until = DateTimeLocalField(
-        _l("Its own deadline (Vietnam time)"), validators=[DataRequired()], format="%Y-%m-%dT%H:%M"
+        _l("Its own deadline (Vietnam time)"),
+        validators=[DataRequired(), PlausibleDate()],
+        format="%Y-%m-%dT%H:%M",
     )
     submit = SubmitField(_l("Grant the extension"))
 

@@ -191,6 +191,7 @@ def my_department(code: str, number: int):
         department=current_user.department,
         pending=comment_service.unsubmitted_comments(draft, department_id),
         responses=comment_service.responses_of(draft, department_id),
+        at_workshops=comment_service.said_at_workshops(draft, department_id),
         open_for_us=draft.is_accepting_comments_from(department_id),
         deadline=draft.deadline_for(department_id),
         invited=draft.invitation_for(department_id) is not None,

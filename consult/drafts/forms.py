@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from consult.forms import Form, short_code_field
 from consult.models import Proposal, Visibility
+from consult.validators import PlausibleDate
 
 IMPORT_EXTENSIONS = ["docx", "md", "markdown", "txt"]
 
@@ -110,10 +111,14 @@ class NewSectionForm(SectionForm):
 
 class PublishForm(Form):
     opens_at = DateTimeLocalField(
-        _l("Comments open at (Vietnam time)"), validators=[DataRequired()], format="%Y-%m-%dT%H:%M"
+        _l("Comments open at (Vietnam time)"),
+        validators=[DataRequired(), PlausibleDate()],
+        format="%Y-%m-%dT%H:%M",
     )
     closes_at = DateTimeLocalField(
-        _l("Deadline (Vietnam time)"), validators=[DataRequired()], format="%Y-%m-%dT%H:%M"
+        _l("Deadline (Vietnam time)"),
+        validators=[DataRequired(), PlausibleDate()],
+        format="%Y-%m-%dT%H:%M",
     )
     submit = SubmitField(_l("Publish and open the comment period"))
 
@@ -124,6 +129,8 @@ class PublishForm(Form):
 
 class ExtendDeadlineForm(Form):
     closes_at = DateTimeLocalField(
-        _l("New deadline (Vietnam time)"), validators=[DataRequired()], format="%Y-%m-%dT%H:%M"
+        _l("New deadline (Vietnam time)"),
+        validators=[DataRequired(), PlausibleDate()],
+        format="%Y-%m-%dT%H:%M",
     )
     submit = SubmitField(_l("Extend the deadline"))

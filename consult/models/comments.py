@@ -380,6 +380,12 @@ class Comment(TimestampMixin, db.Model):
         seen = {c.department_id: c.department for c in group if c.department is not None}
         return list(seen.values())
 
+    def credited_speakers(self) -> list[str]:
+        """Departments and workshop guests who made this point."""
+        primary = self.effective
+        group = [primary, *(d for d in primary.duplicates if not d.is_deleted)]
+        return list(dict.fromkeys(c.speaker for c in group))
+
 
 class CommentEvent(db.Model):
     """One change made while triaging a comment: status, answer, assignee, link, duplicate."""

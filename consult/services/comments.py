@@ -262,6 +262,23 @@ def unsubmitted_comments(draft: Draft, department_id: int) -> list[Comment]:
     )
 
 
+def said_at_workshops(draft: Draft, department_id: int) -> list[Comment]:
+    """What the department's people said at workshops on the draft, recorded by organizers."""
+    return list(
+        db.session.scalars(
+            select(Comment)
+            .where(
+                Comment.draft_id == draft.id,
+                Comment.department_id == department_id,
+                Comment.workshop_id.is_not(None),
+                Comment.deleted_at.is_(None),
+            )
+            .options(*card_loading())
+            .order_by(Comment.id)
+        )
+    )
+
+
 def responses_of(draft: Draft, department_id: int) -> list[DepartmentResponse]:
     return list(
         db.session.scalars(
@@ -508,7 +525,7 @@ def participation(draft: Draft) -> list[Participation]:
             .where(
                 Comment.draft_id == draft.id,
                 Comment.deleted_at.is_(None),
-                Comment.submitted_at.is_not(None),
+                Comment.response_id.is_not(None),  # official ones, not workshop remarks
             )
             .group_by(Comment.department_id)
         ).all()

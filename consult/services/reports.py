@@ -58,9 +58,10 @@ class ReportFilters:
 
         def day(value):
             try:
-                return date.fromisoformat(value) if value else None
+                parsed = date.fromisoformat(value) if value else None
             except ValueError:
                 return None
+            return parsed if parsed and 1900 <= parsed.year < 2200 else None
 
         return cls(
             section=parse_id(args.get("section")),
@@ -139,15 +140,17 @@ def report_rows(draft: Draft, filters: ReportFilters) -> Iterator[ReportRow]:
     """
     names = dict(db.session.execute(select(Department.id, Department.name)).all())
     sections = {s.id: (s.number, s.heading, s.key) for s in draft.sections}  # a few hundred at most
-    duplicates: dict[int, list[tuple[int, int]]] = {}
-    for primary_id, dup_id, department_id in db.session.execute(
-        select(Comment.duplicate_of_id, Comment.id, Comment.department_id).where(
+    duplicates: dict[int, list[tuple[int, int | None, str | None]]] = {}
+    for primary_id, dup_id, department_id, guest in db.session.execute(
+        select(
+            Comment.duplicate_of_id, Comment.id, Comment.department_id, Comment.guest_name
+        ).where(
             Comment.draft_id == draft.id,
             Comment.duplicate_of_id.is_not(None),
             Comment.deleted_at.is_(None),
         )
     ):
-        duplicates.setdefault(primary_id, []).append((dup_id, department_id))
+        duplicates.setdefault(primary_id, []).append((dup_id, department_id, guest))
     statuses = {s: str(s.label) for s in CommentStatus}
     kinds = {k: str(k.label) for k in CommentKind}
     sources = {s: str(s.label) for s in CommentSource}
@@ -156,12 +159,10 @@ def report_rows(draft: Draft, filters: ReportFilters) -> Iterator[ReportRow]:
         _primary_comments(draft, filters).execution_options(yield_per=STREAM_BATCH)
     )
     for row in result:
-        department_ids = [row.department_id] + [d for _, d in duplicates.get(row.id, [])]
-        if filters.department and filters.department not in department_ids:
+        group = [(row.id, row.department_id, row.guest_name), *duplicates.get(row.id, [])]
+        if filters.department and filters.department not in {d for _, d, _g in group}:
             continue
-        speakers = [names[d] for d in department_ids if d is not None]
-        if row.guest_name:
-            speakers.insert(0, row.guest_name)
+        speakers = [names[d] if d is not None else guest for _, d, guest in group]
         number += 1
         section_number, heading, key = sections.get(row.section_id, ("", "", None))
         yield ReportRow(
@@ -179,7 +180,7 @@ def report_rows(draft: Draft, filters: ReportFilters) -> Iterator[ReportRow]:
             status=statuses[row.status],
             submitted_at=row.submitted_at,
             answered_at=row.answered_at,
-            comment_ids=[row.id] + [c for c, _ in duplicates.get(row.id, [])],
+            comment_ids=[c for c, _d, _g in group],
         )
 
 

@@ -18,6 +18,7 @@ from consult.models import (
     CommentSource,
     Department,
     Draft,
+    DraftStatus,
     Section,
     User,
     Workshop,
@@ -45,8 +46,8 @@ def save_workshop(
     invited: list[Department],
 ) -> Workshop:
     """Create or update a workshop; invited bodies keep their attendance when re-saved."""
-    if not draft.is_published:
-        raise WorkshopError(_l("Workshops are held on published drafts."))
+    if draft.status not in (DraftStatus.OPEN, DraftStatus.CLOSED):
+        raise WorkshopError(_l("Workshops are held on the current published draft."))
     if any(s.draft_id != draft.id for s in agenda):
         raise WorkshopError(_l("The agenda must list sections of this draft."))
     if workshop is None:
@@ -98,6 +99,8 @@ def record_floor_comment(
 
     It enters triage at once, like a submitted comment, marked with its source.
     """
+    if workshop.draft.status not in (DraftStatus.OPEN, DraftStatus.CLOSED):
+        raise WorkshopError(_l("Workshops are held on the current published draft."))
     if participant.workshop_id != workshop.id:
         raise WorkshopError(_l("Choose who spoke among the workshop's participants."))
     if section is not None and section.draft_id != workshop.draft_id:

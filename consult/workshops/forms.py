@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from consult.forms import Form
 from consult.models import CommentKind
+from consult.validators import PlausibleDate
 
 
 class CheckboxList(SelectMultipleField):
@@ -26,7 +27,9 @@ class CheckboxList(SelectMultipleField):
 class WorkshopForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=500)])
     starts_at = DateTimeLocalField(
-        _l("Date and time (Vietnam time)"), validators=[DataRequired()], format="%Y-%m-%dT%H:%M"
+        _l("Date and time (Vietnam time)"),
+        validators=[DataRequired(), PlausibleDate()],
+        format="%Y-%m-%dT%H:%M",
     )
     place = StringField(_l("Place"), validators=[DataRequired(), Length(max=500)])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])

@@ -6,13 +6,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from consult.drafts.routes import load_draft
 from consult.extensions import db
 from consult.forms import EmptyForm
-from consult.models import CommentKind, Department, Role, Section, Workshop
+from consult.models import Comment, CommentKind, Department, Role, Section, Workshop
 from consult.models.drafts import DRAFTING_ROLES
 from consult.permissions import load_or_404, role_required
+from consult.services import comments as comment_service
 from consult.services import workshops as workshop_service
 from consult.services.workshops import WorkshopError
 from consult.timeutil import from_vietnam_local, to_vietnam_local
@@ -43,7 +45,10 @@ def workshop_url(workshop: Workshop, **kw) -> str:
 def list_workshops(code: str, number: int):
     draft = load_draft(code, number)
     workshops = db.session.scalars(
-        select(Workshop).where(Workshop.draft_id == draft.id).order_by(Workshop.starts_at)
+        select(Workshop)
+        .where(Workshop.draft_id == draft.id)
+        .options(selectinload(Workshop.agenda), selectinload(Workshop.comments))
+        .order_by(Workshop.starts_at)
     ).all()
     return render_template(
         "workshops/list.html", draft=draft, proposal=draft.proposal, workshops=workshops
@@ -119,9 +124,16 @@ def edit_workshop(workshop_id: int):
 @workshop_roles
 def view_workshop(workshop_id: int):
     workshop = load_or_404(Workshop, workshop_id)
+    comments = db.session.scalars(
+        select(Comment)
+        .where(Comment.workshop_id == workshop.id, Comment.deleted_at.is_(None))
+        .options(*comment_service.card_loading())
+        .order_by(Comment.id)
+    ).all()
     return render_template(
         "workshops/view.html",
         workshop=workshop,
+        comments=comments,
         draft=workshop.draft,
         can_edit=workshop.can_edit(current_user),
         guest_form=GuestForm(),
