@@ -21,6 +21,7 @@ from consult.models.drafts import DRAFTING_ROLES
 from consult.permissions import role_required
 from consult.reports import bp
 from consult.reports.export import FORMATS, MIMETYPES, report_filename, write_report
+from consult.services import comments as comment_service
 from consult.services import reports as report_service
 from consult.services.reports import ReportFilters
 
@@ -69,17 +70,7 @@ def summary(code: str, number: int):
     filters = ReportFilters.from_args(request.args)
     report = report_service.summary_report(draft, filters)
     rows = list(report.rows)  # the web page shows them all; downloads stream
-    departments = db.session.scalars(
-        select(Department)
-        .where(
-            Department.id.in_(
-                select(Comment.department_id).where(
-                    Comment.draft_id == draft.id, Comment.submitted_at.is_not(None)
-                )
-            )
-        )
-        .order_by(Department.name)
-    ).all()
+    departments = comment_service.commenting_departments(draft)
     return render_template(
         "reports/summary.html",
         draft=draft,

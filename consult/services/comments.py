@@ -246,15 +246,15 @@ def merge_comments(comments: list[Comment], lead: User) -> Comment:
     return target
 
 
-def unsubmitted_comments(draft: Draft, department_id: int) -> list[Comment]:
+def _department_comments(draft: Draft, department_id: int, condition) -> list[Comment]:
     return list(
         db.session.scalars(
             select(Comment)
             .where(
                 Comment.draft_id == draft.id,
                 Comment.department_id == department_id,
-                Comment.submitted_at.is_(None),
                 Comment.deleted_at.is_(None),
+                condition,
             )
             .options(*card_loading())
             .order_by(Comment.id)
@@ -262,19 +262,28 @@ def unsubmitted_comments(draft: Draft, department_id: int) -> list[Comment]:
     )
 
 
+def unsubmitted_comments(draft: Draft, department_id: int) -> list[Comment]:
+    return _department_comments(draft, department_id, Comment.submitted_at.is_(None))
+
+
 def said_at_workshops(draft: Draft, department_id: int) -> list[Comment]:
     """What the department's people said at workshops on the draft, recorded by organizers."""
+    return _department_comments(draft, department_id, Comment.workshop_id.is_not(None))
+
+
+def commenting_departments(draft: Draft) -> list[Department]:
+    """The departments with submitted comments on the draft, for filter lists."""
     return list(
         db.session.scalars(
-            select(Comment)
+            select(Department)
             .where(
-                Comment.draft_id == draft.id,
-                Comment.department_id == department_id,
-                Comment.workshop_id.is_not(None),
-                Comment.deleted_at.is_(None),
+                Department.id.in_(
+                    select(Comment.department_id).where(
+                        Comment.draft_id == draft.id, Comment.submitted_at.is_not(None)
+                    )
+                )
             )
-            .options(*card_loading())
-            .order_by(Comment.id)
+            .order_by(Department.name)
         )
     )
 

@@ -12,9 +12,10 @@ from consult.auth.routes import safe_next_url
 from consult.drafts.routes import draft_url, load_draft
 from consult.extensions import db
 from consult.forms import EmptyForm
-from consult.models import Comment, CommentKind, CommentStatus, Department, Role, Section, User
+from consult.models import Comment, CommentKind, CommentStatus, Role, Section, User
 from consult.models.drafts import DRAFTING_ROLES
 from consult.permissions import load_or_404, role_required
+from consult.services import comments as comment_service
 from consult.services import triage as triage_service
 from consult.services.triage import InboxFilters, TriageConflict, TriageError
 from consult.triage import bp
@@ -42,17 +43,7 @@ def inbox(code: str, number: int):
     filters = InboxFilters.from_args(request.args)
     page = paginate(triage_service.inbox_query(draft, filters))
     members = triage_service.team_members()
-    departments = db.session.scalars(
-        select(Department)
-        .where(
-            Department.id.in_(
-                select(Comment.department_id).where(
-                    Comment.draft_id == draft.id, Comment.submitted_at.is_not(None)
-                )
-            )
-        )
-        .order_by(Department.name)
-    ).all()
+    departments = comment_service.commenting_departments(draft)
     return render_template(
         "triage/inbox.html",
         draft=draft,
