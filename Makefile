@@ -35,7 +35,7 @@ translations: install
 
 # After adding interface strings: extract them and merge into the catalogues.
 extract-messages: install
-	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -k _ln:1,2 -k lazy_ngettext:1,2 \
+	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -k _ln:1,2 -k lazy_ngettext:1,2 -k _p:1c,2 -k lazy_pgettext:1c,2 \
 		--no-location --sort-output --project Consult -o consult/translations/messages.pot .
 	$(PYBABEL) update -N --ignore-obsolete -i consult/translations/messages.pot -d consult/translations
 

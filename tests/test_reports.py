@@ -219,3 +219,16 @@ def test_counts_in_the_exports_match_the_database(client, answered):
     document = docx.Document(io.BytesIO(download(client, c, "docx")))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Số cơ quan, đơn vị được lấy ý kiến: 2" in text
+
+
+def test_report_documents_follow_the_readers_language(client, answered):
+    c = answered
+    login(client, c.people.drafting)
+    client.post("/language/en", data={"next": "/"})
+    page = client.get(f"{c.base}/report").get_data(as_text=True)
+    assert "SOCIALIST REPUBLIC OF VIETNAM" in page and "General comments" in page
+    rows = list(csv.reader(io.StringIO(download(client, c, "csv").decode("utf-8-sig"))))
+    assert rows[0][0] == "No."
+    client.post("/language/vi", data={"next": "/"})
+    rows = list(csv.reader(io.StringIO(download(client, c, "csv").decode("utf-8-sig"))))
+    assert rows[0][0] == "STT"

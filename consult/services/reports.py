@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from flask_babel import get_locale
 from sqlalchemy import func, select
 
 from consult.extensions import db
@@ -25,9 +24,8 @@ from consult.models import (
     Section,
 )
 from consult.models.base import utcnow
+from consult.reports.labels import document_labels
 from consult.reports.model import (
-    ENGLISH_LABELS,
-    VIETNAMESE_LABELS,
     ReportCounts,
     ReportRow,
     SummaryReport,
@@ -236,11 +234,6 @@ def report_counts(draft: Draft) -> ReportCounts:
         not_responded=[name for dept_id, name, _ in invited if dept_id not in responded],
         silence_counts_as_agreement=draft.silence_counts_as_agreement,
     )
-
-
-def document_labels() -> dict[str, str]:
-    """The report's own wording, in the reader's language."""
-    return dict(ENGLISH_LABELS if str(get_locale()) == "en" else VIETNAMESE_LABELS)
 
 
 def summary_report(draft: Draft, filters: ReportFilters | None = None) -> SummaryReport:
