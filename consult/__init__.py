@@ -25,8 +25,9 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from consult import cli, i18n, templating
+    from consult import cli, i18n, security, templating
 
+    security.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     cli.init_app(app)

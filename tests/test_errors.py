@@ -52,3 +52,26 @@ def test_500_page_hides_the_error(failing_app):
     assert response.status_code == 500
     page = response.get_data(as_text=True)
     assert "Đã xảy ra lỗi" in page and "kaboom" not in page
+
+
+def test_security_headers_on_pages_and_errors(client):
+    for path in ("/", "/login", "/khong-co"):
+        headers = client.get(path).headers
+        policy = headers["Content-Security-Policy"]
+        script_rule = policy.split("script-src")[1].split(";")[0]
+        assert "'self'" in script_rule and "unsafe-inline" not in script_rule
+        assert "frame-ancestors 'none'" in policy
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_have_no_inline_scripts(client, auth):
+    import re
+
+    from consult.models import Role
+
+    auth.login_as(Role.DRAFTING)
+    for path in ("/", "/proposals", "/account/password"):
+        html = client.get(path).get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
+        assert not re.search(r"<[^>]+\son[a-z]+\s*=", html), path  # no inline event handlers
