@@ -44,5 +44,13 @@ def parse_id(value: str | None) -> int | None:
     return None
 
 
+def parse_enum(enum_cls, value: str | None):
+    """A member of ``enum_cls`` from a URL argument, or None for a missing or unknown value."""
+    try:
+        return enum_cls(value) if value else None
+    except ValueError:
+        return None
+
+
 def parse_ids(values) -> list[int]:
     return [i for i in (parse_id(v) for v in values) if i is not None]

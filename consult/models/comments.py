@@ -375,16 +375,17 @@ class Comment(TimestampMixin, db.Model):
 
     def credited_departments(self) -> list[Department]:
         """Every department that made this point: the comment's and its duplicates'."""
-        primary = self.effective
-        group = [primary, *(d for d in primary.duplicates if not d.is_deleted)]
+        group = self._merged_group()
         seen = {c.department_id: c.department for c in group if c.department is not None}
         return list(seen.values())
 
     def credited_speakers(self) -> list[str]:
         """Departments and workshop guests who made this point."""
+        return list(dict.fromkeys(c.speaker for c in self._merged_group()))
+
+    def _merged_group(self) -> list[Comment]:
         primary = self.effective
-        group = [primary, *(d for d in primary.duplicates if not d.is_deleted)]
-        return list(dict.fromkeys(c.speaker for c in group))
+        return [primary, *(d for d in primary.duplicates if not d.is_deleted)]
 
 
 class CommentEvent(db.Model):

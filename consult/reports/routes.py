@@ -99,24 +99,12 @@ def everything(code: str):
 
     proposal = load_proposal(code)
     drafts = [d for d in proposal.drafts if d.is_published]
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    try:
-        write_everything_xlsx(
-            ((_("Draft %(n)d", n=d.number), report_service.summary_report(d)) for d in drafts),
-            out,
-        )
-    except BaseException:
-        out.close()
-        raise
-    out.seek(0)
-    response = send_file(
-        out,
-        mimetype=MIMETYPES["xlsx"],
-        as_attachment=True,
-        download_name=f"{proposal.code}-tat-ca-du-thao.xlsx",
+    reports = ((_("Draft %(n)d", n=d.number), report_service.summary_report(d)) for d in drafts)
+    return send_written(
+        lambda out: write_everything_xlsx(reports, out),
+        MIMETYPES["xlsx"],
+        f"{proposal.code}-tat-ca-du-thao.xlsx",
     )
-    response.call_on_close(out.close)
-    return response
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/report.<fmt>")
@@ -127,19 +115,26 @@ def download(code: str, number: int, fmt: str):
     draft = load_draft(code, number)
     report = report_service.summary_report(draft, ReportFilters.from_args(request.args))
     charts = [c.encode("utf-8") for c in charts_for(draft, report)] if fmt == "pdf" else ()
-    # Spooled: a small report stays in memory, a large one goes to disk while it is written.
+    return send_written(
+        lambda out: write_report(report, fmt, out, charts=charts),
+        MIMETYPES[fmt],
+        report_filename(draft.proposal.code, draft.number, fmt),
+    )
+
+
+def send_written(write, mimetype: str, filename: str):
+    """Send as an attachment what ``write(fileobj)`` writes.
+
+    Spooled: a small file stays in memory, a large one goes to disk while it is written;
+    the file is closed when the response is, or at once if writing fails.
+    """
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
     try:
-        write_report(report, fmt, out, charts=charts)
+        write(out)
     except BaseException:
         out.close()
         raise
     out.seek(0)
-    response = send_file(
-        out,
-        mimetype=MIMETYPES[fmt],
-        as_attachment=True,
-        download_name=report_filename(draft.proposal.code, draft.number, fmt),
-    )
+    response = send_file(out, mimetype=mimetype, as_attachment=True, download_name=filename)
     response.call_on_close(out.close)
     return response

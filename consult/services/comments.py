@@ -40,6 +40,24 @@ class CommentError(ValueError):
     """A comment rule was broken; the message is for the user."""
 
 
+def filter_comments(query, *, section=None, kind=None, status=None, source=None):
+    """Narrow a select() of comments; ``section`` 0 means the general comments.
+
+    The triage inbox and the summary report offer the same filters: one place applies them.
+    """
+    if section == 0:
+        query = query.where(Comment.section_id.is_(None))
+    elif section:
+        query = query.where(Comment.section_id == section)
+    if kind:
+        query = query.where(Comment.kind == kind)
+    if status:
+        query = query.where(Comment.status == status)
+    if source:
+        query = query.where(Comment.source == source)
+    return query
+
+
 def card_loading():
     """What a comment card shows, loaded with the list rather than once per card."""
     return (

@@ -30,8 +30,9 @@ from consult.reports.model import (
     ReportRow,
     SummaryReport,
 )
+from consult.services.comments import filter_comments
 from consult.timeutil import from_vietnam_local, to_vietnam_local
-from consult.utils import parse_id
+from consult.utils import parse_enum, parse_id
 
 STREAM_BATCH = 1000
 
@@ -48,12 +49,6 @@ class ReportFilters:
 
     @classmethod
     def from_args(cls, args) -> ReportFilters:
-        def pick(enum_cls, value):
-            try:
-                return enum_cls(value) if value else None
-            except ValueError:
-                return None
-
         def day(value):
             try:
                 parsed = date.fromisoformat(value) if value else None
@@ -64,9 +59,9 @@ class ReportFilters:
         return cls(
             section=parse_id(args.get("section")),
             department=parse_id(args.get("department")),
-            status=pick(CommentStatus, args.get("status")),
-            kind=pick(CommentKind, args.get("kind")),
-            source=pick(CommentSource, args.get("source")),
+            status=parse_enum(CommentStatus, args.get("status")),
+            kind=parse_enum(CommentKind, args.get("kind")),
+            source=parse_enum(CommentSource, args.get("source")),
             date_from=day(args.get("from")),
             date_to=day(args.get("to")),
         )
@@ -111,16 +106,13 @@ def _primary_comments(draft: Draft, filters: ReportFilters):
         )
         .order_by(func.coalesce(Section.position, -1), Comment.id)
     )
-    if filters.section == 0:
-        query = query.where(Comment.section_id.is_(None))
-    elif filters.section:
-        query = query.where(Comment.section_id == filters.section)
-    if filters.status:
-        query = query.where(Comment.status == filters.status)
-    if filters.kind:
-        query = query.where(Comment.kind == filters.kind)
-    if filters.source:
-        query = query.where(Comment.source == filters.source)
+    query = filter_comments(
+        query,
+        section=filters.section,
+        kind=filters.kind,
+        status=filters.status,
+        source=filters.source,
+    )
     if filters.date_from:
         start = from_vietnam_local(datetime.combine(filters.date_from, time.min))
         query = query.where(Comment.submitted_at >= start)

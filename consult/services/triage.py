@@ -26,8 +26,9 @@ from consult.models import (
     User,
 )
 from consult.models.base import utcnow
+from consult.services.comments import filter_comments
 from consult.textsearch import cosine, features, like_pattern
-from consult.utils import parse_id
+from consult.utils import parse_enum, parse_id
 
 
 class TriageError(ValueError):
@@ -65,20 +66,14 @@ class InboxFilters:
 
     @classmethod
     def from_args(cls, args) -> InboxFilters:
-        def enum_or_none(enum_cls, value):
-            try:
-                return enum_cls(value) if value else None
-            except ValueError:
-                return None
-
         assignee = args.get("assignee", "")
         return cls(
             section=parse_id(args.get("section")),
             department=parse_id(args.get("department")),
-            kind=enum_or_none(CommentKind, args.get("kind")),
-            status=enum_or_none(CommentStatus, args.get("status")),
+            kind=parse_enum(CommentKind, args.get("kind")),
+            status=parse_enum(CommentStatus, args.get("status")),
             assignee=assignee if assignee == "none" or parse_id(assignee) else "",
-            source=enum_or_none(CommentSource, args.get("source")),
+            source=parse_enum(CommentSource, args.get("source")),
             answered=args.get("answered", "") if args.get("answered") in ("yes", "no") else "",
             q=args.get("q", "").strip()[:200],
             sort=args.get("sort") if args.get("sort") in SORTS else "section",
@@ -119,22 +114,19 @@ def inbox_query(draft: Draft, filters: InboxFilters) -> Select:
             selectinload(Comment.duplicate_of),
         )
     )
-    if filters.section == 0:
-        query = query.where(Comment.section_id.is_(None))
-    elif filters.section:
-        query = query.where(Comment.section_id == filters.section)
+    query = filter_comments(
+        query,
+        section=filters.section,
+        kind=filters.kind,
+        status=filters.status,
+        source=filters.source,
+    )
     if filters.department:
         query = query.where(Comment.department_id == filters.department)
-    if filters.kind:
-        query = query.where(Comment.kind == filters.kind)
-    if filters.status:
-        query = query.where(Comment.status == filters.status)
     if filters.assignee == "none":
         query = query.where(Comment.assignee_id.is_(None))
     elif filters.assignee:
         query = query.where(Comment.assignee_id == int(filters.assignee))
-    if filters.source:
-        query = query.where(Comment.source == filters.source)
     answered = and_(
         Comment.status.in_([s for s in CommentStatus if s.needs_answer]),
         Comment.answer.is_not(None) | Comment.duplicate_of_id.is_not(None),
@@ -418,16 +410,5 @@ def team_members() -> list[User]:
             select(User)
             .where(User.role.in_([Role.DRAFTING, Role.ADMIN]), User.is_active.is_(True))
             .order_by(User.full_name)
-        )
-    )
-
-
-def department_answers(draft: Draft, department_id: int) -> list[Comment]:
-    """A department's submitted comments with their answers, for its own page."""
-    return list(
-        db.session.scalars(
-            submitted_comments(draft)
-            .where(Comment.department_id == department_id)
-            .order_by(Comment.id)
         )
     )
