@@ -42,7 +42,7 @@ def _prepare_sqlite_path(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from consult import database
-    from consult.extensions import csrf, db, login_manager, migrate
+    from consult.extensions import csrf, db, login_manager, mail, migrate
     from consult.models import User  # noqa: F401  (registers the user loader's model)
 
     db.init_app(app)
@@ -55,6 +55,7 @@ def _init_extensions(app: Flask) -> None:
         render_item=database.render_migration_item,
     )
     csrf.init_app(app)
+    mail.init_app(app)
     login_manager.init_app(app)
     database.init_app(app)
 
@@ -70,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.drafts import bp as drafts_bp
     from consult.errors import bp as errors_bp
     from consult.main import bp as main_bp
+    from consult.notifications import bp as notifications_bp
     from consult.reports import bp as reports_bp
     from consult.triage import bp as triage_bp
     from consult.workshops import bp as workshops_bp
@@ -78,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(drafts_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(triage_bp)
     app.register_blueprint(reports_bp)

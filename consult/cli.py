@@ -6,7 +6,7 @@ Messages speak the portal's default language (Vietnamese), like the web interfac
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -20,6 +20,7 @@ from consult.validators import password_problem
 users_cli = AppGroup("users", help="Manage user accounts.")
 departments_cli = AppGroup("departments", help="Manage departments.")
 drafts_cli = AppGroup("drafts", help="Import drafts of proposals.")
+notify_cli = AppGroup("notify", help="Send notifications and deadline reminders.")
 
 
 def _fail(message: str) -> None:
@@ -224,9 +225,37 @@ def seed_demo_command():
     )
 
 
+@notify_cli.command("send-due")
+def send_due_command():
+    """Write due deadline reminders and send every due e-mail (run it from cron).
+
+    Safe to run as often as you like, also twice at the same time: nobody gets the same
+    reminder twice, and an e-mail that cannot be sent is tried again on a later run.
+    """
+    from consult.services import notifications as notification_service
+
+    # Links in the messages are built as if for a request to the portal's public address.
+    with current_app.test_request_context("/", base_url=current_app.config["PORTAL_URL"]):
+        report = notification_service.send_due()
+    click.echo(
+        _(
+            "Reminders written: %(reminders)d. E-mails sent: %(sent)d, daily summaries: "
+            "%(digests)d, to retry later: %(retried)d, given up: %(failed)d.",
+            reminders=report.reminders,
+            sent=report.sent,
+            digests=report.digests,
+            retried=report.retried,
+            failed=report.failed,
+        )
+    )
+    for error in dict.fromkeys(report.errors):
+        click.echo(_("Could not send e-mail: %(error)s", error=error), err=True)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(departments_cli)
     app.cli.add_command(drafts_cli)
+    app.cli.add_command(notify_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(report_command)

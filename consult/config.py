@@ -35,6 +35,10 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 class Config:
     SECRET_KEY: str | None = None  # filled in by create_app
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
@@ -60,6 +64,22 @@ class Config:
     PER_PAGE = 50
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105  (a hash method name, not a password)
     PORTAL_NAME = "Consult"
+    # Links in e-mails point here (the address users open the portal at).
+    PORTAL_URL = os.environ.get("PORTAL_URL", "http://localhost:5000")
+
+    # E-mail, with Flask-Mail's names. Without MAIL_SERVER messages are logged, not sent.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS")
+    MAIL_USE_SSL = _flag("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Consult <no-reply@localhost>")
+    MAIL_SUPPRESS_SEND = False
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", 30))
+    # Daily digests go out at this hour, Vietnam time; workshops last this long in calendars.
+    DIGEST_HOUR = int(os.environ.get("DIGEST_HOUR", 7))
+    WORKSHOP_HOURS = 3
 
 
 class TestConfig(Config):
@@ -72,3 +92,5 @@ class TestConfig(Config):
     # Hashing strength is not under test; a cheap method keeps the suite fast.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105
     SERVER_NAME = "localhost"
+    PORTAL_URL = "http://localhost"
+    MAIL_SERVER = None

@@ -17,6 +17,17 @@ def vn_datetime(value: datetime | None, format: str = "short") -> str:
     return format_datetime(value, format)
 
 
+def _unread_notifications() -> int:
+    """The bell's count, asked for only where the page shows the bell."""
+    from flask_login import current_user
+
+    from consult.services.notifications import unread_count
+
+    if not current_user or not current_user.is_authenticated:
+        return 0
+    return unread_count(current_user)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["vn_datetime"] = vn_datetime
     app.jinja_env.trim_blocks = True
@@ -29,4 +40,5 @@ def init_app(app: Flask) -> None:
             "current_locale": str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
             "button_form": EmptyForm(),
             "current_path": request.full_path.rstrip("?") if request else "/",
+            "unread_notifications": _unread_notifications,
         }

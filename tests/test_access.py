@@ -89,6 +89,11 @@ ACCESS: dict[str, object] = {
     "triage.dashboard": {Role.DRAFTING, Role.ADMIN, Role.ORGANIZER},
     # The drafting team and the commenting department discuss: decided per comment.
     "triage.post_message": BY_OBJECT,
+    # Each user's own notifications; another user's notification answers 404.
+    "notifications.index": SIGNED_IN,
+    "notifications.settings": SIGNED_IN,
+    "notifications.read_all": SIGNED_IN,
+    "notifications.open_notification": BY_OBJECT,
     "reports.summary": {Role.DRAFTING, Role.ADMIN, Role.ORGANIZER},
     "reports.download": {Role.DRAFTING, Role.ADMIN, Role.ORGANIZER},
     "reports.everything": {Role.DRAFTING, Role.ADMIN, Role.ORGANIZER},
@@ -151,6 +156,8 @@ def url_values(make_department, make_user, make_proposal):
         Attachment,
         CommentKind,
         DepartmentResponse,
+        Notification,
+        NotificationKind,
         ResponseKind,
         Workshop,
     )
@@ -194,8 +201,13 @@ def url_values(make_department, make_user, make_proposal):
         draft=draft1, organizer=organizer, title="Hội thảo", starts_at=draft1.opens_at, place="UBND"
     )
     db.session.add(workshop)
+    notification = Notification(
+        user=author, kind=NotificationKind.DRAFT_PUBLISHED, params={}, link="/"
+    )
+    db.session.add(notification)
     db.session.commit()
     published.update(
+        notification_id=notification.id,
         comment_id=comment.id,
         attachment_id=attachment.id,
         response_id=response.id,

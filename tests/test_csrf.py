@@ -13,6 +13,9 @@ from consult.models import (
     Department,
     DepartmentResponse,
     Draft,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
     Proposal,
     Role,
     Section,
@@ -52,6 +55,10 @@ def test_post_without_token_is_refused_and_changes_nothing(
         draft=draft, organizer=admin, title="Hội thảo", starts_at=draft.opens_at, place="UBND"
     )
     db.session.add(workshop)
+    notification = Notification(
+        user=admin, kind=NotificationKind.DRAFT_PUBLISHED, params={}, link="/"
+    )
+    db.session.add(notification)
     db.session.commit()
     # Sign in with CSRF off, then turn it back on for the request under test.
     csrf_app.config["WTF_CSRF_ENABLED"] = False
@@ -70,6 +77,7 @@ def test_post_without_token_is_refused_and_changes_nothing(
             "section_id": proposal.drafts[0].sections[0].id,
             "comment_id": comment.id,
             "workshop_id": workshop.id,
+            "notification_id": notification.id,
         }
         rule = next(r for r in csrf_app.url_map.iter_rules() if r.rule == path)
         url = url_for(endpoint, **{a: values[a] for a in rule.arguments})
@@ -100,6 +108,9 @@ def _snapshot():
         db.session.query(DepartmentResponse).count(),
         [(w.title, w.place) for w in db.session.query(Workshop)],
         [(p.guest_name, p.attended) for p in db.session.query(WorkshopParticipant)],
+        [n.read_at for n in db.session.query(Notification)],
+        [(p.kind, p.channel) for p in db.session.query(NotificationPreference)],
+        [u.email_digest for u in db.session.query(User)],
     )
 
 

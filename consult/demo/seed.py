@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import select
+
 from consult.demo import content
 from consult.drafts.importer import ParsedSection
 from consult.extensions import db
@@ -17,6 +19,8 @@ from consult.models import (
     DepartmentKind,
     DepartmentResponse,
     DraftStatus,
+    EmailState,
+    Notification,
     Proposal,
     ResponseKind,
     Role,
@@ -28,6 +32,7 @@ from consult.models.base import utcnow
 from consult.services import accounts as account_service
 from consult.services import comments as comment_service
 from consult.services import drafts as draft_service
+from consult.services import notifications as notification_service
 from consult.services import workshops as workshop_service
 from consult.timeutil import from_vietnam_local, to_vietnam_local
 
@@ -286,13 +291,27 @@ def seed_workshop(proposal: Proposal, departments: dict[str, Department], organi
         )
 
 
+def seed_notifications(proposal: Proposal) -> None:
+    """The open draft's publication in every invited member's notifications, as mailed when
+    it was published. Reminders are left to ``flask notify send-due``."""
+    if db.session.scalar(select(Notification.id).limit(1)) is not None:
+        return
+    draft = proposal.latest_draft
+    for notification in notification_service.draft_published(draft) or []:
+        notification.created_at = draft.published_at
+        notification.email_state = EmailState.SENT
+        notification.emailed_at = draft.published_at
+
+
 def seed_demo() -> list[User]:
     """Load the demo; running it again changes nothing that is already there."""
-    departments = seed_departments()
-    users = seed_accounts(departments)
-    author = next(u for u in users if u.role is Role.DRAFTING)
-    proposal = seed_proposal(author)
-    seed_comments(proposal, departments, author)
-    seed_workshop(proposal, departments, next(u for u in users if u.role is Role.ORGANIZER))
+    with notification_service.muted():
+        departments = seed_departments()
+        users = seed_accounts(departments)
+        author = next(u for u in users if u.role is Role.DRAFTING)
+        proposal = seed_proposal(author)
+        seed_comments(proposal, departments, author)
+        seed_workshop(proposal, departments, next(u for u in users if u.role is Role.ORGANIZER))
+    seed_notifications(proposal)
     db.session.commit()
     return users

@@ -481,7 +481,7 @@ def extend_deadline(code: str, number: int):
         form.closes_at.data = to_vietnam_local(draft.closes_at)
     if form.validate_on_submit():
         try:
-            draft.extend_deadline(from_vietnam_local(form.closes_at.data))
+            comment_service.extend_deadline(draft, from_vietnam_local(form.closes_at.data))
         except IllegalTransition as exc:
             db.session.rollback()
             form.closes_at.errors.append(str(exc))

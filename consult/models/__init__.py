@@ -15,6 +15,13 @@ from consult.models.comments import (
     ResponseKind,
 )
 from consult.models.drafts import Draft, DraftStatus, Proposal, Section, Visibility
+from consult.models.notifications import (
+    Channel,
+    EmailState,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
 from consult.models.workshops import Workshop, WorkshopParticipant
 
 __all__ = [
@@ -26,6 +33,11 @@ __all__ = [
     "CommentRevision",
     "CommentSource",
     "CommentStatus",
+    "Channel",
+    "EmailState",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
     "DepartmentResponse",
     "DraftInvitation",
     "ResponseKind",

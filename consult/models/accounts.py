@@ -9,7 +9,7 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String, func, select
+from sqlalchemy import Enum, ForeignKey, String, false, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -129,6 +129,11 @@ class User(UserMixin, TimestampMixin, db.Model):
         String(64), nullable=False, unique=True, default=lambda: secrets.token_hex(32)
     )
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Notifications by e-mail come once a day in one message instead of one by one.
+    email_digest: Mapped[bool] = mapped_column(
+        nullable=False, default=False, server_default=false()
+    )
+    digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     department: Mapped[Department | None] = relationship(back_populates="users")
 

@@ -34,6 +34,8 @@ class Workshop(TimestampMixin, db.Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     place: Mapped[str] = mapped_column(String(500), nullable=False)
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # Bumped when the time, place or title changes: the SEQUENCE of its calendar invitation.
+    revision: Mapped[int] = mapped_column(nullable=False, default=0, server_default="0")
 
     draft: Mapped[Draft] = relationship()
     organizer: Mapped[User] = relationship()

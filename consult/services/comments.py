@@ -33,6 +33,7 @@ from consult.models import (
 )
 from consult.models.base import utcnow
 from consult.models.comments import READS_ALL_SUBMITTED
+from consult.services import notifications
 from consult.textsearch import fold
 
 
@@ -377,6 +378,7 @@ def submit_response(
         comment.response = response
         comment.submitted_at = response.submitted_at
     db.session.flush()
+    notifications.response_received(response, comments=len(pending))
     return response
 
 
@@ -398,6 +400,7 @@ def agree_with_draft(
         draft, lead, ResponseKind.AGREE, letter_number, letter_date, letter_file, ""
     )
     db.session.flush()
+    notifications.response_received(response, comments=0)
     return response
 
 
@@ -430,6 +433,14 @@ def publish_draft(draft: Draft, opens_at: datetime, closes_at: datetime, now=Non
     draft.publish(opens_at, closes_at, now=now)
     if not draft.invitations:
         invite_departments(draft)
+    notifications.draft_published(draft)
+
+
+def extend_deadline(draft: Draft, closes_at: datetime) -> None:
+    """Move the whole draft's deadline later; invited bodies are told."""
+    draft.extend_deadline(closes_at)
+    db.session.flush()
+    notifications.deadline_extended(draft)
 
 
 def grant_extension(draft: Draft, department: Department, until: datetime) -> None:
@@ -442,6 +453,7 @@ def grant_extension(draft: Draft, department: Department, until: datetime) -> No
         raise CommentError(_l("The deadline must be in the future."))
     invitation.extended_until = until
     db.session.flush()
+    notifications.deadline_extended(draft, department)
 
 
 # --- reading --------------------------------------------------------------------------------

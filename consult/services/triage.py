@@ -26,6 +26,7 @@ from consult.models import (
     User,
 )
 from consult.models.base import utcnow
+from consult.services import notifications
 from consult.services.comments import filter_comments
 from consult.textsearch import cosine, features, like_pattern
 from consult.utils import parse_enum, parse_id
@@ -190,6 +191,7 @@ def answer_comment(
         raise TriageError(_l("Write the answer: it is required for this status."))
     if comment.duplicate_of is not None:
         raise TriageError(_l("This comment is answered through the comment it duplicates."))
+    changed = status != comment.status or answer != comment.answer
     if status != comment.status:
         _record(comment, user, "status", comment.status.value, status.value)
         comment.status = status
@@ -200,6 +202,8 @@ def answer_comment(
         comment.answered_at = utcnow() if answer else None
         comment.answered_by = user if answer else None
     db.session.flush()
+    if changed:
+        notifications.comment_answered(comment, user)
 
 
 def assign_comment(comment: Comment, user: User, assignee: User | None) -> None:
@@ -222,6 +226,7 @@ def mark_duplicates(primary: Comment, others: list[Comment], user: User) -> None
     """Fold ``others`` into ``primary``'s group: one answer for all, every department credited."""
     _require_triage(primary, user)
     primary = primary.effective
+    merged = []
     for other in others:
         _require_triage(other, user)
         if other.draft_id != primary.draft_id:
@@ -236,7 +241,10 @@ def mark_duplicates(primary: Comment, others: list[Comment], user: User) -> None
         _record(other, user, "status", other.status.value, CommentStatus.DUPLICATE.value)
         other.duplicate_of = primary
         other.status = CommentStatus.DUPLICATE
+        merged.append(other)
     db.session.flush()
+    if merged:
+        notifications.comment_answered(primary, user, members=merged)
 
 
 def separate_duplicate(comment: Comment, user: User) -> None:
@@ -280,6 +288,7 @@ def post_message(comment: Comment, user: User, body: str) -> CommentMessage:
     )
     db.session.add(message)
     db.session.flush()
+    notifications.thread_message(message)
     return message
 
 

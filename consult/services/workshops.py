@@ -26,6 +26,7 @@ from consult.models import (
 )
 from consult.models.base import utcnow
 from consult.services import comments as comment_service
+from consult.services import notifications
 from consult.timeutil import to_vietnam_local
 
 
@@ -53,18 +54,29 @@ def save_workshop(
     if workshop is None:
         workshop = Workshop(draft=draft, organizer=organizer)
         db.session.add(workshop)
+        changed = False
+    else:
+        before = (workshop.title, workshop.starts_at, workshop.place)
+        changed = before != (title.strip(), starts_at, place.strip())
+        if changed:
+            workshop.revision += 1
     workshop.title, workshop.starts_at = title.strip(), starts_at
     workshop.place, workshop.notes = place.strip(), (notes or "").strip()
     workshop.agenda = list(agenda)
     wanted = {d.id for d in invited}
+    uninvited = set()
     for participant in list(workshop.participants):
         if participant.department_id and participant.department_id not in wanted:
+            uninvited.add(participant.department_id)
             workshop.participants.remove(participant)
     present = {p.department_id for p in workshop.participants if p.department_id}
     for department in invited:
         if department.id not in present:
             workshop.participants.append(WorkshopParticipant(department=department))
     db.session.flush()
+    notifications.workshop_saved(
+        workshop, invited=wanted - present, uninvited=uninvited, changed=changed
+    )
     return workshop
 
 

@@ -1,0 +1,7 @@
+"""Notifications: the bell, the notifications page and each user's choices."""
+
+from flask import Blueprint
+
+bp = Blueprint("notifications", __name__)
+
+from consult.notifications import routes  # noqa: E402,F401

@@ -1,0 +1,202 @@
+"""E-mails for notifications: built in the recipient's language, plain text and HTML, with a
+calendar file for workshops, and sent over SMTP (Flask-Mail's settings) or, without
+MAIL_SERVER, written to the log."""
+
+from __future__ import annotations
+
+import email.policy
+import smtplib
+from datetime import datetime, timedelta
+from urllib.parse import urljoin
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_mail import Connection, Message
+from icalendar import Calendar, Event
+
+from consult.models import Notification, NotificationKind, User
+from consult.notifications.texts import describe
+
+# One SMTP conversation should never hang a run of send-due.
+SMTP_TIMEOUT = 30
+
+
+class PortalMessage(Message):
+    """Flask-Mail's message, with headers kept on one line up to 998 characters.
+
+    Python 3.11's SMTP policy refolds an encoded Subject at 78 characters and drops the
+    space at the fold ("Đề án xây" arrives as "Đề ánxây"); Flask-Mail has already folded
+    the encoded words correctly, so the policy must not fold them again.
+    """
+
+    def _message(self):
+        message = super()._message()
+        message.policy = email.policy.SMTP.clone(max_line_length=998)
+        return message
+
+
+class TimedConnection(Connection):
+    """Flask-Mail's connection, with a socket timeout."""
+
+    def configure_host(self):
+        state = self.mail
+        timeout = current_app.config.get("MAIL_TIMEOUT", SMTP_TIMEOUT)
+        if state.use_ssl:
+            host = smtplib.SMTP_SSL(state.server, state.port, timeout=timeout)
+        else:
+            host = smtplib.SMTP(state.server, state.port, timeout=timeout)
+        if state.use_tls:
+            host.starttls()
+        if state.username and state.password:
+            host.login(state.username, state.password)
+        return host
+
+
+def recipient_locale(user: User) -> str:
+    languages = current_app.config["LANGUAGES"]
+    return user.locale if user.locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def absolute(link: str) -> str:
+    """A stored link (a path, with the script root when the portal runs under one) as the
+    address to open from an e-mail."""
+    return urljoin(current_app.config["PORTAL_URL"], link)
+
+
+def build_message(notification: Notification) -> Message:
+    user = notification.user
+    with force_locale(recipient_locale(user)):
+        text = describe(notification)
+        context = {
+            "user": user,
+            "items": [(notification, text)],
+            "absolute": absolute,
+            "settings_url": absolute("/notifications/settings"),
+        }
+        message = PortalMessage(
+            subject=f"[{current_app.config['PORTAL_NAME']}] {text.subject}",
+            recipients=[user.email],
+            body=render_template("notifications/email/message.txt", **context),
+            html=render_template("notifications/email/message.html", **context),
+        )
+        if notification.kind is NotificationKind.WORKSHOP:
+            event = notification.params.get("event")
+            message.attach(
+                "workshop.ics",
+                "text/calendar; method=" + ("CANCEL" if event == "cancelled" else "REQUEST"),
+                workshop_calendar(notification.params, user),
+            )
+    return message
+
+
+def build_digest(user: User, notifications: list[Notification]) -> Message:
+    with force_locale(recipient_locale(user)):
+        items = [(n, describe(n)) for n in notifications]
+        context = {
+            "user": user,
+            "items": items,
+            "absolute": absolute,
+            "settings_url": absolute("/notifications/settings"),
+            "digest": True,
+        }
+        message = PortalMessage(
+            subject=f"[{current_app.config['PORTAL_NAME']}] "
+            + _("Your daily summary: %(num)d notifications", num=len(items)),
+            recipients=[user.email],
+            body=render_template("notifications/email/message.txt", **context),
+            html=render_template("notifications/email/message.html", **context),
+        )
+        for notification, _text in items:
+            if notification.kind is NotificationKind.WORKSHOP:
+                message.attach(
+                    f"workshop-{notification.params['workshop']}.ics",
+                    "text/calendar",
+                    workshop_calendar(notification.params, user),
+                )
+    return message
+
+
+def workshop_calendar(params: dict, user: User) -> bytes:
+    """An iCalendar invitation; its UID stays the same and its SEQUENCE grows with changes,
+    so calendar programs update (or cancel) the event they already have."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Consult//Workshops//VI")
+    calendar.add("version", "2.0")
+    cancelled = params.get("event") == "cancelled"
+    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
+    event = Event()
+    host = current_app.config["PORTAL_URL"].split("//")[-1].split("/")[0] or "consult"
+    event.add("uid", f"workshop-{params['workshop']}@{host}")
+    event.add("sequence", params.get("revision", 0) + (1 if cancelled else 0))
+    starts = datetime.fromisoformat(params["starts_at"])
+    event.add("dtstart", starts)
+    event.add("dtend", starts + timedelta(hours=current_app.config["WORKSHOP_HOURS"]))
+    event.add("dtstamp", datetime.now(starts.tzinfo))
+    event.add("summary", params["title"])
+    event.add("location", params["place"])
+    event.add("description", "\n".join(describe_params(params)))
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("attendee", f"mailto:{user.email}")
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def describe_params(params: dict) -> list[str]:
+    return describe(Notification(kind=NotificationKind.WORKSHOP, params=params)).lines
+
+
+# --- sending --------------------------------------------------------------------------------
+
+
+def _deliver(messages: list[tuple[object, Message]]):
+    """Send over one SMTP connection; yields (key, error or None) for each message."""
+    if not current_app.config.get("MAIL_SERVER"):
+        for key, message in messages:
+            current_app.logger.info(
+                "E-mail (MAIL_SERVER is not set, so it is logged instead of sent)\n"
+                "To: %s\nSubject: %s\n\n%s",
+                ", ".join(message.recipients),
+                message.subject,
+                message.body,
+            )
+            yield key, None
+        return
+    try:
+        connection = TimedConnection(current_app.extensions["mail"])
+        with connection:
+            for key, message in messages:
+                try:
+                    connection.send(message)
+                except smtplib.SMTPRecipientsRefused as exc:
+                    yield key, f"refused: {exc}"
+                else:
+                    yield key, None
+    except (OSError, smtplib.SMTPException) as exc:
+        # The server is unreachable or dropped us: what was not yet sent is tried later.
+        current_app.logger.warning("SMTP delivery failed: %s", exc)
+        yield None, f"{exc.__class__.__name__}: {exc}"
+
+
+def send_notifications(batch: list[Notification]):
+    """Send one e-mail per notification; returns (sent, [(not sent, error)])."""
+    messages = [(n.id, build_message(n)) for n in batch]
+    by_id = {n.id: n for n in batch}
+    sent, failed = [], []
+    for key, error in _deliver(messages):
+        if key is None:  # the connection broke: the rest is not sent
+            done = {n.id for n in sent} | {n.id for group, _e in failed for n in group}
+            failed.append(([n for n in batch if n.id not in done], error))
+            break
+        if error:
+            failed.append(([by_id[key]], error))
+        else:
+            sent.append(by_id[key])
+    return sent, failed
+
+
+def send_digest(user: User, notifications: list[Notification]) -> str | None:
+    """Send one digest; returns the error, or None when it went out."""
+    for _key, error in _deliver([(user.id, build_digest(user, notifications))]):
+        return error
+    return None

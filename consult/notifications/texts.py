@@ -1,0 +1,152 @@
+"""What each kind of notification says, rendered in the current language from its params."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from consult.models import CommentStatus, Notification, NotificationKind
+from consult.templating import vn_datetime
+
+
+@dataclass
+class Text:
+    subject: str
+    lines: list[str]
+
+
+def _when(value: str | None) -> str:
+    return vn_datetime(datetime.fromisoformat(value), "medium") if value else "?"
+
+
+def _draft(params: dict) -> str:
+    return _("draft %(n)s of “%(proposal)s”", n=params["draft"], proposal=params["proposal"])
+
+
+def _published(p: dict) -> Text:
+    return Text(
+        _(
+            "Draft %(n)s of “%(proposal)s” is open for comments",
+            n=p["draft"],
+            proposal=p["proposal"],
+        ),
+        [
+            _(
+                "Your body is invited to comment on %(draft)s. "
+                "Comments and the official response are due by %(deadline)s.",
+                draft=_draft(p),
+                deadline=_when(p["deadline"]),
+            )
+        ],
+    )
+
+
+def _reminder(p: dict) -> Text:
+    days = p.get("days", 1)
+    return Text(
+        ngettext(
+            "%(num)d day left to respond on %(draft)s",
+            "%(num)d days left to respond on %(draft)s",
+            days,
+            draft=_draft(p),
+        ),
+        [
+            _(
+                "Your body has not yet submitted its response on %(draft)s. "
+                "The deadline is %(deadline)s.",
+                draft=_draft(p),
+                deadline=_when(p["deadline"]),
+            ),
+            _(
+                "The department lead submits the comments as the official response, "
+                "or answers that the department agrees with the draft."
+            ),
+        ],
+    )
+
+
+def _extended(p: dict) -> Text:
+    return Text(
+        _("The deadline for %(draft)s is extended", draft=_draft(p)),
+        [
+            _(
+                "Comments and the official response are now due by %(deadline)s.",
+                deadline=_when(p["deadline"]),
+            )
+        ],
+    )
+
+
+def _response(p: dict) -> Text:
+    if p.get("agree"):
+        line = _(
+            "%(department)s agrees with the draft and has no comments.", department=p["department"]
+        )
+    else:
+        line = ngettext(
+            "%(department)s submitted %(num)d comment.",
+            "%(department)s submitted %(num)d comments.",
+            p.get("comments", 0),
+            department=p["department"],
+        )
+    return Text(
+        _("Response from %(department)s on %(draft)s", department=p["department"], draft=_draft(p)),
+        [line],
+    )
+
+
+def _answered(p: dict) -> Text:
+    status = CommentStatus(p["status"])
+    lines = [_("Your comment: “%(excerpt)s”", excerpt=p.get("excerpt", ""))]
+    lines.append(_("Status: %(status)s.", status=status.label))
+    if p.get("answered"):
+        lines.append(_("The drafting team's answer is on the comment's page."))
+    return Text(_("Your comment on %(draft)s was answered", draft=_draft(p)), lines)
+
+
+def _message(p: dict) -> Text:
+    return Text(
+        _(
+            "New message from %(author)s about a comment on %(draft)s",
+            author=p["author"],
+            draft=_draft(p),
+        ),
+        [_("“%(excerpt)s”", excerpt=p.get("excerpt", ""))],
+    )
+
+
+def _workshop(p: dict) -> Text:
+    event = p.get("event", "invited")
+    subjects = {
+        "invited": _("Invitation: %(title)s", title=p["title"]),
+        "changed": _("Changed: %(title)s", title=p["title"]),
+        "cancelled": _("Cancelled for your body: %(title)s", title=p["title"]),
+    }
+    lines = [
+        _("Workshop on %(draft)s.", draft=_draft(p)),
+        _("When: %(when)s", when=_when(p["starts_at"])),
+        _("Where: %(place)s", place=p["place"]),
+    ]
+    if event == "cancelled":
+        lines.insert(0, _("Your body is no longer on this workshop's list of participants."))
+    elif p.get("agenda"):
+        lines.append(_("Sections discussed: %(sections)s", sections="; ".join(p["agenda"])))
+    return Text(subjects.get(event, subjects["invited"]), lines)
+
+
+RENDERERS = {
+    NotificationKind.DRAFT_PUBLISHED: _published,
+    NotificationKind.DEADLINE_REMINDER: _reminder,
+    NotificationKind.DEADLINE_EXTENDED: _extended,
+    NotificationKind.RESPONSE_RECEIVED: _response,
+    NotificationKind.COMMENT_ANSWERED: _answered,
+    NotificationKind.THREAD_MESSAGE: _message,
+    NotificationKind.WORKSHOP: _workshop,
+}
+
+
+def describe(notification: Notification) -> Text:
+    return RENDERERS[notification.kind](notification.params or {})
