@@ -635,3 +635,50 @@ def test_the_demo_has_reminders_to_send_right_away(runner):
     # Only the reminders went out: the demo's history was mailed long ago.
     assert db.session.query(Notification).filter(Notification.emailed_at.is_not(None)).count() > 0
     assert "Nhắc hạn: 0." in runner.invoke(args=["notify", "send-due"]).output
+
+
+class RefusingMailbox(Mailbox):
+    """An SMTP server that answers every message with a temporary failure."""
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        return "451 4.3.0 Mail server temporarily unavailable"
+
+
+def test_a_server_refusing_messages_keeps_them_in_the_outbox(app, consultation):
+    refusing = Controller(RefusingMailbox(), hostname="127.0.0.1", port=_free_port())
+    refusing.start()
+    try:
+        _use_smtp(app, refusing.port)
+        report = _send_due()
+    finally:
+        refusing.stop()
+    assert report.sent == 0 and report.retried == 5
+    assert "451" in report.errors[0]
+    db.session.expire_all()
+    states = {n.email_state for n in db.session.scalars(select(Notification))}
+    assert states == {EmailState.PENDING}
+
+
+def test_a_digest_that_cannot_be_sent_is_sent_by_a_later_run(app, consultation, smtp_down):
+    p = consultation.people
+    notification_service.save_preferences(p.lead, {}, digest=True)
+    db.session.commit()
+    _clear_outbox()
+    comment_service.extend_deadline(
+        consultation.draft, consultation.draft.closes_at + timedelta(days=2)
+    )
+    db.session.commit()
+    morning = notification_service.digest_boundary(utcnow()) + timedelta(days=1, minutes=5)
+    report = _send_due(morning)
+    assert report.digests == 0 and report.errors
+
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        _use_smtp(app, controller.port)
+        assert _send_due(morning + timedelta(minutes=5)).digests == 1
+    finally:
+        controller.stop()
+    (digest,) = mailbox.to(p.lead.email)
+    assert "Thư tổng hợp hằng ngày: 1 thông báo" in digest["Subject"]
