@@ -380,7 +380,8 @@ def test_an_extension_moves_the_reminders_of_that_body(consultation):
     assert _notifications(p.other_lead, NotificationKind.DEADLINE_REMINDER)
     _send_due(utcnow() + timedelta(days=8))
     (reminder,) = _notifications(p.lead, NotificationKind.DEADLINE_REMINDER)
-    assert reminder.params["days"] == 3
+    assert reminder.params["days"] == 2  # two days left, at the 3-day threshold
+    assert reminder.dedupe_key.split(":")[4] == "3"
 
 
 def test_overlapping_runs_send_each_reminder_once(app, consultation, smtp):
@@ -608,10 +609,12 @@ def test_inactive_users_are_not_notified(consultation):
     assert _notifications(p.reviewer, NotificationKind.DEADLINE_REMINDER)
 
 
-def test_the_demo_has_reminders_to_send_right_away(runner):
+def test_the_demo_has_reminders_to_send_right_away(app, runner):
     from consult.models import DepartmentResponse, Proposal
 
-    runner.invoke(args=["seed-demo"])
+    app.config["SERVER_NAME"] = None  # as on the command line of a real installation
+    seeded = runner.invoke(args=["seed-demo"])
+    assert seeded.exit_code == 0, seeded.output
     draft3 = Proposal.by_code("DTTM-CT").drafts[2]
     lead = User.by_email("lanhdao.stttt@demo.example.vn")
     assert _notifications(lead, NotificationKind.DRAFT_PUBLISHED)  # in the bell, already mailed
@@ -635,6 +638,8 @@ def test_the_demo_has_reminders_to_send_right_away(runner):
     # Only the reminders went out: the demo's history was mailed long ago.
     assert db.session.query(Notification).filter(Notification.emailed_at.is_not(None)).count() > 0
     assert "Nhắc hạn: 0." in runner.invoke(args=["notify", "send-due"]).output
+    (published,) = _notifications(lead, NotificationKind.DRAFT_PUBLISHED)
+    assert published.link == "/proposals/DTTM-CT/drafts/3"
 
 
 class RefusingMailbox(Mailbox):

@@ -19,7 +19,7 @@ class Text:
 
 
 def _when(value: str | None) -> str:
-    return vn_datetime(datetime.fromisoformat(value), "medium") if value else "?"
+    return vn_datetime(datetime.fromisoformat(value), "HH:mm, dd/MM/yyyy") if value else "?"
 
 
 def _draft(params: dict) -> str:

@@ -15,13 +15,14 @@ one likes and in parallel with itself:
 from __future__ import annotations
 
 import contextlib
+import math
 import contextvars
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -204,8 +205,17 @@ def _draft_params(draft: Draft, department_id: int | None = None) -> dict:
     }
 
 
+def _path(endpoint: str, **values) -> str:
+    """The link stored with a notification: a path, built in a request or, from the
+    command line, as if for a request to the portal's public address."""
+    if has_request_context():
+        return url_for(endpoint, _external=False, **values)
+    with current_app.test_request_context("/", base_url=current_app.config["PORTAL_URL"]):
+        return url_for(endpoint, _external=False, **values)
+
+
 def _draft_link(draft: Draft, endpoint: str = "drafts.view_draft", **kw) -> str:
-    return url_for(endpoint, code=draft.proposal.code, number=draft.number, _external=False, **kw)
+    return _path(endpoint, code=draft.proposal.code, number=draft.number, **kw)
 
 
 def _comment_link(comment: Comment) -> str:
@@ -262,7 +272,7 @@ def response_received(response: DepartmentResponse, comments: int) -> None:
             "comments": comments,
             "sequence": response.sequence,
         },
-        url_for("comments.view_response", response_id=response.id, _external=False),
+        _path("comments.view_response", response_id=response.id),
     )
 
 
@@ -425,7 +435,9 @@ def write_reminders(now: datetime | None = None) -> int:
             f"reminder:{draft.id}:{invitation.department_id}:"
             f"{deadline.strftime('%Y%m%d%H%M')}:{days}"
         )
-        params = {**_draft_params(draft, invitation.department_id), "days": days}
+        # The message says how many days are really left (rounded up), not the threshold.
+        days_left = math.ceil(left.total_seconds() / 86400)
+        params = {**_draft_params(draft, invitation.department_id), "days": days_left}
         written += len(
             notify(
                 department_members([invitation.department_id]),
