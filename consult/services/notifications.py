@@ -15,8 +15,8 @@ one likes and in parallel with itself:
 from __future__ import annotations
 
 import contextlib
-import math
 import contextvars
+import math
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
