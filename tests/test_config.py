@@ -51,3 +51,28 @@ def test_times_are_stored_in_utc_and_shown_in_vietnam_time(app, make_user):
     assert user.last_login_at == datetime(2018, 4, 11, 2, 30, tzinfo=UTC)
     with app.test_request_context():
         assert "09:30" in vn_datetime(user.last_login_at)
+
+
+def test_forwarded_headers_are_believed_only_behind_a_configured_proxy(test_config):
+    from flask import request
+
+    from consult import create_app
+
+    forwarded = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
+    for proxies, expected in [(0, ("127.0.0.1", "http")), (1, ("203.0.113.7", "https"))]:
+
+        class ProxyConfig(test_config):
+            TRUSTED_PROXIES = proxies
+
+        app = create_app(ProxyConfig)
+
+        @app.route("/whoami")
+        def whoami():
+            return f"{request.remote_addr} {request.scheme}"
+
+        seen = app.test_client().get("/whoami", headers=forwarded).get_data(as_text=True)
+        assert seen == " ".join(expected), proxies
+        with app.app_context():
+            from consult.extensions import db
+
+            db.engine.dispose()
