@@ -76,3 +76,32 @@ def test_forwarded_headers_are_believed_only_behind_a_configured_proxy(test_conf
             from consult.extensions import db
 
             db.engine.dispose()
+
+
+def _load_after(barrier, path, results):
+    barrier.wait()
+    try:
+        results.put(load_secret_key(path))
+    except Exception as exc:
+        results.put(repr(exc))
+
+
+def test_workers_starting_together_share_one_generated_secret_key(tmp_path, monkeypatch):
+    """gunicorn workers without SECRET_KEY: all get the one key, none fails or reads half."""
+    import multiprocessing
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    context = multiprocessing.get_context("fork")
+    for attempt in range(10):
+        folder = tmp_path / str(attempt)
+        barrier, results = context.Barrier(6), context.Queue()
+        workers = [
+            context.Process(target=_load_after, args=(barrier, folder, results)) for _ in range(6)
+        ]
+        for worker in workers:
+            worker.start()
+        keys = [results.get(timeout=30) for _ in workers]
+        for worker in workers:
+            worker.join()
+        assert len(set(keys)) == 1 and len(keys[0]) == 64, keys
+        assert [p.name for p in folder.iterdir()] == ["secret_key"]
