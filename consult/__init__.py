@@ -21,6 +21,7 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_secret_key(Path(app.instance_path))
     _prepare_sqlite_path(app)
+    _trust_proxies(app)
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -38,6 +39,19 @@ def _prepare_sqlite_path(app: Flask) -> None:
     uri: str = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite:///") and not uri.startswith("sqlite:///:memory:"):
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind a reverse proxy, take the client's address and scheme from X-Forwarded-*.
+
+    Only as many proxies as configured are believed: otherwise a client could forge
+    the headers (its address for rate limits, "https" for secure cookies).
+    """
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def _init_extensions(app: Flask) -> None:

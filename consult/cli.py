@@ -1,9 +1,12 @@
-"""Command-line tools: ``flask users ...``, ``flask departments ...`` and ``flask seed-demo``.
+"""Command-line tools: ``flask users ...``, ``flask departments ...``, ``flask seed-demo``,
+``flask backup`` and ``flask restore``.
 
 Messages speak the portal's default language (Vietnamese), like the web interface.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -146,7 +149,6 @@ def list_departments_command():
 @click.option("--change-note", default="", help="What changed in this draft.")
 def import_draft_command(proposal_code, path, change_note):
     """Import a .docx or Markdown file as the draft in preparation (or as the next draft)."""
-    from pathlib import Path
 
     from flask import current_app
 
@@ -252,6 +254,51 @@ def send_due_command():
         click.echo(_("Could not send e-mail: %(error)s", error=error), err=True)
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path):
+    """Write a backup (database and uploaded files) to PATH, a .tar.gz; safe while running."""
+    from consult.backup import BackupError, create_backup
+
+    try:
+        manifest = create_backup(path)
+    except BackupError as exc:
+        _fail(str(exc))
+    click.echo(
+        _(
+            "Backup written to %(path)s (%(database)s database, %(files)d files).",
+            path=str(path),
+            database=manifest.database,
+            files=manifest.files,
+        )
+    )
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(path, yes):
+    """Replace the database and uploaded files with the backup in PATH. Stop the portal first."""
+    from consult.backup import BackupError, read_manifest, restore_backup
+
+    try:
+        manifest = read_manifest(path)
+        if not yes:
+            click.confirm(
+                _(
+                    "Replace the database and every uploaded file with the backup taken on "
+                    "%(date)s? What was written since then will be lost.",
+                    date=manifest.created_at,
+                ),
+                abort=True,
+            )
+        restore_backup(path)
+    except BackupError as exc:
+        _fail(str(exc))
+    click.echo(_("Backup of %(date)s restored.", date=manifest.created_at))
+    click.echo(_("Now run `flask --app run db upgrade`, then start the portal again."))
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(departments_cli)
@@ -259,3 +306,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(notify_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(report_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

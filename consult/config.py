@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -20,10 +21,19 @@ def load_secret_key(instance_path: Path) -> str:
         return key_file.read_text(encoding="ascii").strip()
     instance_path.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
-    # Created readable by the owner only: the key signs every session cookie.
-    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(key)
+    # Written whole under a temporary name (readable by the owner only: the key signs every
+    # session cookie), then linked into place: gunicorn workers starting together all end up
+    # with the first key, never with a half-written file or a key of their own.
+    fd, temp_name = tempfile.mkstemp(dir=instance_path, prefix=".secret_key-")
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(key)
+        try:
+            os.link(temp_name, key_file)
+        except FileExistsError:
+            return key_file.read_text(encoding="ascii").strip()
+    finally:
+        os.unlink(temp_name)
     return key
 
 
@@ -51,6 +61,8 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    # Reverse proxies in front of the portal whose X-Forwarded-For/-Proto/-Host are believed.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -51,3 +51,57 @@ def test_times_are_stored_in_utc_and_shown_in_vietnam_time(app, make_user):
     assert user.last_login_at == datetime(2018, 4, 11, 2, 30, tzinfo=UTC)
     with app.test_request_context():
         assert "09:30" in vn_datetime(user.last_login_at)
+
+
+def test_forwarded_headers_are_believed_only_behind_a_configured_proxy(test_config):
+    from flask import request
+
+    from consult import create_app
+
+    forwarded = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
+    for proxies, expected in [(0, ("127.0.0.1", "http")), (1, ("203.0.113.7", "https"))]:
+
+        class ProxyConfig(test_config):
+            TRUSTED_PROXIES = proxies
+
+        app = create_app(ProxyConfig)
+
+        @app.route("/whoami")
+        def whoami():
+            return f"{request.remote_addr} {request.scheme}"
+
+        seen = app.test_client().get("/whoami", headers=forwarded).get_data(as_text=True)
+        assert seen == " ".join(expected), proxies
+        with app.app_context():
+            from consult.extensions import db
+
+            db.engine.dispose()
+
+
+def _load_after(barrier, path, results):
+    barrier.wait()
+    try:
+        results.put(load_secret_key(path))
+    except Exception as exc:
+        results.put(repr(exc))
+
+
+def test_workers_starting_together_share_one_generated_secret_key(tmp_path, monkeypatch):
+    """gunicorn workers without SECRET_KEY: all get the one key, none fails or reads half."""
+    import multiprocessing
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    context = multiprocessing.get_context("fork")
+    for attempt in range(10):
+        folder = tmp_path / str(attempt)
+        barrier, results = context.Barrier(6), context.Queue()
+        workers = [
+            context.Process(target=_load_after, args=(barrier, folder, results)) for _ in range(6)
+        ]
+        for worker in workers:
+            worker.start()
+        keys = [results.get(timeout=30) for _ in workers]
+        for worker in workers:
+            worker.join()
+        assert len(set(keys)) == 1 and len(keys[0]) == 64, keys
+        assert [p.name for p in folder.iterdir()] == ["secret_key"]
