@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import docx
 import pytest
@@ -36,8 +37,8 @@ def flash(page):
     return page.locator(".flash")
 
 
-def menu(page, name: str):
-    return page.get_by_role("navigation", name="Menu chính").get_by_role("link", name=name)
+def menu(page, name: str, *, nav: str = "Menu chính"):
+    return page.get_by_role("navigation", name=nav).get_by_role("link", name=name)
 
 
 def open_draft_3(j) -> None:
@@ -336,3 +337,131 @@ def test_drafting_team_answers_every_comment(journey):
         re.compile(r"Đã trả lời (\d+) / \1 góp ý")
     )
     j.check("dashboard-all-answered")
+
+
+def download(j, link_name: str) -> bytes:
+    """Click a download link and return the file's bytes."""
+    with j.page.expect_download() as info:
+        j.page.get_by_role("link", name=link_name, exact=True).click()
+    return Path(info.value.path()).read_bytes()
+
+
+def docx_text(data: bytes) -> str:
+    document = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts.extend(cell.text for row in table.rows for cell in row.cells)
+    return "\n".join(parts)
+
+
+def pdf_text(data: bytes) -> str:
+    assert data.startswith(b"%PDF")
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_workshop_organizer_records_the_floor(journey):
+    """An organizer creates a workshop, records two comments and downloads its papers."""
+    j = journey("4-workshop")
+    page = j.page
+    j.login("hoithao@demo.example.vn")
+    j.check("home")
+    page.get_by_role("link", name="Hội thảo", exact=True).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hội thảo")
+    j.check("workshops")
+    page.get_by_role("link", name="Hội thảo mới").click()
+    j.check("new-workshop")
+
+    title = "Hội thảo góp ý giao thông và nông nghiệp thông minh"
+    page.get_by_label("Tên").fill(title)
+    page.get_by_label("Ngày giờ (giờ Việt Nam)").fill("2018-05-15T08:00")
+    page.get_by_label("Địa điểm").fill("Hội trường UBND thành phố Cần Thơ")
+    page.get_by_role("checkbox", name="6.2 Giao thông thông minh").check()
+    page.get_by_role("checkbox", name="6.6 Nông nghiệp thông minh").check()
+    page.get_by_role("checkbox", name="Sở Giao thông vận tải").check()
+    page.get_by_role("checkbox", name="Sở Nông nghiệp và Phát triển nông thôn").check()
+    page.get_by_role("button", name="Lưu").click()
+    expect(flash(page)).to_have_text("Đã tạo hội thảo.")
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(page.locator("#floor h2 .badge")).to_have_text("0")
+    j.check("workshop")
+
+    page.get_by_label("Họ tên khách mời").fill("Nguyễn Văn Hậu")
+    page.get_by_label("Cơ quan, tổ chức").fill("Hợp tác xã nông nghiệp Phong Điền")
+    page.get_by_role("button", name="Thêm khách mời").click()
+    expect(flash(page)).to_have_text("Đã thêm khách mời.")
+
+    floor = [
+        ("Sở Giao thông vận tải", "6.2 Giao thông thông minh",
+         "Đề nghị ưu tiên lắp đèn tín hiệu thích ứng ở nút giao Nguyễn Văn Cừ."),
+        ("Nguyễn Văn Hậu", "6.6 Nông nghiệp thông minh",
+         "Hợp tác xã cần được hỗ trợ cảm biến đo mặn trong mùa khô."),
+    ]  # fmt: skip
+    for n, (speaker, section, text) in enumerate(floor, start=1):
+        form = page.locator("#floor form")
+        who = form.get_by_label("Người phát biểu")
+        who.select_option(label=who.locator("option", has_text=speaker).first.inner_text())
+        form.get_by_label("Mục", exact=True).select_option(label=section)
+        form.get_by_role("textbox", name="Góp ý", exact=True).fill(text)
+        form.get_by_role("button", name="Ghi nhận ý kiến").click()
+        expect(flash(page)).to_have_text("Đã ghi nhận ý kiến; ý kiến được chuyển vào hộp góp ý.")
+        expect(page.locator("#floor h2 .badge")).to_have_text(str(n))
+        expect(page.locator("#floor article.comment", has_text=text)).to_contain_text(speaker)
+    j.check("floor-comments")
+
+    packet = docx_text(download(j, "Tài liệu DOCX"))
+    assert title in packet
+    assert "6.2 Giao thông thông minh" in packet and "6.6 Nông nghiệp thông minh" in packet
+    assert "Trung tâm điều hành" in packet or "đèn tín hiệu" in packet  # the agenda's text
+    packet_pdf = squash(pdf_text(download(j, "Tài liệu PDF")))
+    assert squash(title) in packet_pdf
+
+    report = docx_text(download(j, "Báo cáo DOCX"))
+    assert title in report
+    for speaker, _section, text in floor:
+        assert text in report and speaker in report
+    report_pdf = squash(pdf_text(download(j, "Báo cáo PDF")))
+    for _speaker, _section, text in floor:
+        assert squash(text) in report_pdf
+
+
+def test_visitor_reads_a_public_proposal_without_javascript(journey):
+    """Without signing in and without JavaScript: switch language, read the public draft."""
+    j = journey("5-visitor-no-js", javascript=False)
+    page = j.page
+    j.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cổng lấy ý kiến góp ý")
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    j.check("home")
+
+    page.get_by_role("button", name="EN – English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Consultation portal")
+    expect(menu(page, "Proposals", nav="Main menu")).to_be_visible()
+    j.check("home-english")
+    menu(page, "Proposals", nav="Main menu").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Proposals")
+    j.check("proposals-english")
+    page.get_by_role("button", name="VI – Tiếng Việt").click()
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Đề án")
+    j.check("proposals")
+
+    page.get_by_role("link", name=re.compile(PROPOSAL_TITLE)).first.click()
+    expect(page.get_by_text("Công khai: ai cũng đọc được")).to_be_visible()
+    j.check("proposal")
+    page.get_by_role("link", name="Dự thảo lần 3", exact=True).first.click()
+    expect(page.locator(".draft-meta")).to_contain_text("Đang lấy ý kiến")
+    j.check("draft-3")
+    page.get_by_role("link", name="7.3 Danh mục dự án ưu tiên").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("7.3 Danh mục dự án ưu tiên")
+    expect(page.locator(".prose table")).to_be_visible()
+    expect(page.locator("#comment-form")).to_have_count(0)  # visitors read, they do not comment
+    j.check("section")
+    page.get_by_role("link", name="Mục lục").click()
+    page.get_by_role("link", name="Đọc toàn văn dự thảo").click()
+    expect(page.locator(".document")).to_contain_text("Chương IX")
+    j.check("full-draft")
