@@ -32,8 +32,11 @@ PHONE = {"width": 390, "height": 844}
 
 def pytest_collection_modifyitems(config, items):
     reason = None
+    # CI sets CONSULT_REQUIRE_BROWSER=1: there a missing browser fails instead of skipping.
+    required = os.environ.get("CONSULT_REQUIRE_BROWSER") == "1"
     if os.environ.get("TEST_DATABASE_URL"):
         reason = "browser journeys run once, in the SQLite pass"
+        required = False
     elif not CHROMIUM.exists():
         reason = f"Chromium not found at {CHROMIUM} (scripts/test.sh installs Debian's chromium)"
     else:
@@ -41,11 +44,15 @@ def pytest_collection_modifyitems(config, items):
             import playwright.sync_api  # noqa: F401
         except ImportError:
             reason = "playwright is not installed (requirements-dev.txt)"
-    for item in items:
-        if "tests/browser/" in item.nodeid.replace(os.sep, "/"):
-            item.add_marker(pytest.mark.browser)
-            if reason:
-                item.add_marker(pytest.mark.skip(reason=reason))
+    browser_items = [i for i in items if "tests/browser/" in i.nodeid.replace(os.sep, "/")]
+    if reason and browser_items and required:
+        raise pytest.UsageError(
+            f"CONSULT_REQUIRE_BROWSER=1 but the browser tests cannot run: {reason}"
+        )
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
+        if reason:
+            item.add_marker(pytest.mark.skip(reason=reason))
 
 
 def _portal_config(directory: Path) -> type[Config]:

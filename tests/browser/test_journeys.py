@@ -288,7 +288,7 @@ def test_drafting_team_answers_every_comment(journey):
     for n, (label, answer) in enumerate(results):
         if n:
             page.get_by_role("link", name="Quay lại hộp góp ý").click()
-            page.get_by_role("combobox", name="Ý kiến tiếp thu, giải trình").select_option(
+            page.get_by_role("combobox", name="Tình trạng trả lời").select_option(
                 label="Chưa trả lời"
             )
             expect(page).to_have_url(re.compile("answered=no"))
@@ -312,9 +312,7 @@ def test_drafting_team_answers_every_comment(journey):
 
     # The rest at once, from the inbox.
     page.get_by_role("link", name="Quay lại hộp góp ý").click()
-    page.get_by_role("combobox", name="Ý kiến tiếp thu, giải trình").select_option(
-        label="Chưa trả lời"
-    )
+    page.get_by_role("combobox", name="Tình trạng trả lời").select_option(label="Chưa trả lời")
     expect(page).to_have_url(re.compile("answered=no"))
     remaining = inbox_rows(page).count()
     assert remaining > 0
@@ -426,6 +424,17 @@ def test_workshop_organizer_records_the_floor(journey):
     report_pdf = squash(pdf_text(download(j, "Báo cáo PDF")))
     for _speaker, _section, text in floor:
         assert squash(text) in report_pdf
+
+    # The draft's summary report now holds the comments from the floor too.
+    page.get_by_role("link", name="Báo cáo tổng hợp của dự thảo").click()
+    expect(page.locator("h1.report-title")).to_contain_text("BẢN TỔNG HỢP Ý KIẾN")
+    for _speaker, _section, text in floor:
+        expect(page.locator("table.report-table")).to_contain_text(text)
+    j.check("summary-report")
+    summary = docx_text(download(j, "DOCX"))
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in summary
+    for speaker, _section, text in floor:
+        assert text in summary and speaker in summary
 
 
 def test_visitor_reads_a_public_proposal_without_javascript(journey):
