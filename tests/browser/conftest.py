@@ -113,7 +113,8 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
+        # Vietnamese browser: dates and the file picker read as they do on the users' PCs.
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--lang=vi-VN"])
         yield browser
         browser.close()
 
