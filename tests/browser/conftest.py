@@ -192,6 +192,10 @@ class Journey:
             page.evaluate("document.fonts.ready")
         page.screenshot(path=self.folder / f"{stem}-desktop.png", full_page=True)
         page.set_viewport_size(PHONE)
+        if self.javascript:  # (without scripts, audit() checks the width in its own page)
+            # Let scripts that follow the viewport (the quote button) settle first.
+            page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+            assert_fits_phone(page)
         page.screenshot(path=self.folder / f"{stem}-phone.png", full_page=True)
         page.set_viewport_size(DESKTOP)
         self.audit()
@@ -208,6 +212,8 @@ class Journey:
             audit_page = self.audit_context.new_page()
             audit_page.goto(self.page.url)
             violations = run_axe(audit_page)
+            audit_page.set_viewport_size(PHONE)
+            assert_fits_phone(audit_page)
             audit_page.close()
         serious = [v for v in violations if v["impact"] in ("serious", "critical")]
         assert not serious, f"axe on {path}:\n" + json.dumps(serious, ensure_ascii=False, indent=1)
@@ -222,6 +228,20 @@ class Journey:
         missed = self.loaded - self.checked
         assert not missed, f"pages visited without an accessibility check: {sorted(missed)}"
         assert not self.console_errors, self.console_errors
+
+
+def assert_fits_phone(page) -> None:
+    """Nothing sticks out sideways at phone width (text would be cut off)."""
+    overflow = page.evaluate(
+        """() => {
+            const html = document.documentElement;
+            if (html.scrollWidth <= html.clientWidth) return null;
+            return [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > html.clientWidth + 1)
+                .slice(-3).map(e => e.outerHTML.slice(0, 160));
+        }"""
+    )
+    assert not overflow, f"{page.url} is wider than a phone's screen: {overflow}"
 
 
 def run_axe(page) -> list[dict]:

@@ -474,3 +474,10 @@ def test_visitor_reads_a_public_proposal_without_javascript(journey):
     page.get_by_role("link", name="Đọc toàn văn dự thảo").click()
     expect(page.locator(".document")).to_contain_text("Chương IX")
     j.check("full-draft")
+
+    # Printed, the draft is the document alone: no menus, no forms.
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator(".document")).to_be_visible()
+    page.screenshot(path=j.folder / "print-full-draft.png", full_page=True)
+    page.emulate_media(media="screen")
