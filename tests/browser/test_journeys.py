@@ -142,6 +142,10 @@ def test_department_agrees_by_keyboard(journey):
     page = j.page
     j.goto("/login")
     j.check("login")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Chuyển đến nội dung")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
 
     # Signing in with empty fields: the errors are announced and tied to their fields.
     tab_to(page, "Đăng nhập").press("Enter")
