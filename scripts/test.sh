@@ -13,6 +13,18 @@ else
   echo "Node.js not found; skipping the JavaScript tests."
 fi
 
+# The browser journeys (tests/browser) drive Debian's Chromium; install it when missing.
+# Without it they are skipped with a message, never downloaded from elsewhere.
+if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo -n"; fi
+  echo "== Installing Chromium (Debian package) for the browser tests =="
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get install -y -q chromium >/dev/null 2>&1 \
+    || { $SUDO apt-get update -q >/dev/null 2>&1 && $SUDO apt-get install -y -q chromium >/dev/null 2>&1; } \
+    || echo "Could not install Chromium; the browser tests will be skipped."
+fi
+
 echo "== Test suite on SQLite =="
 env -u TEST_DATABASE_URL "$PY" -m pytest "$@"
 
@@ -28,6 +40,6 @@ except Exception as exc:
     sys.exit(1)
 PYEOF
 then
-  echo "== Test suite on PostgreSQL =="
+  echo "== Test suite on PostgreSQL (the browser journeys ran in the SQLite pass) =="
   TEST_DATABASE_URL="$PG_URL" "$PY" -m pytest "$@"
 fi

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -90,7 +91,7 @@ def bulk_action(code: str, number: int):
         flash(str(exc), "error")
     else:
         db.session.commit()
-        flash(_("%(n)d comments updated.", n=n), "success")
+        flash(ngettext("%(num)d comment updated.", "%(num)d comments updated.", n), "success")
     return redirect(target)
 
 
@@ -171,11 +172,12 @@ def mark_duplicates(comment_id: int):
         else:
             db.session.commit()
             flash(
-                _(
-                    "%(n)d comments merged: they will receive the answer of #%(id)d.",
-                    n=len(others),
+                ngettext(
+                    "%(num)d comment merged: it will receive the answer of #%(id)d.",
+                    "%(num)d comments merged: they will receive the answer of #%(id)d.",
+                    len(others),
                     id=comment.effective.id,
-                ),  # fmt: skip
+                ),
                 "success",
             )
     return redirect(triage_url(comment))

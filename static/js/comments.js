@@ -557,6 +557,13 @@
       if (isTouch()) {
         y = rect.bottom + TOUCH_GAP;
         if (y + h > view.top + view.height - EDGE) y = rect.top - h - TOUCH_GAP;
+      } else if (rects.length > 1) {
+        // Over several lines the button must not hide the other selected lines:
+        // outside the selection, on the side where it ends (else the other side).
+        const above = rects[0].top - h - GAP;
+        const below = rects[rects.length - 1].bottom + GAP;
+        y = backward ? above : below;
+        if (y < view.top + EDGE || y + h > view.top + view.height - EDGE) y = backward ? below : above;
       } else {
         y = rect.top - h - GAP;
         if (y < view.top + EDGE) y = rect.bottom + GAP;

@@ -1,0 +1,487 @@
+"""Every role's journey on the demo data, in Chromium, as the civil servants use the portal.
+
+Each step asserts what the user must see (flash messages, statuses, counts), saves
+screenshots at desktop and phone sizes and runs axe-core (see conftest.py).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+pytestmark = pytest.mark.browser
+
+DRAFT = "/proposals/DTTM-CT/drafts/3"
+PROPOSAL_TITLE = "Đề án xây dựng thành phố Cần Thơ phát triển trở thành đô thị thông minh"
+SECTION_72 = "7.2 Rà soát, lồng ghép các dự án đã và đang triển khai"
+STTTT = "Sở Thông tin và Truyền thông"
+PDF_LETTER = {
+    "name": "cong-van-125-STTTT.pdf",
+    "mimeType": "application/pdf",
+    "buffer": b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
+}
+
+
+def expect(locator):
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
+def flash(page):
+    return page.locator(".flash")
+
+
+def menu(page, name: str, *, nav: str = "Menu chính"):
+    return page.get_by_role("navigation", name=nav).get_by_role("link", name=name)
+
+
+def open_draft_3(j) -> None:
+    """From the home page: Proposals › the smart-city proposal › draft 3."""
+    page = j.page
+    menu(page, "Đề án").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Đề án")
+    j.check("proposals")
+    page.get_by_role("link", name=re.compile(PROPOSAL_TITLE)).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(PROPOSAL_TITLE)
+    j.check("proposal")
+    page.get_by_role("link", name="Dự thảo lần 3", exact=True).first.click()
+    expect(page.locator(".draft-meta")).to_contain_text("Đang lấy ý kiến")
+    j.check("draft-3")
+
+
+def test_department_comments_and_lead_submits(journey):
+    """A reviewer quotes a passage, a colleague edits the comment, the lead submits."""
+    j = journey("1-department-response")
+    page = j.page
+
+    j.login("chuyenvien.stttt@demo.example.vn")
+    expect(page.locator(".user-menu summary")).to_contain_text("Chuyên viên")
+    j.check("home")
+    open_draft_3(j)
+
+    page.get_by_role("link", name="6.2 Giao thông thông minh").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("6.2 Giao thông thông minh")
+    expect(page.locator(".select-hint")).to_be_visible()  # the script is running
+    j.check("section")
+
+    # Select a passage with the mouse: the floating button quotes it in the form.
+    passage = page.locator(".prose[data-commentable] p").first
+    passage.click(click_count=3)
+    quote_button = page.get_by_role("button", name="Góp ý đoạn này")
+    expect(quote_button).to_be_visible()
+    j.check("passage-selected")
+    quote_button.click()
+    expect(page.get_by_label("Đoạn trích dẫn")).to_have_value(re.compile("điều khiển đèn tín hiệu"))
+
+    page.get_by_label("Loại góp ý").select_option(label="Đề xuất sửa đổi")
+    page.get_by_role("textbox", name="Góp ý", exact=True).fill(
+        "Đề nghị nêu rõ số nút giao được lắp đèn tín hiệu thích ứng trong giai đoạn 1."
+    )
+    page.get_by_label("Đề xuất nội dung thay thế").fill(
+        "Xây dựng hệ thống điều khiển đèn tín hiệu thích ứng tại 40 nút giao trọng điểm."
+    )
+    page.get_by_label("Tệp đính kèm").set_input_files(
+        {
+            "name": "so-lieu-nut-giao.pdf",
+            "mimeType": "application/pdf",
+            "buffer": PDF_LETTER["buffer"],
+        }
+    )
+    j.check("comment-filled")
+    page.get_by_role("button", name="Lưu thành góp ý nháp của cơ quan").click()
+    expect(flash(page)).to_contain_text("Đã lưu góp ý thành bản nháp của cơ quan")
+    thread = page.locator("article.comment-thread", has_text="40 nút giao")
+    expect(thread.locator("blockquote.quoted")).to_contain_text("điều khiển đèn tín hiệu")
+    expect(thread.locator(".attachments")).to_contain_text("so-lieu-nut-giao.pdf")
+    expect(thread.locator(".status")).to_have_text("Bản nháp của cơ quan, chưa gửi")
+    j.check("comment-saved")
+
+    # A second reviewer of the department edits it.
+    j.logout()
+    j.login("chuyenvien2.stttt@demo.example.vn")
+    page.get_by_role("link", name="Góp ý và ý kiến chính thức của cơ quan tôi").first.click()
+    j.check("my-department")
+    card = page.locator("article.comment", has_text="40 nút giao")
+    card.get_by_role("link", name="Sửa").click()
+    j.check("edit-comment")
+    body = page.get_by_role("textbox", name="Góp ý", exact=True)
+    body.fill(body.input_value() + " Kèm theo lộ trình lắp đặt từng năm.")
+    page.get_by_role("button", name="Lưu").click()
+    expect(flash(page)).to_contain_text("Đã lưu góp ý.")
+    expect(page.locator("article.comment", has_text="lộ trình lắp đặt từng năm")).to_be_visible()
+    j.check("comment-edited")
+
+    # The lead submits the department's response with its official letter.
+    j.logout()
+    j.login("lanhdao.stttt@demo.example.vn")
+    page.get_by_role("link", name="Góp ý và ý kiến chính thức của cơ quan tôi").first.click()
+    expect(page.locator("#pending-title .badge")).to_have_text("2")
+    j.check("lead-my-department")
+    page.get_by_label("Số công văn").fill("125/STTTT-VP")
+    page.get_by_label("Ngày công văn").fill("2018-04-20")
+    page.get_by_label("Bản quét công văn").set_input_files(PDF_LETTER)
+    page.get_by_role("button", name="Gửi ý kiến chính thức của cơ quan").click()
+    expect(flash(page)).to_contain_text(f"Đã gửi ý kiến của {STTTT} (2 góp ý).")
+    response = page.locator("article.response")
+    expect(response).to_contain_text("Công văn số 125/STTTT-VP (20/04/2018)")
+    expect(response.get_by_role("link", name="Bản quét công văn")).to_be_visible()
+    expect(response.locator(".status", has_text="Đã gửi")).to_have_count(2)
+    expect(page.locator("#pending-title .badge")).to_have_text("0")
+    j.check("response-submitted")
+
+
+def test_department_agrees_by_keyboard(journey):
+    """Another department answers "agree, no comments", with the keyboard only."""
+    j = journey("2-agree-keyboard")
+    page = j.page
+    j.goto("/login")
+    j.check("login")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Chuyển đến nội dung")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+
+    # Signing in with empty fields: the errors are announced and tied to their fields.
+    tab_to(page, "Đăng nhập").press("Enter")
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Vui lòng sửa các lỗi sau")
+    email = page.get_by_role("textbox", name="Email")
+    expect(email).to_have_attribute("aria-invalid", "true")
+    error_id = email.get_attribute("aria-describedby").split()[-1]
+    expect(page.locator(f"#{error_id}")).to_be_visible()
+    j.check("login-errors")
+
+    tab_to(page, "Email").type("lanhdao.sgtvt@demo.example.vn")
+    tab_to(page, "Mật khẩu").type("CanTho-2018")
+    page.keyboard.press("Enter")
+    expect(page.locator(".user-menu summary")).to_contain_text("Lãnh đạo")
+    j.check("home")
+    tab_to(page, "Đề án").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Đề án")
+    j.audit()
+    tab_to(page, re.compile(PROPOSAL_TITLE)).press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(PROPOSAL_TITLE)
+    j.audit()
+    tab_to(page, "Dự thảo lần 3").press("Enter")
+    expect(page.locator(".draft-meta")).to_contain_text("Đang lấy ý kiến")
+    j.audit()
+    tab_to(page, "Góp ý và ý kiến chính thức của cơ quan tôi").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sở Giao thông vận tải")
+    expect(page.locator("#responses-title + p")).to_have_text("Chưa gửi ý kiến nào.")
+    j.check("my-department")
+
+    agree = page.locator("section", has=page.locator("#agree-title"))
+    tab_to(page, "Số công văn", within=agree).type("88/SGTVT-KHTC")
+    type_date(page, tab_to(page, "Ngày công văn", within=agree), "22", "04", "2018")
+    tab_to(page, "Gửi: thống nhất với dự thảo, không có ý kiến khác").press("Enter")
+    expect(flash(page)).to_have_text("Đã ghi nhận: cơ quan bạn thống nhất với dự thảo.")
+    response = page.locator("article.response")
+    expect(response).to_contain_text("Thống nhất với dự thảo, không có ý kiến khác")
+    expect(response).to_contain_text("Công văn số 88/SGTVT-KHTC (22/04/2018)")
+    expect(page.locator("#agree-title")).to_have_count(0)
+    j.check("agreed")
+
+
+def type_date(page, field, day: str, month: str, year: str) -> None:
+    """Type a date into a focused date field, in the order the browser's locale shows it."""
+    for order in ((day, month, year), (month, day, year)):
+        page.keyboard.type("".join(order))
+        if field.input_value() == f"{year}-{month}-{day}":
+            return
+        for _segment in range(3):
+            page.keyboard.press("Backspace")
+            page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")
+    raise AssertionError(f"the date field holds {field.input_value()!r}")
+
+
+def tab_to(page, name, *, within=None, limit: int = 120):
+    """Press Tab until the element named ``name`` has the focus; check the focus is visible."""
+    scope = within or page
+    target = None
+    for role in ("button", "link", "textbox", "combobox", "checkbox"):
+        candidate = scope.get_by_role(role, name=name, exact=isinstance(name, str))
+        if candidate.count():
+            target = candidate.first
+            break
+    if target is None:
+        target = scope.get_by_label(name).first
+    for _press in range(limit):
+        if target.evaluate("el => el === document.activeElement"):
+            break
+        page.keyboard.press("Tab")
+    else:
+        raise AssertionError(f"{name!r} cannot be reached with the Tab key")
+    outline = target.evaluate(
+        "el => { const s = getComputedStyle(el);"
+        " return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; }"
+    )
+    assert outline, f"the keyboard focus on {name!r} is not visible"
+    return target
+
+
+def inbox_rows(page):
+    return page.locator("table.inbox tbody tr")
+
+
+def test_drafting_team_answers_every_comment(journey):
+    """Filter, merge duplicates, answer with each result, link to draft 4, all answered."""
+    j = journey("3-drafting-team")
+    page = j.page
+    j.login("bst@demo.example.vn")
+    j.check("home")
+
+    # The next draft exists, so comments can be linked to its sections.
+    menu(page, "Đề án").click()
+    j.audit()
+    page.get_by_role("link", name=re.compile(PROPOSAL_TITLE)).first.click()
+    j.audit()
+    page.get_by_label("Những gì sẽ thay đổi trong dự thảo này").fill(
+        "Tiếp thu ý kiến góp ý đối với dự thảo lần 3."
+    )
+    page.get_by_role("button", name="Soạn dự thảo lần tiếp theo").click()
+    expect(flash(page)).to_have_text("Đã tạo dự thảo lần 4 từ bản sao của dự thảo trước.")
+    j.check("draft-4-started")
+
+    j.goto(DRAFT)
+    j.audit()
+    page.get_by_role("link", name="Hộp góp ý").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hộp góp ý")
+    total = inbox_rows(page).count()
+    expect(page.get_by_role("status").last).to_have_text(f"Có {total} góp ý phù hợp.")
+    j.check("inbox")
+
+    # Live filter: choosing a section reloads the list at once.
+    page.get_by_role("combobox", name="Mục", exact=True).select_option(label=SECTION_72)
+    expect(page).to_have_url(re.compile(r"section=\d+"))
+    expect(page.get_by_role("status").last).to_have_text("Có 2 góp ý phù hợp.")
+    expect(page.get_by_role("combobox", name="Mục", exact=True)).to_be_focused()
+    for row in inbox_rows(page).all():
+        expect(row.locator("td").nth(2)).to_have_text(SECTION_72)
+    j.check("inbox-filtered")
+
+    # Merge two comments that say the same thing.
+    inbox_rows(page).first.locator("td").nth(1).get_by_role("link").click()
+    first_id = int(page.get_by_role("heading", level=1).inner_text().split("#")[1])
+    similar = page.locator("ul.similar input[type=checkbox]:not([disabled])")
+    expect(similar.first).to_be_visible()
+    j.check("comment")
+    duplicate_id = int(similar.first.get_attribute("value"))
+    similar.first.check()
+    page.get_by_role("button", name="Gộp các góp ý đã chọn vào góp ý này (trùng nội dung)").click()
+    expect(flash(page)).to_have_text(
+        f"Đã gộp 1 góp ý: các góp ý này nhận chung ý kiến trả lời của #{first_id}."
+    )
+    expect(page.locator(f"ul.similar input[value='{duplicate_id}']")).to_be_disabled()
+    j.check("merged")
+
+    # Answer comments with each result; link the first to a section of draft 4.
+    results = [
+        ("Tiếp thu", "Đã bổ sung vào mục 7.2 của dự thảo lần 4."),
+        ("Tiếp thu một phần", "Tiếp thu nội dung về dữ liệu; lộ trình giữ nguyên."),
+        ("Giải trình, không tiếp thu", "Nội dung thuộc kế hoạch hằng năm, không đưa vào Đề án."),
+        ("Ghi nhận", "Ghi nhận để xem xét ở giai đoạn 2."),
+    ]
+    answered_ids = []
+    for n, (label, answer) in enumerate(results):
+        if n:
+            page.get_by_role("link", name="Quay lại hộp góp ý").click()
+            page.get_by_role("combobox", name="Tình trạng trả lời").select_option(
+                label="Chưa trả lời"
+            )
+            expect(page).to_have_url(re.compile("answered=no"))
+            inbox_rows(page).first.locator("td").nth(1).get_by_role("link").click()
+        comment_id = int(page.get_by_role("heading", level=1).inner_text().split("#")[1])
+        page.get_by_role("combobox", name="Kết quả").select_option(label=label)
+        page.get_by_role("textbox", name="Ý kiến tiếp thu, giải trình").fill(answer)
+        page.get_by_role("button", name="Lưu", exact=True).click()
+        expect(flash(page)).to_have_text(f"Đã lưu góp ý #{comment_id}.")
+        expect(page.locator(".history")).to_contain_text(answer)
+        answered_ids.append(comment_id)
+        if n == 0:
+            j.check("answered-accepted")
+            page.get_by_label("Đã tiếp thu tại").select_option(label=SECTION_72)
+            page.get_by_role("button", name="Lưu liên kết").click()
+            expect(flash(page)).to_have_text("Đã lưu liên kết.")
+            j.check("linked-to-draft-4")
+        else:
+            j.audit()
+    assert len(set(answered_ids)) == 4
+
+    # The rest at once, from the inbox.
+    page.get_by_role("link", name="Quay lại hộp góp ý").click()
+    page.get_by_role("combobox", name="Tình trạng trả lời").select_option(label="Chưa trả lời")
+    expect(page).to_have_url(re.compile("answered=no"))
+    remaining = inbox_rows(page).count()
+    assert remaining > 0
+    for box in page.locator("table.inbox input[name=comment_id]").all():
+        box.check()
+    page.get_by_label("Thao tác").select_option(label="Đặt kết quả và ý kiến trả lời")
+    page.locator("#bulk-form").get_by_label("Kết quả").select_option(label="Ghi nhận")
+    page.get_by_label("Một ý kiến trả lời chung cho các góp ý đã chọn").fill(
+        "Ban Soạn thảo ghi nhận, sẽ nghiên cứu trong quá trình triển khai."
+    )
+    j.check("bulk-answer")
+    page.get_by_role("button", name="Áp dụng cho các góp ý đã chọn").click()
+    expect(flash(page)).to_have_text(f"Đã cập nhật {remaining} góp ý.")
+    expect(page.locator("table.inbox tbody")).to_contain_text("Không có góp ý nào phù hợp")
+    j.check("inbox-empty")
+
+    page.get_by_role("link", name="Tổng quan").first.click()
+    expect(page.locator(".all-answered")).to_have_text("✓ Đã trả lời tất cả góp ý.")
+    expect(page.locator(".progress-card")).to_contain_text(
+        re.compile(r"Đã trả lời (\d+) / \1 góp ý")
+    )
+    j.check("dashboard-all-answered")
+
+
+def download(j, link_name: str) -> bytes:
+    """Click a download link and return the file's bytes."""
+    with j.page.expect_download() as info:
+        j.page.get_by_role("link", name=link_name, exact=True).click()
+    return Path(info.value.path()).read_bytes()
+
+
+def docx_text(data: bytes) -> str:
+    document = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts.extend(cell.text for row in table.rows for cell in row.cells)
+    return "\n".join(parts)
+
+
+def pdf_text(data: bytes) -> str:
+    assert data.startswith(b"%PDF")
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_workshop_organizer_records_the_floor(journey):
+    """An organizer creates a workshop, records two comments and downloads its papers."""
+    j = journey("4-workshop")
+    page = j.page
+    j.login("hoithao@demo.example.vn")
+    j.check("home")
+    page.get_by_role("link", name="Hội thảo", exact=True).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hội thảo")
+    j.check("workshops")
+    page.get_by_role("link", name="Hội thảo mới").click()
+    j.check("new-workshop")
+
+    title = "Hội thảo góp ý giao thông và nông nghiệp thông minh"
+    page.get_by_label("Tên").fill(title)
+    page.get_by_label("Ngày giờ (giờ Việt Nam)").fill("2018-05-15T08:00")
+    page.get_by_label("Địa điểm").fill("Hội trường UBND thành phố Cần Thơ")
+    page.get_by_role("checkbox", name="6.2 Giao thông thông minh").check()
+    page.get_by_role("checkbox", name="6.6 Nông nghiệp thông minh").check()
+    page.get_by_role("checkbox", name="Sở Giao thông vận tải").check()
+    page.get_by_role("checkbox", name="Sở Nông nghiệp và Phát triển nông thôn").check()
+    page.get_by_role("button", name="Lưu").click()
+    expect(flash(page)).to_have_text("Đã tạo hội thảo.")
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(page.locator("#floor h2 .badge")).to_have_text("0")
+    j.check("workshop")
+
+    page.get_by_label("Họ tên khách mời").fill("Nguyễn Văn Hậu")
+    page.get_by_label("Cơ quan, tổ chức").fill("Hợp tác xã nông nghiệp Phong Điền")
+    page.get_by_role("button", name="Thêm khách mời").click()
+    expect(flash(page)).to_have_text("Đã thêm khách mời.")
+
+    floor = [
+        ("Sở Giao thông vận tải", "6.2 Giao thông thông minh",
+         "Đề nghị ưu tiên lắp đèn tín hiệu thích ứng ở nút giao Nguyễn Văn Cừ."),
+        ("Nguyễn Văn Hậu", "6.6 Nông nghiệp thông minh",
+         "Hợp tác xã cần được hỗ trợ cảm biến đo mặn trong mùa khô."),
+    ]  # fmt: skip
+    for n, (speaker, section, text) in enumerate(floor, start=1):
+        form = page.locator("#floor form")
+        who = form.get_by_label("Người phát biểu")
+        who.select_option(label=who.locator("option", has_text=speaker).first.inner_text())
+        form.get_by_label("Mục", exact=True).select_option(label=section)
+        form.get_by_role("textbox", name="Góp ý", exact=True).fill(text)
+        form.get_by_role("button", name="Ghi nhận ý kiến").click()
+        expect(flash(page)).to_have_text("Đã ghi nhận ý kiến; ý kiến được chuyển vào hộp góp ý.")
+        expect(page.locator("#floor h2 .badge")).to_have_text(str(n))
+        expect(page.locator("#floor article.comment", has_text=text)).to_contain_text(speaker)
+    j.check("floor-comments")
+
+    packet = docx_text(download(j, "Tài liệu DOCX"))
+    assert title in packet
+    assert "6.2 Giao thông thông minh" in packet and "6.6 Nông nghiệp thông minh" in packet
+    assert "Trung tâm điều hành" in packet or "đèn tín hiệu" in packet  # the agenda's text
+    packet_pdf = squash(pdf_text(download(j, "Tài liệu PDF")))
+    assert squash(title) in packet_pdf
+
+    report = docx_text(download(j, "Báo cáo DOCX"))
+    assert title in report
+    for speaker, _section, text in floor:
+        assert text in report and speaker in report
+    report_pdf = squash(pdf_text(download(j, "Báo cáo PDF")))
+    for _speaker, _section, text in floor:
+        assert squash(text) in report_pdf
+
+    # The draft's summary report now holds the comments from the floor too.
+    page.get_by_role("link", name="Báo cáo tổng hợp của dự thảo").click()
+    expect(page.locator("h1.report-title")).to_contain_text("BẢN TỔNG HỢP Ý KIẾN")
+    for _speaker, _section, text in floor:
+        expect(page.locator("table.report-table")).to_contain_text(text)
+    j.check("summary-report")
+    summary = docx_text(download(j, "DOCX"))
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in summary
+    for speaker, _section, text in floor:
+        assert text in summary and speaker in summary
+
+
+def test_visitor_reads_a_public_proposal_without_javascript(journey):
+    """Without signing in and without JavaScript: switch language, read the public draft."""
+    j = journey("5-visitor-no-js", javascript=False)
+    page = j.page
+    j.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cổng lấy ý kiến góp ý")
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    j.check("home")
+
+    page.get_by_role("button", name="EN – English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Consultation portal")
+    expect(menu(page, "Proposals", nav="Main menu")).to_be_visible()
+    j.check("home-english")
+    menu(page, "Proposals", nav="Main menu").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Proposals")
+    j.check("proposals-english")
+    page.get_by_role("button", name="VI – Tiếng Việt").click()
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Đề án")
+    j.check("proposals")
+
+    page.get_by_role("link", name=re.compile(PROPOSAL_TITLE)).first.click()
+    expect(page.get_by_text("Công khai: ai cũng đọc được")).to_be_visible()
+    j.check("proposal")
+    page.get_by_role("link", name="Dự thảo lần 3", exact=True).first.click()
+    expect(page.locator(".draft-meta")).to_contain_text("Đang lấy ý kiến")
+    j.check("draft-3")
+    page.get_by_role("link", name="7.3 Danh mục dự án ưu tiên").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("7.3 Danh mục dự án ưu tiên")
+    expect(page.locator(".prose table")).to_be_visible()
+    expect(page.locator("#comment-form")).to_have_count(0)  # visitors read, they do not comment
+    j.check("section")
+    page.get_by_role("link", name="Mục lục").click()
+    page.get_by_role("link", name="Đọc toàn văn dự thảo").click()
+    expect(page.locator(".document")).to_contain_text("Chương IX")
+    j.check("full-draft")
+
+    # Printed, the draft is the document alone: no menus, no forms.
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator(".document")).to_be_visible()
+    page.screenshot(path=j.folder / "print-full-draft.png", full_page=True)
+    page.emulate_media(media="screen")
