@@ -16,10 +16,14 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from consult import create_app
 from consult.config import Config
+
+# CI machines are small and busy: give every expectation time before calling it broken.
+expect.set_options(timeout=20_000)
 
 CHROMIUM = Path(os.environ.get("CONSULT_CHROMIUM", "/usr/bin/chromium"))
 ROOT = Path(__file__).resolve().parents[2]
@@ -136,7 +140,7 @@ class Journey:
             java_script_enabled=javascript,
             base_url=base_url,
         )
-        self.context.set_default_timeout(10_000)
+        self.context.set_default_timeout(30_000)
         self.page = self.context.new_page()
         self.javascript = javascript
         # Without JavaScript the page cannot run axe: the same URL is audited in a
@@ -146,7 +150,7 @@ class Journey:
             self.audit_context = browser.new_context(
                 viewport=DESKTOP, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", base_url=base_url
             )
-            self.audit_context.set_default_timeout(10_000)
+            self.audit_context.set_default_timeout(30_000)
         self.loaded: set[str] = set()
         self.checked: set[str] = set()
         self.console_errors: list[str] = []
