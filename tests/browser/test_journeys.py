@@ -120,6 +120,19 @@ def test_department_comments_and_lead_submits(journey):
     # The lead submits the department's response with its official letter.
     j.logout()
     j.login("lanhdao.stttt@demo.example.vn")
+    # The bell tells the lead that draft 3 was published; opening the notification leads
+    # to the draft and clears the count.
+    expect(page.locator(".bell-count")).to_contain_text("1")
+    page.get_by_role("link", name=re.compile("^Thông báo")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thông báo")
+    j.check("notifications")
+    page.get_by_role("link", name="Cài đặt thông báo").click()
+    expect(page.get_by_role("group", name="Sắp hết hạn góp ý")).to_be_visible()
+    j.check("notification-settings")
+    page.get_by_role("link", name="Quay lại thông báo").click()
+    page.get_by_role("button", name=re.compile("Dự thảo 3 của .* đang được lấy ý kiến")).click()
+    expect(page).to_have_url(re.compile(r"/proposals/DTTM-CT/drafts/3$"))
+    expect(page.locator(".bell-count")).to_have_count(0)
     page.get_by_role("link", name="Góp ý và ý kiến chính thức của cơ quan tôi").first.click()
     expect(page.locator("#pending-title .badge")).to_have_text("2")
     j.check("lead-my-department")
