@@ -193,8 +193,20 @@ class Comment(TimestampMixin, db.Model):
 
     __tablename__ = "comments"
     __table_args__ = (
-        Index("ix_comments_draft_id_department_id", "draft_id", "department_id"),
+        # A department's comments on a draft, and whether it submitted any (index only).
+        Index("ix_comments_by_department", "draft_id", "department_id", "submitted_at"),
         Index("ix_comments_section_id", "section_id"),
+        # The inbox: its filters, sort and count are answered from this index, whose
+        # columns come in the order of their selectivity within a draft.
+        Index(
+            "ix_comments_triage",
+            "draft_id",
+            "status",
+            "section_id",
+            "department_id",
+            "submitted_at",
+            "deleted_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -243,7 +255,7 @@ class Comment(TimestampMixin, db.Model):
 
     # --- triage by the drafting team ---
     status: Mapped[CommentStatus] = mapped_column(
-        enum_column(CommentStatus), nullable=False, default=CommentStatus.NEW, index=True
+        enum_column(CommentStatus), nullable=False, default=CommentStatus.NEW
     )
     answer: Mapped[str | None] = mapped_column(Text, nullable=True)
     answer_html: Mapped[str | None] = mapped_column(Text, nullable=True)
