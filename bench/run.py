@@ -667,15 +667,19 @@ def write_results(label: str, figures: dict) -> None:
     runs[label] = {**runs.get(label, {}), **figures, "date": time.strftime("%Y-%m-%d")}
     RESULTS_JSON.write_text(json.dumps(runs, indent=1, ensure_ascii=False) + "\n")
     table = markdown_table(runs)
-    start, end = "<!-- figures:start -->", "<!-- figures:end -->"
-    text = (
-        RESULTS_MD.read_text()
-        if RESULTS_MD.exists()
-        else f"# Benchmark results\n\n{start}\n{end}\n"
-    )
-    before, _, rest = text.partition(start)
+    replace_between(RESULTS_MD, "figures", table)
+    replace_between(ROOT / "README.md", "performance", table)
+
+
+def replace_between(path: Path, marker: str, text: str) -> None:
+    """Put ``text`` between the ``<!-- marker:start -->`` and ``:end`` lines of ``path``."""
+    start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
+    content = path.read_text()
+    if start not in content:
+        return
+    before, _, rest = content.partition(start)
     _, _, after = rest.partition(end)
-    RESULTS_MD.write_text(f"{before}{start}\n{table}{end}{after}")
+    path.write_text(f"{before}{start}\n{text}{end}{after}")
 
 
 def main() -> None:
