@@ -11,7 +11,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
 from consult import uploads
@@ -59,8 +59,14 @@ def filter_comments(query, *, section=None, kind=None, status=None, source=None)
 
 
 def card_loading():
-    """What a comment card shows, loaded with the list rather than once per card."""
+    """What a comment card shows, loaded with the list rather than once per card.
+
+    The card shows the rendered HTML: the Markdown source and the search text (as long
+    again) stay in the database until something asks for them.
+    """
     return (
+        defer(Comment.body),
+        defer(Comment.search_text),
         joinedload(Comment.department),
         joinedload(Comment.author),
         selectinload(Comment.attachments),
