@@ -271,8 +271,9 @@ class Comment(TimestampMixin, db.Model):
         ForeignKey("comments.id", ondelete="SET NULL"), nullable=True, index=True
     )
     # Where the next draft took this comment into account.
+    # Indexed: deleting a section (an import that replaces a draft's text) looks it up.
     addressed_in_id: Mapped[int | None] = mapped_column(
-        ForeignKey("sections.id", ondelete="SET NULL"), nullable=True
+        ForeignKey("sections.id", ondelete="SET NULL"), nullable=True, index=True
     )
     # Optimistic locking: a save based on an older version is refused, not silently applied.
     version: Mapped[int] = mapped_column(nullable=False, default=1)

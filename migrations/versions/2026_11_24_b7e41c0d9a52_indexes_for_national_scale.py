@@ -1,4 +1,4 @@
-"""Indexes for national scale: the inbox and a department's comments answered from indexes.
+"""Indexes for national scale: the inbox, a department's comments, sections being deleted.
 
 Revision ID: b7e41c0d9a52
 Revises: 6c729ba8abd8
@@ -24,6 +24,9 @@ def upgrade():
             ["draft_id", "department_id", "submitted_at"],
             unique=False,
         )
+        # Deleting a section checks the comments that point at it: without this index,
+        # each deleted section read every comment.
+        batch_op.create_index("ix_comments_addressed_in_id", ["addressed_in_id"], unique=False)
         batch_op.create_index(
             "ix_comments_triage",
             ["draft_id", "status", "section_id", "department_id", "submitted_at", "deleted_at"],
@@ -34,6 +37,7 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table("comments", schema=None) as batch_op:
         batch_op.drop_index("ix_comments_triage")
+        batch_op.drop_index("ix_comments_addressed_in_id")
         batch_op.drop_index("ix_comments_by_department")
         batch_op.create_index(
             "ix_comments_draft_id_department_id", ["draft_id", "department_id"], unique=False
