@@ -71,10 +71,15 @@ def card_loading():
         joinedload(Comment.author),
         selectinload(Comment.attachments),
         selectinload(Comment.revisions),
-        selectinload(Comment.duplicate_of),
-        selectinload(Comment.addressed_in),
-        selectinload(Comment.section),
+        selectinload(Comment.duplicate_of).options(defer(Comment.body), defer(Comment.search_text)),
+        # Cards show a section's title, never its text.
+        selectinload(Comment.addressed_in).options(*_section_title_only()),
+        selectinload(Comment.section).options(*_section_title_only()),
     )
+
+
+def _section_title_only():
+    return (defer(Section.body), defer(Section.body_html))
 
 
 def _normalise(text: str) -> str:
