@@ -340,6 +340,7 @@ def generate(
     from werkzeug.security import generate_password_hash
 
     from consult import create_app
+    from consult.config import Config
     from consult.extensions import db
     from consult.markup import render_markdown
     from consult.models import (
@@ -354,10 +355,13 @@ def generate(
     )
     from consult.textsearch import fold
 
+    class BenchConfig(Config):
+        # Config read DATABASE_URL when it was imported: name the database explicitly.
+        SQLALCHEMY_DATABASE_URI = url
+
     started = time.perf_counter()
     rng = random.Random(seed)
-    os.environ["DATABASE_URL"] = url
-    app = create_app()
+    app = create_app(BenchConfig)
     with app.app_context():
         upgrade()
         if db.session.execute(db.select(Department.id).limit(1)).first():

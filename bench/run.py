@@ -520,7 +520,7 @@ def run(args) -> dict:
         "BENCH_USER_EMAIL": email,
     }
     only = set(args.only or ["section", "inbox", "report", "import"])
-    seconds, rounds, samples = (2.0, 2, 15) if args.quick else (args.seconds, 3, 60)
+    seconds, rounds, samples = (1.5, 2, 10) if args.quick else (args.seconds, 3, 60)
     workers = 2 * CORES + 1
     figures["workers"] = workers
 
