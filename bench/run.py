@@ -75,7 +75,8 @@ class Client:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = http.client.HTTPConnection(
-                "127.0.0.1", self.port, timeout=600
+                # A report of a million rows is sent only once it is written.
+                "127.0.0.1", self.port, timeout=3600
             )
         return conn
 
@@ -175,7 +176,7 @@ class Server:
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--timeout",
-                "900",
+                "3600",
                 "--chdir",
                 str(ROOT),
                 "--log-level",
