@@ -76,7 +76,9 @@ class Client:
         if conn is None:
             conn = self._local.conn = http.client.HTTPConnection(
                 # A report of a million rows is sent only once it is written.
-                "127.0.0.1", self.port, timeout=3600
+                "127.0.0.1",
+                self.port,
+                timeout=3600,
             )
         return conn
 
@@ -584,7 +586,7 @@ def run(args) -> dict:
             result = report_in_fresh_worker(url, report_env, log, path, email)
             for key, value in result.items():
                 figures[f"report_{fmt}_{key}"] = value
-        if "xlsx" not in args.skip:
+        if "xlsx" not in args.skip and "floor" not in args.skip:
             floor = subprocess.run(  # noqa: S603
                 [PYTHON, __file__, "--xlsx-floor"],
                 env={**os.environ, "DATABASE_URL": url},
@@ -689,7 +691,7 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=100_000)
     parser.add_argument("--seconds", type=float, default=5.0, help="length of one load slice")
     parser.add_argument("--only", nargs="*", choices=["section", "inbox", "report", "import"])
-    parser.add_argument("--skip", nargs="*", default=[], choices=["xlsx", "docx"])
+    parser.add_argument("--skip", nargs="*", default=[], choices=["xlsx", "docx", "floor"])
     parser.add_argument("--regenerate", action="store_true", help="generate the data afresh")
     parser.add_argument("--label", help="column of bench/RESULTS.md (default: the database)")
     parser.add_argument("--no-write", action="store_true", help="do not touch bench/RESULTS.md")
