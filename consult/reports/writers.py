@@ -996,8 +996,9 @@ def _splice_docx_rows(skeleton: io.BytesIO, out: IO[bytes], rows: Iterable[str],
             head, tail = data.split(mark, 1)
             info = zipfile.ZipInfo(item.filename, date_time=item.date_time)
             info.compress_type = zipfile.ZIP_DEFLATED
-            # Past 4 GB a zip entry needs Zip64, which must be asked for before writing.
-            with target.open(info, "w", force_zip64=hint > 500_000) as entry:
+            # Past 4 GB (some 2.5 million rows) a zip entry needs Zip64, asked for before
+            # writing; below, plain zip, which every Word opens.
+            with target.open(info, "w", force_zip64=hint > 2_000_000) as entry:
                 entry.write(head)
                 batch: list[str] = []
                 for xml in rows:
