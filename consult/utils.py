@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 
 from flask import current_app, request, send_file
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import func, select
 
 from consult.extensions import db
 
@@ -18,6 +20,53 @@ def paginate(query, per_page: int | None = None):
         per_page=per_page or current_app.config["PER_PAGE"],
         error_out=False,
         max_per_page=200,
+    )
+
+
+class IdsFirstPagination(Pagination):
+    """A page of a long list in two short queries instead of a count and a wide sort.
+
+    The first query sorts and counts only the keys (``count(*) OVER ()``, so the filters run
+    once and an index can cover them); the second loads the page's rows, with ``options``,
+    by primary key. Made by `paginate_by_ids`.
+    """
+
+    def _query_items(self) -> list:
+        query = self._query_args["select"]
+        entity = query.column_descriptions[0]["entity"]
+        keys = (
+            query.with_only_columns(entity.id, func.count().over(), maintain_column_froms=True)
+            .limit(self.per_page)
+            .offset(self._query_offset)
+        )
+        rows = db.session.execute(keys).all()
+        self._total = rows[0][1] if rows else None
+        ids = [row[0] for row in rows]
+        if not ids:
+            return []
+        loaded = db.session.scalars(
+            select(entity).where(entity.id.in_(ids)).options(*self._query_args["options"])
+        ).all()
+        order = {id_: i for i, id_ in enumerate(ids)}
+        return sorted(loaded, key=lambda item: order[item.id])
+
+    def _query_count(self) -> int:
+        if self._total is not None:
+            return self._total
+        query = self._query_args["select"].order_by(None).subquery()
+        return db.session.execute(select(func.count()).select_from(query)).scalar_one()
+
+
+def paginate_by_ids(query, *options, per_page: int | None = None) -> IdsFirstPagination:
+    """Like `paginate`, for a select() of one entity over many rows (see IdsFirstPagination)."""
+    page = request.args.get("page", 1, type=int) or 1
+    return IdsFirstPagination(
+        page=max(page, 1),
+        per_page=per_page or current_app.config["PER_PAGE"],
+        max_per_page=200,
+        error_out=False,
+        select=query,
+        options=options,
     )
 
 

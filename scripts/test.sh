@@ -43,3 +43,6 @@ then
   echo "== Test suite on PostgreSQL (the browser journeys ran in the SQLite pass) =="
   TEST_DATABASE_URL="$PG_URL" "$PY" -m pytest "$@"
 fi
+
+echo "== Benchmark, quick run (checks that it completes; the figures are not judged) =="
+env -u DATABASE_URL -u TEST_DATABASE_URL "$PY" bench/run.py --quick

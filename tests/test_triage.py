@@ -346,6 +346,11 @@ def test_inbox_paginates_and_keeps_the_filters(app, client, submitted):
     second = client.get(f"{c.base}/inbox?sort=oldest&page=2").get_data(as_text=True)
     shown = [cm.id for cm in c.comments if f"/comments/{cm.id}/triage" in second]
     assert shown == [cm.id for cm in c.comments[2:]]
+    assert f"Có {len(c.comments)} góp ý phù hợp." in second
+    # Past the last page: no rows, and the count is still right.
+    beyond = client.get(f"{c.base}/inbox?sort=oldest&page=9").get_data(as_text=True)
+    assert not any(f"/comments/{cm.id}/triage" in beyond for cm in c.comments)
+    assert f"Có {len(c.comments)} góp ý phù hợp." in beyond
 
 
 def test_reimporting_the_next_draft_keeps_the_links_of_comments(submitted):

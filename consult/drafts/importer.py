@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+import weakref
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -515,14 +516,30 @@ def _join_blocks(blocks: list[_Block]) -> str:
     return "\n\n".join(block.markdown for block in blocks)
 
 
+# Looking a style up in python-docx searches the styles part: a 300-section draft did it
+# tens of thousands of times. What a style implies is cached per document and style id.
+_STYLE_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _cached(part, key, compute):
+    cache = _STYLE_CACHE.setdefault(part, {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
 def _style_chain(paragraph: Paragraph) -> list[tuple[str, object]]:
     """(name, style) for the paragraph's style and those it is based on."""
-    chain = []
-    style = paragraph.style
-    while style is not None and len(chain) < 20:
-        chain.append((style.name or "", style))
-        style = style.base_style
-    return chain
+
+    def compute() -> list[tuple[str, object]]:
+        chain = []
+        style = paragraph.style
+        while style is not None and len(chain) < 20:
+            chain.append((style.name or "", style))
+            style = style.base_style
+        return chain
+
+    return _cached(paragraph.part, ("paragraph", paragraph._p.style), compute)
 
 
 def _is_number(value: str) -> bool:
@@ -678,15 +695,26 @@ def _hyperlink_url(paragraph: Paragraph, element) -> str:
         return ""
 
 
+_MARKS = (("strong", "bold"), ("em", "italic"), ("s", "strike"))
+
+
 def _run_marks(run: Run) -> frozenset[str]:
+    def from_style() -> tuple:
+        """Bold, italic, strike as the run's character style (or those it is based on) set them."""
+        values = []
+        for _mark, attribute in _MARKS:
+            value, style = None, run.style
+            while value is None and style is not None:
+                value = getattr(style.font, attribute)
+                style = style.base_style
+            values.append(value)
+        return tuple(values)
+
+    inherited = _cached(run.part, ("run", run._r.style), from_style)
     marks = set()
-    for mark, attribute in (("strong", "bold"), ("em", "italic"), ("s", "strike")):
+    for (mark, attribute), fallback in zip(_MARKS, inherited, strict=True):
         value = getattr(run.font, attribute)
-        style = run.style
-        while value is None and style is not None:
-            value = getattr(style.font, attribute)
-            style = style.base_style
-        if value:
+        if value if value is not None else fallback:
             marks.add(mark)
     return frozenset(marks)
 

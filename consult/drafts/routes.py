@@ -283,8 +283,7 @@ def render_section_page(draft: Draft, section: Section, form=None, status: int =
     """A section with the comments its reader may see, and the form to comment on it."""
     from consult.comments.forms import CommentForm  # the comments blueprint imports this module
 
-    sections = draft.sections
-    index = sections.index(section)
+    previous, following = draft_service.neighbours(section)
     commenting = can_comment(draft)
     if commenting and form is None:
         form = CommentForm(section_id=section.id)
@@ -294,8 +293,8 @@ def render_section_page(draft: Draft, section: Section, form=None, status: int =
         draft=draft,
         proposal=draft.proposal,
         section=section,
-        previous=sections[index - 1] if index > 0 else None,
-        next=sections[index + 1] if index + 1 < len(sections) else None,
+        previous=previous,
+        next=following,
         can_edit=draft.can_edit(current_user),
         threads=comment_service.threads_by_quote(comments),
         comment_total=len(comments),

@@ -193,8 +193,20 @@ class Comment(TimestampMixin, db.Model):
 
     __tablename__ = "comments"
     __table_args__ = (
-        Index("ix_comments_draft_id_department_id", "draft_id", "department_id"),
+        # A department's comments on a draft, and whether it submitted any (index only).
+        Index("ix_comments_by_department", "draft_id", "department_id", "submitted_at"),
         Index("ix_comments_section_id", "section_id"),
+        # The inbox: its filters, sort and count are answered from this index, whose
+        # columns come in the order of their selectivity within a draft.
+        Index(
+            "ix_comments_triage",
+            "draft_id",
+            "status",
+            "section_id",
+            "department_id",
+            "submitted_at",
+            "deleted_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -243,7 +255,7 @@ class Comment(TimestampMixin, db.Model):
 
     # --- triage by the drafting team ---
     status: Mapped[CommentStatus] = mapped_column(
-        enum_column(CommentStatus), nullable=False, default=CommentStatus.NEW, index=True
+        enum_column(CommentStatus), nullable=False, default=CommentStatus.NEW
     )
     answer: Mapped[str | None] = mapped_column(Text, nullable=True)
     answer_html: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -259,8 +271,9 @@ class Comment(TimestampMixin, db.Model):
         ForeignKey("comments.id", ondelete="SET NULL"), nullable=True, index=True
     )
     # Where the next draft took this comment into account.
+    # Indexed: deleting a section (an import that replaces a draft's text) looks it up.
     addressed_in_id: Mapped[int | None] = mapped_column(
-        ForeignKey("sections.id", ondelete="SET NULL"), nullable=True
+        ForeignKey("sections.id", ondelete="SET NULL"), nullable=True, index=True
     )
     # Optimistic locking: a save based on an older version is refused, not silently applied.
     version: Mapped[int] = mapped_column(nullable=False, default=1)

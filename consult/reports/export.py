@@ -21,7 +21,7 @@ def write_report(report: SummaryReport, fmt: str, out: io.BufferedIOBase, charts
     from consult.reports import writers
 
     handlers: dict[str, Callable[[], None]] = {
-        "docx": lambda: out.write(writers.write_docx(report)),
+        "docx": lambda: writers.write_docx(report, out),
         "xlsx": lambda: writers.write_xlsx(report, out),
         "csv": lambda: writers.write_csv(report, out),
         "pdf": lambda: out.write(writers.write_pdf(report, charts=charts)),

@@ -3,12 +3,14 @@
 Pure functions: no Flask app, no database. Every writer iterates `report.rows` exactly once
 and keeps no list of rows, so `rows` may be a generator over millions of comments:
 
-- `write_xlsx` and `write_csv` stream: they write into a binary file object the caller
-  passes (an open file, a `BytesIO`, a temporary file for `send_file`) and hold one row
-  at a time (XlsxWriter in constant-memory mode spills rows to a temporary file).
-- `write_docx` and `write_pdf` return the whole document as bytes. They hold the
-  document being built in memory (not the rows), so they suit reports of up to some tens
-  of thousands of rows; offer XLSX or CSV for larger ones.
+- `write_xlsx`, `write_csv` and `write_docx` stream: they write into a binary file object
+  the caller passes (an open file, a `BytesIO`, a temporary file for `send_file`) and hold
+  one row at a time (XlsxWriter in constant-memory mode spills rows to a temporary file;
+  the DOCX table rows are written as XML straight into the document's zip entry, around a
+  skeleton that python-docx makes).
+- `write_pdf` returns the whole document as bytes. It holds the document being built in
+  memory (not the rows), so it suits reports of up to some tens of thousands of rows;
+  offer XLSX, CSV or DOCX for larger ones.
 
 Every string the documents print comes from the report's labels, laid over
 `VIETNAMESE_LABELS` (see `consult.reports.model`). Datetimes are shown in Vietnam time.
@@ -20,8 +22,10 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -572,8 +576,9 @@ def _text_width_cm(text: str, size_pt: float) -> float:
     return sum(_em_width(ch) for ch in text) * size_pt / 72 * 2.54
 
 
-def write_docx(report: SummaryReport) -> bytes:
-    """The report as a Word document (bytes), in the Decree 30/2020/NĐ-CP layout.
+def write_docx(report: SummaryReport, fileobj: IO[bytes] | None = None) -> bytes | None:
+    """The report as a Word document in the Decree 30/2020/NĐ-CP layout: written into
+    ``fileobj`` (a binary file, not closed), or returned as bytes without one.
 
     A4, Times New Roman, margins 2/2/3/1.5 cm. A portrait section with the heading block,
     title and counts; a landscape section with the table (header row repeated on every
@@ -588,7 +593,7 @@ def write_docx(report: SummaryReport) -> bytes:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt, Twips
-    from docx.table import _Cell
+    from lxml import etree
 
     labels = _labels(report)
     lang = labels.get("lang", "vi-VN")
@@ -844,35 +849,16 @@ def write_docx(report: SummaryReport) -> bytes:
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         fill(cell, [("B", labels[key])], align=WD_ALIGN_PARAGRAPH.CENTER)
 
-    def set_vmerge(tc: Any, restart: bool) -> None:
-        """<w:vMerge w:val="restart"/> opens a merged cell, a bare <w:vMerge/> continues it."""
-        merge = tc.get_or_add_tcPr()._add_vMerge()
-        if restart:
-            merge.set(qn("w:val"), "restart")
-
-    current: tuple[str | None, str, str] | None = None
-    any_rows = False
-    for row in _once(report.rows):
-        any_rows = True
-        tr = table.add_row()._tr
-        cells = [_Cell(tc, table) for tc in tr.tc_lst]
-        key = _group_key(row)
-        new_group = key != current
-        current = key
-        for cell in cells:
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
-        fill(cells[0], [("", str(row.number))], align=WD_ALIGN_PARAGRAPH.CENTER)
-        set_vmerge(cells[1]._tc, restart=new_group)
-        if new_group:
-            fill(cells[1], [("B", _section_title(row, labels))])
-        fill(cells[2], [("", _clean(d)) for d in row.departments] or [("", "")])
-        fill(cells[3], _comment_parts(row, labels))
-        fill(cells[4], [("", _clean(row.answer) if row.answer else labels["no_answer"])])
-        fill(cells[5], [("", _clean(row.status))], align=WD_ALIGN_PARAGRAPH.CENTER)
-    if not any_rows:
+    rows = _once(report.rows)
+    first_row = next(rows, None)
+    if first_row is None:
         cells = table.add_row().cells
         merged = cells[0].merge(cells[-1])
         fill(merged, [("I", labels["no_rows"])], align=WD_ALIGN_PARAGRAPH.CENTER)
+    else:
+        # The rows are written later, as XML, straight into the saved document (see below).
+        table._tbl.append(etree.Comment(_DOCX_ROWS_MARK))
+    grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.gridCol_lst]
 
     # Closing block: recipients on the left, the signature on the right.
     para(doc, "", after=6)
@@ -916,9 +902,112 @@ def write_docx(report: SummaryReport) -> bytes:
     props.last_modified_by = _clean(report.issuing_body)
     props.revision = 1
 
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    skeleton = io.BytesIO()
+    doc.save(skeleton)
+    out = io.BytesIO() if fileobj is None else fileobj
+    rest = () if first_row is None else itertools.chain([first_row], rows)
+    row_xml = _DocxRows(grid, table_style.style_id, labels)
+    _splice_docx_rows(skeleton, out, (row_xml(row) for row in rest), report.counts.comments)
+    return out.getvalue() if fileobj is None else None
+
+
+_DOCX_ROWS_MARK = " rows "
+DOCX_ROWS_BATCH = 500
+
+
+class _DocxRows:
+    """The XML of one row of the report's table, as python-docx would write it.
+
+    python-docx takes about 5 ms a row and keeps the whole document in memory; this writes
+    the same elements as text, so a report of a million rows streams in constant memory.
+    The section cell of consecutive rows of one section is merged (w:vMerge).
+    """
+
+    def __init__(self, grid: list[int], style_id: str, labels: dict[str, str]) -> None:
+        self.grid = grid
+        self.ppr = f'<w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>'
+        self.ppr_center = f'<w:pPr><w:pStyle w:val="{style_id}"/><w:jc w:val="center"/></w:pPr>'
+        self.labels = labels
+        self.current: tuple[str | None, str, str] | None = None
+
+    @staticmethod
+    def run(style: str, text: str) -> str:
+        rpr = ("<w:b/>" if "B" in style else "") + ("<w:i/>" if "I" in style else "")
+        inner = []
+        for piece in _DOCX_BREAKS.split(text):
+            if piece == "\t":
+                inner.append("<w:tab/>")
+            elif piece in ("\n", "\r"):
+                inner.append("<w:br/>")
+            elif piece:
+                space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
+                inner.append(f"<w:t{space}>{escape(piece)}</w:t>")
+        return f"<w:r>{f'<w:rPr>{rpr}</w:rPr>' if rpr else ''}{''.join(inner)}</w:r>"
+
+    def cell(self, col: int, parts, center: bool = False, merge: str = "") -> str:
+        ppr = self.ppr_center if center else self.ppr
+        if parts is None:  # a continued merged cell keeps its empty paragraph
+            body = "<w:p/>"
+        else:
+            body = "".join(
+                f"<w:p>{ppr}{self.run(style, text) if text else ''}</w:p>" for style, text in parts
+            )
+        return (
+            f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{self.grid[col]}"/>{merge}'
+            f'<w:vAlign w:val="top"/></w:tcPr>{body}</w:tc>'
+        )
+
+    def __call__(self, row: ReportRow) -> str:
+        labels = self.labels
+        key = _group_key(row)
+        new_group = key != self.current
+        self.current = key
+        answer = _clean(row.answer) if row.answer else labels["no_answer"]
+        return "".join(
+            [
+                "<w:tr>",
+                self.cell(0, [("", str(row.number))], center=True),
+                self.cell(
+                    1,
+                    [("B", _section_title(row, labels))] if new_group else None,
+                    merge='<w:vMerge w:val="restart"/>' if new_group else "<w:vMerge/>",
+                ),
+                self.cell(2, [("", _clean(d)) for d in row.departments] or [("", "")]),
+                self.cell(3, _comment_parts(row, labels)),
+                self.cell(4, [("", answer)]),
+                self.cell(5, [("", _clean(row.status))], center=True),
+                "</w:tr>",
+            ]
+        )
+
+
+_DOCX_BREAKS = re.compile("([\t\r\n])")
+
+
+def _splice_docx_rows(skeleton: io.BytesIO, out: IO[bytes], rows: Iterable[str], hint: int) -> None:
+    """Copy the .docx in ``skeleton`` into ``out``, writing ``rows`` where the mark stands."""
+    mark = f"<!--{_DOCX_ROWS_MARK}-->".encode()
+    with zipfile.ZipFile(skeleton) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename != "word/document.xml" or mark not in data:
+                target.writestr(item, data)
+                continue
+            head, tail = data.split(mark, 1)
+            info = zipfile.ZipInfo(item.filename, date_time=item.date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            # Past 4 GB (some 2.5 million rows) a zip entry needs Zip64, asked for before
+            # writing; below, plain zip, which every Word opens.
+            with target.open(info, "w", force_zip64=hint > 2_000_000) as entry:
+                entry.write(head)
+                batch: list[str] = []
+                for xml in rows:
+                    batch.append(xml)
+                    if len(batch) == DOCX_ROWS_BATCH:
+                        entry.write("".join(batch).encode())
+                        batch.clear()
+                entry.write("".join(batch).encode())
+                entry.write(tail)
 
 
 # --------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
 from consult import uploads
@@ -60,16 +60,27 @@ def filter_comments(query, *, section=None, kind=None, status=None, source=None)
 
 
 def card_loading():
-    """What a comment card shows, loaded with the list rather than once per card."""
+    """What a comment card shows, loaded with the list rather than once per card.
+
+    The card shows the rendered HTML: the Markdown source and the search text (as long
+    again) stay in the database until something asks for them.
+    """
     return (
+        defer(Comment.body),
+        defer(Comment.search_text),
         joinedload(Comment.department),
         joinedload(Comment.author),
         selectinload(Comment.attachments),
         selectinload(Comment.revisions),
-        selectinload(Comment.duplicate_of),
-        selectinload(Comment.addressed_in),
-        selectinload(Comment.section),
+        selectinload(Comment.duplicate_of).options(defer(Comment.body), defer(Comment.search_text)),
+        # Cards show a section's title, never its text.
+        selectinload(Comment.addressed_in).options(*_section_title_only()),
+        selectinload(Comment.section).options(*_section_title_only()),
     )
+
+
+def _section_title_only():
+    return (defer(Section.body), defer(Section.body_html))
 
 
 def _normalise(text: str) -> str:
@@ -294,13 +305,16 @@ def commenting_departments(draft: Draft) -> list[Department]:
     """The departments with submitted comments on the draft, for filter lists."""
     return list(
         db.session.scalars(
+            # One index probe per department, rather than a pass over every comment.
             select(Department)
             .where(
-                Department.id.in_(
-                    select(Comment.department_id).where(
-                        Comment.draft_id == draft.id, Comment.submitted_at.is_not(None)
-                    )
+                select(Comment.id)
+                .where(
+                    Comment.draft_id == draft.id,
+                    Comment.department_id == Department.id,
+                    Comment.submitted_at.is_not(None),
                 )
+                .exists()
             )
             .order_by(Department.name)
         )

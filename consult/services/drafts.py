@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import load_only
 
 from consult.extensions import db
 from consult.markup import render_markdown
@@ -75,6 +77,24 @@ def start_next_draft(proposal: Proposal, change_note: str = "") -> Draft:
             _new_section(draft, section.position, section, section.key)
     db.session.flush()
     return draft
+
+
+def neighbours(section: Section) -> tuple[Section | None, Section | None]:
+    """The sections before and after ``section``, without loading the whole draft's text."""
+
+    def one(condition, order):
+        return db.session.scalar(
+            select(Section)
+            .where(Section.draft_id == section.draft_id, condition)
+            .options(load_only(Section.id, Section.number, Section.heading, Section.key))
+            .order_by(order)
+            .limit(1)
+        )
+
+    return (
+        one(Section.position < section.position, Section.position.desc()),
+        one(Section.position > section.position, Section.position),
+    )
 
 
 def _normalise(text: str) -> str:

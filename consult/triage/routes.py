@@ -21,7 +21,7 @@ from consult.services import triage as triage_service
 from consult.services.triage import InboxFilters, TriageConflict, TriageError
 from consult.triage import bp
 from consult.triage.forms import AnswerForm, BulkForm, LinkForm, MessageForm
-from consult.utils import flash_form_errors, paginate, parse_ids
+from consult.utils import flash_form_errors, paginate_by_ids, parse_ids
 
 drafting_required = role_required(*DRAFTING_ROLES)
 
@@ -42,7 +42,9 @@ def triage_url(comment: Comment, **kw) -> str:
 def inbox(code: str, number: int):
     draft = load_draft(code, number)
     filters = InboxFilters.from_args(request.args)
-    page = paginate(triage_service.inbox_query(draft, filters))
+    page = paginate_by_ids(
+        triage_service.inbox_query(draft, filters), *triage_service.inbox_loading()
+    )
     members = triage_service.team_members()
     departments = comment_service.commenting_departments(draft)
     return render_template(
