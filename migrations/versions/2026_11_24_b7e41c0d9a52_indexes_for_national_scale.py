@@ -1,7 +1,7 @@
 """Indexes for national scale: the inbox, a department's comments, sections being deleted.
 
 Revision ID: b7e41c0d9a52
-Revises: 6c729ba8abd8
+Revises: d2b8a54a912d
 Create Date: 2026-11-24 19:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "b7e41c0d9a52"
-down_revision = "6c729ba8abd8"
+down_revision = "d2b8a54a912d"
 branch_labels = None
 depends_on = None
 
