@@ -42,7 +42,7 @@ def _prepare_sqlite_path(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from consult import database
-    from consult.extensions import csrf, db, login_manager, migrate
+    from consult.extensions import csrf, db, limiter, login_manager, migrate
     from consult.models import User  # noqa: F401  (registers the user loader's model)
 
     db.init_app(app)
@@ -55,6 +55,7 @@ def _init_extensions(app: Flask) -> None:
         render_item=database.render_migration_item,
     )
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     database.init_app(app)
 

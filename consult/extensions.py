@@ -1,6 +1,8 @@
 """Flask extensions, created unbound and bound to the app in create_app."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,3 +29,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Only the limits declared on routes apply (sign-in); storage and switch come from the config
+# (RATELIMIT_STORAGE_URI, RATELIMIT_ENABLED). The address is the client's as ProxyFix saw it.
+limiter = Limiter(key_func=get_remote_address)

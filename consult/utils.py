@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import tempfile
+from datetime import date
 
 from flask import current_app, request, send_file
 
@@ -35,6 +37,33 @@ def download_response(data: bytes, filename: str, mimetype: str):
     return send_file(
         io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename
     )
+
+
+def send_written(write, mimetype: str, filename: str):
+    """Send as an attachment what ``write(fileobj)`` writes.
+
+    Spooled: a small file stays in memory, a large one goes to disk while it is written;
+    the file is closed when the response is, or at once if writing fails.
+    """
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    try:
+        write(out)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    response = send_file(out, mimetype=mimetype, as_attachment=True, download_name=filename)
+    response.call_on_close(out.close)
+    return response
+
+
+def parse_date(value: str | None) -> date | None:
+    """A date typed in a URL (YYYY-MM-DD, years 1900-2199), or None when it is not one."""
+    try:
+        day = date.fromisoformat(value) if value and len(value) == 10 else None
+    except ValueError:
+        return None
+    return day if day is not None and 1900 <= day.year < 2200 else None
 
 
 def parse_id(value: str | None) -> int | None:

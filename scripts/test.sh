@@ -13,6 +13,9 @@ else
   echo "Node.js not found; skipping the JavaScript tests."
 fi
 
+echo "== Security lint (bandit, medium and high severity) =="
+"$(dirname "$PY")/bandit" -q -r consult -ll
+
 echo "== Test suite on SQLite =="
 env -u TEST_DATABASE_URL "$PY" -m pytest "$@"
 

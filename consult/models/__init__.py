@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 
-from consult.models.accounts import Department, DepartmentKind, Role, User
+from consult.models.accounts import Department, DepartmentKind, Role, SignInFailures, User
+from consult.models.audit import AuditAction, AuditEvent
 from consult.models.comments import (
     Attachment,
     Comment,
@@ -19,6 +20,8 @@ from consult.models.workshops import Workshop, WorkshopParticipant
 
 __all__ = [
     "Attachment",
+    "AuditAction",
+    "AuditEvent",
     "Comment",
     "CommentEvent",
     "CommentKind",
@@ -36,6 +39,7 @@ __all__ = [
     "Proposal",
     "Role",
     "Section",
+    "SignInFailures",
     "User",
     "Visibility",
     "Workshop",

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
-
-from flask import abort, render_template, request, send_file
+from flask import abort, render_template, request
 from sqlalchemy import func, select
 
 from consult.drafts.routes import load_draft
@@ -24,6 +22,7 @@ from consult.reports.export import FORMATS, MIMETYPES, report_filename, write_re
 from consult.services import comments as comment_service
 from consult.services import reports as report_service
 from consult.services.reports import ReportFilters
+from consult.utils import send_written
 
 reporters_required = role_required(*DRAFTING_ROLES, Role.ORGANIZER)
 
@@ -120,21 +119,3 @@ def download(code: str, number: int, fmt: str):
         MIMETYPES[fmt],
         report_filename(draft.proposal.code, draft.number, fmt),
     )
-
-
-def send_written(write, mimetype: str, filename: str):
-    """Send as an attachment what ``write(fileobj)`` writes.
-
-    Spooled: a small file stays in memory, a large one goes to disk while it is written;
-    the file is closed when the response is, or at once if writing fails.
-    """
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    try:
-        write(out)
-    except BaseException:
-        out.close()
-        raise
-    out.seek(0)
-    response = send_file(out, mimetype=mimetype, as_attachment=True, download_name=filename)
-    response.call_on_close(out.close)
-    return response
