@@ -36,9 +36,11 @@ class AuditAction(enum.StrEnum):
     COMMENT_STATUS = "comment.status"
     COMMENT_ANSWER = "comment.answer"
     COMMENT_MERGE = "comment.merge"
+    COMMENT_ASSIGN = "comment.assign"
     DRAFT_PUBLISH = "draft.publish"
     DRAFT_CLOSE = "draft.close"
     DRAFT_EXTEND = "draft.extend"
+    DRAFT_SETTINGS = "draft.settings"
     WORKSHOP_CHANGE = "workshop.change"
     EXPORT = "export"
 
@@ -69,9 +71,11 @@ AUDIT_ACTION_LABELS = {
     AuditAction.COMMENT_STATUS: _l("Comment status changed"),
     AuditAction.COMMENT_ANSWER: _l("Comment answered"),
     AuditAction.COMMENT_MERGE: _l("Comments merged or separated"),
+    AuditAction.COMMENT_ASSIGN: _l("Comments assigned"),
     AuditAction.DRAFT_PUBLISH: _l("Draft published"),
     AuditAction.DRAFT_CLOSE: _l("Comment period closed"),
     AuditAction.DRAFT_EXTEND: _l("Deadline extended"),
+    AuditAction.DRAFT_SETTINGS: _l("Consultation settings changed"),
     AuditAction.WORKSHOP_CHANGE: _l("Workshop changed"),
     AuditAction.EXPORT: _l("Export or download"),
 }

@@ -19,6 +19,7 @@ from consult.models.drafts import DRAFTING_ROLES
 from consult.permissions import role_required
 from consult.reports import bp
 from consult.reports.export import FORMATS, MIMETYPES, report_filename, write_report
+from consult.services import audit
 from consult.services import comments as comment_service
 from consult.services import reports as report_service
 from consult.services.reports import ReportFilters
@@ -99,6 +100,8 @@ def everything(code: str):
     proposal = load_proposal(code)
     drafts = [d for d in proposal.drafts if d.is_published]
     reports = ((_("Draft %(n)d", n=d.number), report_service.summary_report(d)) for d in drafts)
+    audit.record_export("everything", proposal, format="xlsx")
+    db.session.commit()
     return send_written(
         lambda out: write_everything_xlsx(reports, out),
         MIMETYPES["xlsx"],
@@ -114,6 +117,8 @@ def download(code: str, number: int, fmt: str):
     draft = load_draft(code, number)
     report = report_service.summary_report(draft, ReportFilters.from_args(request.args))
     charts = [c.encode("utf-8") for c in charts_for(draft, report)] if fmt == "pdf" else ()
+    audit.record_export("report", draft, format=fmt, filters=request.args.to_dict())
+    db.session.commit()
     return send_written(
         lambda out: write_report(report, fmt, out, charts=charts),
         MIMETYPES[fmt],
