@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # No inline scripts anywhere: every script is a file under static/. Inline style
@@ -54,6 +54,14 @@ def _with_secure(cookie: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)
+
+    @app.before_request
+    def refuse_nul_characters():
+        # No address or search ever holds one, and PostgreSQL refuses them in queries:
+        # a clear 400 rather than a 500. Forms drop them (consult.forms.strip_nul).
+        if "\x00" in request.path or any("\x00" in v for v in request.args.values()):
+            abort(400)
+
     proxies = {
         key: app.config.get(f"PROXY_FIX_X_{key.upper()}", 0) for key in ("for", "proto", "host")
     }

@@ -11,10 +11,17 @@ from consult import create_app
 from consult.extensions import db
 from consult.models import AuditAction, AuditEvent, Role, SignInFailures, User
 from consult.models.base import utcnow
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, IsolatedClient
 
 LOCKED = "Sign-in is locked"
 LOCKED_VI = "tạm khóa"
+
+
+def _dispose(app) -> None:
+    """Close the connections of an app made inside a test (the fixture closes its own)."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def _fail(client, email, ip="10.1.1.1"):
@@ -79,6 +86,7 @@ def test_rate_limit_can_be_switched_off(test_config, make_user, monkeypatch):
         client = app.test_client()
         for _ in range(4):
             assert _fail(client, "nobody@example.vn").status_code == 422
+    _dispose(app)
     # The limiter is shared by every app in this process: switch it back for the next test.
     create_app(test_config)
 
@@ -136,6 +144,8 @@ def test_rate_limit_shared_through_redis(test_config, make_user):
             client = worker_b.test_client()
             assert _fail(client, "nobody@example.vn", ip=ip).status_code == 429
             assert _fail(client, "nobody@example.vn", ip=ip + "0").status_code == 422
+        _dispose(worker_a)
+        _dispose(worker_b)
     finally:
         for key in store.scan_iter(f"*{ip}*"):
             store.delete(key)
@@ -296,17 +306,17 @@ def test_cookies_are_secure_behind_a_trusted_proxy(test_config, make_user):
 
     user = make_user(Role.REVIEWER)
     app = create_app(BehindProxy)
-    with app.app_context():
-        client = app.test_client()
-        response = client.post(
-            "/login",
-            data={"email": user.email, "password": PASSWORD},
-            headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"},
-        )
-        assert response.status_code == 302
-        assert "; secure" in _set_cookies(response)["session"].lower()
-        event = db.session.query(AuditEvent).filter_by(action=AuditAction.LOGIN).one()
-        assert event.ip == "203.0.113.7"
+    app.test_client_class = IsolatedClient
+    response = app.test_client().post(
+        "/login",
+        data={"email": user.email, "password": PASSWORD},
+        headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"},
+    )
+    _dispose(app)
+    assert response.status_code == 302
+    assert "; secure" in _set_cookies(response)["session"].lower()
+    event = db.session.query(AuditEvent).filter_by(action=AuditAction.LOGIN).one()
+    assert event.ip == "203.0.113.7"
     create_app(test_config)
 
 

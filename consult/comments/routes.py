@@ -370,7 +370,7 @@ def consultation_settings(code: str, number: int):
     if form.validate_on_submit():
         draft.departments_see_each_other = form.departments_see_each_other.data
         draft.silence_counts_as_agreement = form.silence_counts_as_agreement.data
-        chosen = [d for d in departments if d.id in set(form.invited.data)]
+        chosen = [d for d in departments if d.id in set(form.invited.data or [])]
         comment_service.invite_departments(draft, chosen)
         audit.record(
             AuditAction.DRAFT_SETTINGS, draft, detail={"invited": sorted(d.code for d in chosen)}
