@@ -376,3 +376,24 @@ def test_no_inline_scripts_in_pages(client, auth):
         for tag in re.findall(r"<script\b[^>]*>", page):
             assert "src=" in tag, (path, tag)
         assert not re.search(r"\son[a-z]+\s*=", page), path
+
+
+# --- input no database takes --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/proposals/%00", "/proposals?q=%00", "/admin/audit?user=a%00b"])
+def test_nul_characters_in_addresses_are_refused(client, auth, path):
+    """PostgreSQL refuses NUL in text: without this check these were 500s there."""
+    auth.login_as(Role.ADMIN)
+    assert client.get(path).status_code == 400
+
+
+def test_nul_characters_typed_in_forms_are_dropped(client, auth):
+    auth.login_as(Role.ADMIN)
+    response = client.post(
+        "/admin/departments/new", data={"code": "S\x00YT", "name": "Sở\x00 Y tế", "kind": "other"}
+    )
+    assert response.status_code == 302
+    from consult.models import Department
+
+    assert Department.by_code("SYT").name == "Sở Y tế"
