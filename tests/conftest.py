@@ -183,6 +183,13 @@ def make_user(app, make_department) -> Callable[..., User]:
     return make
 
 
+def login(client, user, password: str = PASSWORD) -> None:
+    """Sign out whoever is signed in on ``client``, then sign ``user`` in."""
+    client.post("/logout")
+    response = client.post("/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+
+
 class AuthActions:
     def __init__(self, client, make_user):
         self._client = client

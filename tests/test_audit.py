@@ -15,13 +15,7 @@ from consult.models.base import utcnow
 from consult.services import audit
 from consult.services import comments as comment_service
 from consult.timeutil import VIETNAM
-from tests.conftest import PASSWORD
-
-
-def login(client, user):
-    client.post("/logout")
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302
+from tests.conftest import PASSWORD, login
 
 
 def events(action: AuditAction | None = None) -> list[AuditEvent]:

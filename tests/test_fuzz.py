@@ -27,7 +27,7 @@ from consult.models.base import utcnow
 from consult.services import comments as comment_service
 from consult.services import drafts as draft_service
 from consult.services import triage as triage_service
-from tests.conftest import PASSWORD
+from tests.conftest import login
 
 # Tables whose rows a refused request may legitimately add: its own trace.
 LOGGING_TABLES = {"audit_events", "sign_in_failures"}
@@ -241,12 +241,6 @@ def _pages(app, c) -> list[str]:
                     pages.append(url_for(rule.endpoint, **{**args, "comment_id": other.id}))
     pages.append(url_for("drafts.view_proposal", code=c.second.code))
     return sorted(set(pages))
-
-
-def login(client, user):
-    client.post("/logout")
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302
 
 
 def _discover(app, client, c) -> dict[str, tuple]:

@@ -14,17 +14,10 @@ from sqlalchemy import select
 
 from consult.extensions import db
 from consult.models import Attachment, Comment, DepartmentResponse
-from tests.conftest import PASSWORD
+from tests.conftest import login
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 SECRET = "Ý kiến nội bộ chưa gửi của Sở Thông tin"
-
-
-def login(client, user):
-    client.post("/logout")
-    assert (
-        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
-    )
 
 
 @pytest.fixture

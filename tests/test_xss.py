@@ -16,7 +16,7 @@ from sqlalchemy import select
 from consult.extensions import db
 from consult.models import Comment, Role, Workshop
 from consult.services import comments as comment_service
-from tests.conftest import PASSWORD
+from tests.conftest import login
 
 PAYLOADS = [
     "<script>alert('x1')</script>",
@@ -98,13 +98,6 @@ def assert_nothing_executes(page: str, where: str) -> None:
     checker = _Checker({})
     checker.feed(page)
     assert not checker.problems, f"{where}: {checker.problems}"
-
-
-def login(client, user):
-    client.post("/logout")
-    assert (
-        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
-    )
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
