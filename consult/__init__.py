@@ -22,6 +22,9 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
         app.config["SECRET_KEY"] = load_secret_key(Path(app.instance_path))
     _prepare_sqlite_path(app)
 
+    from consult.utils import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     _init_extensions(app)
     _register_blueprints(app)
 

@@ -7,6 +7,7 @@ import tempfile
 from datetime import date
 
 from flask import current_app, request, send_file
+from werkzeug.routing import IntegerConverter
 
 from consult.extensions import db
 
@@ -66,11 +67,22 @@ def parse_date(value: str | None) -> date | None:
     return day if day is not None and 1900 <= day.year < 2200 else None
 
 
+# Ids are PostgreSQL INTEGER columns: a larger number is no id, and would be a query error.
+MAX_ID = 2**31 - 1
+
+
 def parse_id(value: str | None) -> int | None:
     """A database id typed in a URL or a form: ASCII digits only (``"²".isdigit()`` is true)."""
-    if value and value.isascii() and value.isdigit() and len(value) < 19:
+    if value and value.isascii() and value.isdigit() and len(value) < 19 and int(value) <= MAX_ID:
         return int(value)
     return None
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in every route: a number too large to be an id is a 404, not a 500."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def parse_enum(enum_cls, value: str | None):

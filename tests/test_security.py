@@ -397,3 +397,17 @@ def test_nul_characters_typed_in_forms_are_dropped(client, auth):
     from consult.models import Department
 
     assert Department.by_code("SYT").name == "Sở Y tế"
+
+
+@pytest.mark.parametrize("path", ["/comments/2147483648", "/attachments/99999999999999999999"])
+def test_ids_too_large_for_the_database_are_404(client, auth, path):
+    """PostgreSQL ids are 32-bit: a larger number in a URL was a 500 there."""
+    auth.login_as(Role.ADMIN)
+    assert client.get(path).status_code == 404
+
+
+def test_ids_too_large_in_forms_are_no_ids():
+    from consult.utils import parse_id
+
+    assert parse_id("2147483647") == 2147483647
+    assert parse_id("2147483648") is None
