@@ -21,8 +21,10 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_secret_key(Path(app.instance_path))
     _prepare_sqlite_path(app)
-    _trust_proxies(app)
 
+    from consult.utils import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -41,22 +43,10 @@ def _prepare_sqlite_path(app: Flask) -> None:
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
 
 
-def _trust_proxies(app: Flask) -> None:
-    """Behind a reverse proxy, take the client's address and scheme from X-Forwarded-*.
-
-    Only as many proxies as configured are believed: otherwise a client could forge
-    the headers (its address for rate limits, "https" for secure cookies).
-    """
-    count = int(app.config.get("TRUSTED_PROXIES") or 0)
-    if count > 0:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
-
 
 def _init_extensions(app: Flask) -> None:
     from consult import database
-    from consult.extensions import csrf, db, login_manager, mail, migrate
+    from consult.extensions import csrf, db, limiter, login_manager, mail, migrate
     from consult.models import User  # noqa: F401  (registers the user loader's model)
 
     db.init_app(app)
@@ -70,6 +60,7 @@ def _init_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     mail.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     database.init_app(app)
 

@@ -15,8 +15,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.extensions import db
-from consult.models import Department, Role, User
+from consult.models import AuditAction, Department, Role, User
 from consult.services import accounts as account_service
+from consult.services import audit
 from consult.services.accounts import AccountError
 from consult.validators import password_problem
 
@@ -59,6 +60,7 @@ def create_user_command(email, full_name, role, department_code, locale, passwor
         )
     except AccountError as exc:
         _fail(str(exc))
+    audit.record(AuditAction.USER_CREATE, user, detail={"email": user.email, "via": "cli"})
     db.session.commit()
     click.echo(_("Account %(email)s created.", email=user.email))
 
@@ -83,7 +85,9 @@ def _user_or_fail(email: str) -> User:
 @click.argument("email")
 def deactivate_user_command(email):
     """Deactivate an account: it can no longer sign in, its sessions end."""
-    account_service.set_user_active(_user_or_fail(email), False)
+    user = _user_or_fail(email)
+    account_service.set_user_active(user, False)
+    audit.record(AuditAction.USER_DEACTIVATE, user, detail={"email": user.email, "via": "cli"})
     db.session.commit()
     click.echo(_("%(email)s deactivated.", email=email))
 
@@ -92,7 +96,9 @@ def deactivate_user_command(email):
 @click.argument("email")
 def activate_user_command(email):
     """Reactivate an account."""
-    account_service.set_user_active(_user_or_fail(email), True)
+    user = _user_or_fail(email)
+    account_service.set_user_active(user, True)
+    audit.record(AuditAction.USER_ACTIVATE, user, detail={"email": user.email, "via": "cli"})
     db.session.commit()
     click.echo(_("%(email)s reactivated.", email=email))
 
@@ -107,6 +113,8 @@ def set_password_command(email, password):
     if problem:
         _fail(problem)
     user.set_password(password)
+    account_service.unlock_sign_in(user.email)
+    audit.record(AuditAction.PASSWORD_RESET, user, detail={"email": user.email, "via": "cli"})
     db.session.commit()
     click.echo(_("The password of %(email)s has been set.", email=email))
 
@@ -125,6 +133,10 @@ def import_departments_command(csv_file):
         for error in result.errors:
             click.echo(error, err=True)
         raise click.ClickException(_("Nothing was imported."))
+    audit.record(
+        AuditAction.DEPARTMENT_IMPORT,
+        detail={"created": result.created, "updated": result.updated, "via": "cli"},
+    )
     db.session.commit()
     click.echo(
         _(

@@ -45,8 +45,11 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def _flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+def env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() not in {"0", "false", "no", "off"}
 
 
 class Config:
@@ -60,7 +63,8 @@ class Config:
     LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    # Secure cookies travel over HTTPS only: set SESSION_COOKIE_SECURE=1 in production.
+    SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", False)
     # Reverse proxies in front of the portal whose X-Forwarded-For/-Proto/-Host are believed.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     REMEMBER_COOKIE_HTTPONLY = True
@@ -74,6 +78,23 @@ class Config:
     MAX_ATTACHMENTS = 5
     MAX_IMPORT_BYTES = int(os.environ.get("MAX_IMPORT_BYTES", 10 * 1024 * 1024))
     PER_PAGE = 50
+    # Sign-in throttling. The per-address limit counts failed attempts only, so an office
+    # behind one address signs in as many people as it likes; memory:// is per process,
+    # several gunicorn workers share redis://host:6379 instead.
+    RATELIMIT_ENABLED = env_flag("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_KEY_PREFIX = "consult"
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;60 per hour")
+    # Failed sign-ins for one email within the window lock it for LOCKOUT_MINUTES (in the
+    # database, so every worker sees it).
+    LOCKOUT_FAILURES = int(os.environ.get("LOCKOUT_FAILURES", 5))
+    LOCKOUT_WINDOW_MINUTES = int(os.environ.get("LOCKOUT_WINDOW_MINUTES", 15))
+    LOCKOUT_MINUTES = int(os.environ.get("LOCKOUT_MINUTES", 15))
+    # Behind a reverse proxy: how many proxies set X-Forwarded-For / -Proto (0: none, trust
+    # nothing). With them the client's address and https are seen as the proxy saw them.
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", 0))
+    PROXY_FIX_X_PROTO = int(os.environ.get("PROXY_FIX_X_PROTO", 0))
+    PROXY_FIX_X_HOST = int(os.environ.get("PROXY_FIX_X_HOST", 0))
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105  (a hash method name, not a password)
     PORTAL_NAME = "Consult"
     # Links in e-mails point here (the address users open the portal at).
@@ -82,8 +103,8 @@ class Config:
     # E-mail, with Flask-Mail's names. Without MAIL_SERVER messages are logged, not sent.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
-    MAIL_USE_TLS = _flag("MAIL_USE_TLS")
-    MAIL_USE_SSL = _flag("MAIL_USE_SSL")
+    MAIL_USE_TLS = env_flag("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = env_flag("MAIL_USE_SSL", False)
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Consult <no-reply@localhost>")

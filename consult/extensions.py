@@ -1,6 +1,8 @@
 """Flask extensions, created unbound and bound to the app in create_app."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
@@ -29,3 +31,6 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 mail = Mail()
+# Only the limits declared on routes apply (sign-in); storage and switch come from the config
+# (RATELIMIT_STORAGE_URI, RATELIMIT_ENABLED). The address is the client's as ProxyFix saw it.
+limiter = Limiter(key_func=get_remote_address)

@@ -25,10 +25,23 @@ class _PortalTranslations:
 _translations = _PortalTranslations()
 
 
+def strip_nul(value):
+    """NUL characters are never meant, and PostgreSQL refuses them in text: drop them."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [v.replace("\x00", "") if isinstance(v, str) else v for v in value]
+    return value
+
+
 class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _translations
+
+        def bind_field(self, form, unbound_field, options):
+            filters = [*unbound_field.kwargs.get("filters", ()), strip_nul]
+            return unbound_field.bind(form=form, **{**options, "filters": filters})
 
 
 class EmptyForm(Form):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import tempfile
+from datetime import date
 
 from flask import current_app, request, send_file
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
+from werkzeug.routing import IntegerConverter
 
 from consult.extensions import db
 
@@ -86,11 +89,49 @@ def download_response(data: bytes, filename: str, mimetype: str):
     )
 
 
+def send_written(write, mimetype: str, filename: str):
+    """Send as an attachment what ``write(fileobj)`` writes.
+
+    Spooled: a small file stays in memory, a large one goes to disk while it is written;
+    the file is closed when the response is, or at once if writing fails.
+    """
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    try:
+        write(out)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    response = send_file(out, mimetype=mimetype, as_attachment=True, download_name=filename)
+    response.call_on_close(out.close)
+    return response
+
+
+def parse_date(value: str | None) -> date | None:
+    """A date typed in a URL (YYYY-MM-DD, years 1900-2199), or None when it is not one."""
+    try:
+        day = date.fromisoformat(value) if value and len(value) == 10 else None
+    except ValueError:
+        return None
+    return day if day is not None and 1900 <= day.year < 2200 else None
+
+
+# Ids are PostgreSQL INTEGER columns: a larger number is no id, and would be a query error.
+MAX_ID = 2**31 - 1
+
+
 def parse_id(value: str | None) -> int | None:
     """A database id typed in a URL or a form: ASCII digits only (``"²".isdigit()`` is true)."""
-    if value and value.isascii() and value.isdigit() and len(value) < 19:
+    if value and value.isascii() and value.isdigit() and len(value) < 19 and int(value) <= MAX_ID:
         return int(value)
     return None
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in every route: a number too large to be an id is a 404, not a 500."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def parse_enum(enum_cls, value: str | None):

@@ -25,6 +25,9 @@ if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
     || echo "Could not install Chromium; the browser tests will be skipped."
 fi
 
+echo "== Security lint (bandit, medium and high severity) =="
+"$(dirname "$PY")/bandit" -q -r consult -ll
+
 echo "== Test suite on SQLite =="
 env -u TEST_DATABASE_URL "$PY" -m pytest "$@"
 

@@ -13,6 +13,8 @@ from collections.abc import Callable
 
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
+from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, text
 
 from consult import create_app
@@ -21,6 +23,22 @@ from consult.extensions import db
 from consult.models import Department, DepartmentKind, Role, User
 
 PASSWORD = "Correct-horse-42"
+
+# Property-based tests: few examples, derandomized (the same ones every run, so CI is stable),
+# no example database left in the work tree. HYPOTHESIS_PROFILE=thorough explores much more.
+_SLOW_IS_FINE = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example]
+settings.register_profile(
+    "consult",
+    max_examples=8,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=_SLOW_IS_FINE,
+)
+settings.register_profile(
+    "thorough", max_examples=200, deadline=None, database=None, suppress_health_check=_SLOW_IS_FINE
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "consult"))
 _counter = itertools.count(1)
 
 
@@ -71,9 +89,27 @@ def _empty_tables() -> None:
     db.session.commit()
 
 
+class _SharedBytecodeCache(BytecodeCache):
+    """Compiled templates kept for the whole run: each test's new app need not recompile them."""
+
+    def __init__(self):
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self._store:
+            bucket.bytecode_from_string(self._store[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATE_CACHE = _SharedBytecodeCache()
+
+
 @pytest.fixture
 def app(test_config):
     app = create_app(test_config)
+    app.jinja_env.bytecode_cache = _TEMPLATE_CACHE
     app.test_client_class = IsolatedClient
     with app.app_context():
         _empty_tables()
@@ -145,6 +181,13 @@ def make_user(app, make_department) -> Callable[..., User]:
         return user
 
     return make
+
+
+def login(client, user, password: str = PASSWORD) -> None:
+    """Sign out whoever is signed in on ``client``, then sign ``user`` in."""
+    client.post("/logout")
+    response = client.post("/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
 
 
 class AuthActions:

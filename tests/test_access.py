@@ -41,6 +41,9 @@ ACCESS: dict[str, object] = {
     "admin.edit_user": {Role.ADMIN},
     "admin.reset_password": {Role.ADMIN},
     "admin.toggle_user": {Role.ADMIN},
+    "admin.unlock_user": {Role.ADMIN},
+    "admin.audit_log": {Role.ADMIN},
+    "admin.export_audit_log": {Role.ADMIN},
     # The proposal under test is internal: reading needs an account.
     "drafts.list_proposals": EVERYONE,
     "drafts.view_proposal": SIGNED_IN,

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from consult.admin import bp
+from consult.admin import audit_export, bp
 from consult.admin.forms import DepartmentForm, DepartmentImportForm, ResetPasswordForm, UserForm
 from consult.extensions import db
 from consult.forms import EmptyForm
-from consult.models import Department, DepartmentKind, Role, User
+from consult.models import AuditAction, Department, DepartmentKind, Role, User
+from consult.models.base import utcnow
 from consult.permissions import admin_required, load_or_404
 from consult.services import accounts as account_service
+from consult.services import audit
 from consult.services.accounts import AccountError
-from consult.utils import flash_form_errors, paginate
+from consult.services.audit import AuditFilter
+from consult.timeutil import VIETNAM
+from consult.utils import flash_form_errors, paginate, parse_date, parse_enum, send_written
 
 
 @bp.route("/")
@@ -66,6 +70,9 @@ def create_department():
         except AccountError as exc:
             form.code.errors.append(str(exc))
         else:
+            audit.record(
+                AuditAction.DEPARTMENT_CREATE, department, detail={"code": department.code}
+            )
             db.session.commit()
             flash(_("Department %(code)s created.", code=department.code), "success")
             return redirect(url_for("admin.list_departments"))
@@ -94,6 +101,9 @@ def edit_department(department_id: int):
             db.session.rollback()
             form.code.errors.append(str(exc))
         else:
+            audit.record(
+                AuditAction.DEPARTMENT_UPDATE, department, detail={"code": department.code}
+            )
             db.session.commit()
             flash(_("Department %(code)s saved.", code=department.code), "success")
             return redirect(url_for("admin.list_departments"))
@@ -112,6 +122,8 @@ def toggle_department(department_id: int):
         except AccountError as exc:
             flash(str(exc), "error")
         else:
+            action = "DEPARTMENT_ACTIVATE" if department.is_active else "DEPARTMENT_DEACTIVATE"
+            audit.record(AuditAction[action], department, detail={"code": department.code})
             db.session.commit()
             if department.is_active:
                 flash(_("%(code)s reactivated.", code=department.code), "success")
@@ -135,6 +147,10 @@ def import_departments():
             result = account_service.import_departments_csv(text)
             errors = result.errors
             if not errors:
+                audit.record(
+                    AuditAction.DEPARTMENT_IMPORT,
+                    detail={"created": result.created, "updated": result.updated},
+                )
                 db.session.commit()
                 flash(
                     _(
@@ -168,7 +184,13 @@ def list_users():
         )
     page = paginate(query)
     return render_template(
-        "admin/users.html", page=page, roles=list(Role), role=role, q=q, form=EmptyForm()
+        "admin/users.html",
+        page=page,
+        roles=list(Role),
+        role=role,
+        q=q,
+        form=EmptyForm(),
+        locked=account_service.locked_emails(u.email for u in page.items),
     )
 
 
@@ -192,6 +214,9 @@ def create_user():
             db.session.rollback()
             form.email.errors.append(str(exc))
         else:
+            audit.record(
+                AuditAction.USER_CREATE, user, detail={"email": user.email, "role": user.role}
+            )
             db.session.commit()
             flash(_("Account %(email)s created.", email=user.email), "success")
             return redirect(url_for("admin.list_users"))
@@ -209,6 +234,7 @@ def edit_user(user_id: int):
         form.role.data = user.role.value
         form.department_id.data = user.department_id or 0
     if form.validate_on_submit():
+        old_role = user.role
         try:
             account_service.update_user(
                 user,
@@ -222,6 +248,11 @@ def edit_user(user_id: int):
             db.session.rollback()
             form.email.errors.append(str(exc))
         else:
+            audit.record(AuditAction.USER_UPDATE, user, detail={"email": user.email})
+            if user.role != old_role:
+                audit.record(
+                    AuditAction.ROLE_CHANGE, user, detail={"from": old_role, "to": user.role}
+                )
             db.session.commit()
             flash(_("Account %(email)s saved.", email=user.email), "success")
             return redirect(url_for("admin.list_users"))
@@ -231,6 +262,7 @@ def edit_user(user_id: int):
         user=user,
         password_form=ResetPasswordForm(user),
         toggle_form=EmptyForm(),
+        locked=account_service.is_locked(user.email),
     ), 422 if form.errors else 200
 
 
@@ -241,6 +273,9 @@ def reset_password(user_id: int):
     form = ResetPasswordForm(user)
     if form.validate_on_submit():
         user.set_password(form.password.data)
+        # A new password from the administrator also lifts a lock from failed sign-ins.
+        account_service.unlock_sign_in(user.email)
+        audit.record(AuditAction.PASSWORD_RESET, user, detail={"email": user.email})
         db.session.commit()
         flash(_("The password of %(email)s has been set.", email=user.email), "success")
     else:
@@ -258,9 +293,66 @@ def toggle_user(user_id: int):
         except AccountError as exc:
             flash(str(exc), "error")
         else:
+            action = AuditAction.USER_ACTIVATE if user.is_active else AuditAction.USER_DEACTIVATE
+            audit.record(action, user, detail={"email": user.email})
             db.session.commit()
             if user.is_active:
                 flash(_("%(email)s reactivated.", email=user.email), "success")
             else:
                 flash(_("%(email)s deactivated.", email=user.email), "success")
     return redirect(url_for("admin.list_users"))
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@admin_required
+def unlock_user(user_id: int):
+    user = load_or_404(User, user_id)
+    if EmptyForm().validate_on_submit():
+        account_service.unlock_sign_in(user.email)
+        audit.record(AuditAction.ACCOUNT_UNLOCK, user, detail={"email": user.email})
+        db.session.commit()
+        flash(_("%(email)s can sign in again.", email=user.email), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+# --- audit log ---------------------------------------------------------------------------
+
+
+def _audit_filter() -> AuditFilter:
+    return AuditFilter(
+        action=parse_enum(AuditAction, request.args.get("action")),
+        user=request.args.get("user", "").strip()[:255],
+        start=parse_date(request.args.get("start")),
+        end=parse_date(request.args.get("end")),
+    )
+
+
+@bp.route("/audit")
+@admin_required
+def audit_log():
+    filters = _audit_filter()
+    page = paginate(filters.query())
+    return render_template(
+        "admin/audit.html",
+        page=page,
+        filters=filters,
+        actions=list(AuditAction),
+        export_args={k: v for k, v in request.args.items() if k != "page"},
+    )
+
+
+@bp.route("/audit/export.<fmt>")
+@admin_required
+def export_audit_log(fmt: str):
+    if fmt not in audit_export.FORMATS:
+        abort(404)
+    query = _audit_filter().query()
+    # Recorded (and committed) before the rows are read, so the export lists itself.
+    audit.record_export("audit", format=fmt, filters=request.args.to_dict())
+    db.session.commit()
+    writer = audit_export.write_csv if fmt == "csv" else audit_export.write_xlsx
+    events = db.session.scalars(query.execution_options(yield_per=500))
+    stamp = utcnow().astimezone(VIETNAM).strftime("%Y%m%d-%H%M")
+    return send_written(
+        lambda out: writer(events, out), audit_export.MIMETYPES[fmt], f"nhat-ky-{stamp}.{fmt}"
+    )

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from consult.auth import bp
 from consult.auth.forms import ChangePasswordForm, LoginForm
-from consult.extensions import db
+from consult.extensions import db, limiter
 from consult.forms import EmptyForm
+from consult.models import AuditAction
 from consult.services import accounts as account_service
+from consult.services import audit
 
 
 def safe_next_url(target: str | None, default: str | None = None) -> str:
@@ -25,16 +27,32 @@ def safe_next_url(target: str | None, default: str | None = None) -> str:
     return default or url_for("main.index")
 
 
+def _failed_attempt(response) -> bool:
+    return response.status_code >= 400
+
+
 @bp.route("/login", methods=["GET", "POST"])
+# Per client address, counting only refused attempts: a whole office behind one address
+# signs in freely, a password-guessing script gets 429 after a few tries.
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_failed_attempt
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = account_service.authenticate(form.email.data, form.password.data)
+        try:
+            user = account_service.sign_in(form.email.data, form.password.data)
+        except account_service.SignInLocked as exc:
+            user = None
+            form.password.errors.append(str(exc))
+        else:
+            if user is None:
+                # The same message whether the email is unknown or the password wrong.
+                form.password.errors.append(_("The email or password is not correct."))
         if user is None:
-            # The same message whether the email is unknown or the password wrong.
-            form.password.errors.append(_("The email or password is not correct."))
+            db.session.commit()  # the failure count and the audit events
         else:
             login_user(user, remember=form.remember_me.data)
             db.session.commit()
@@ -47,6 +65,9 @@ def login():
 def logout():
     form = EmptyForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            audit.record(AuditAction.LOGOUT)
+            db.session.commit()
         logout_user()
         flash(_("You have signed out."), "info")
     return redirect(url_for("main.index"))
@@ -59,6 +80,7 @@ def change_password():
     form = ChangePasswordForm(user)
     if form.validate_on_submit():
         user.set_password(form.new_password.data)
+        audit.record(AuditAction.PASSWORD_CHANGE, user)
         db.session.commit()
         # The new session token ends the other sessions; keep this one signed in.
         login_user(user)

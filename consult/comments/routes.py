@@ -35,8 +35,10 @@ from consult.models import (
     Draft,
     Role,
 )
+from consult.models.audit import AuditAction
 from consult.models.drafts import DRAFTING_ROLES
 from consult.permissions import load_or_404, role_required
+from consult.services import audit
 from consult.services import comments as comment_service
 from consult.services.comments import CommentError
 from consult.timeutil import from_vietnam_local
@@ -163,6 +165,8 @@ def download_attachment(attachment_id: int):
     path = uploads.stored_path(attachment.stored_name)
     if not path.is_file():
         abort(404)
+    audit.record_export("attachment", attachment, comment_id=attachment.comment_id)
+    db.session.commit()
     return send_file(
         path,
         mimetype=attachment.content_type,
@@ -221,6 +225,7 @@ def merge_comments(code: str, number: int):
             db.session.rollback()
             flash(str(exc), "error")
         else:
+            audit.record(AuditAction.COMMENT_MERGE, target, detail={"merged": sorted(set(ids))})
             db.session.commit()
             flash(_("%(n)d comments merged into one.", n=len(comments)), "success")
             return redirect(department_url(draft) + f"#comment-{target.id}")
@@ -260,6 +265,7 @@ def submit_response(code: str, number: int):
             db.session.rollback()
             flash(str(exc), "error")
         else:
+            audit.record(AuditAction.RESPONSE_SUBMIT, response, detail={"kind": response.kind})
             if not _commit_response():
                 return redirect(department_url(draft))
             flash(
@@ -282,11 +288,12 @@ def agree_with_draft(code: str, number: int):
     form = AgreeForm(prefix="agree")
     if form.validate_on_submit():
         try:
-            comment_service.agree_with_draft(draft, current_user, **_letter_fields(form))
+            response = comment_service.agree_with_draft(draft, current_user, **_letter_fields(form))
         except CommentError as exc:
             db.session.rollback()
             flash(str(exc), "error")
         else:
+            audit.record(AuditAction.RESPONSE_SUBMIT, response, detail={"kind": response.kind})
             if _commit_response():
                 flash(_("Recorded: your department agrees with the draft."), "success")
     else:
@@ -335,6 +342,11 @@ def grant_extension(code: str, number: int):
             db.session.rollback()
             flash(str(exc), "error")
         else:
+            audit.record(
+                AuditAction.DRAFT_EXTEND,
+                draft,
+                detail={"department": department.code, "until": form.until.data},
+            )
             db.session.commit()
             flash(
                 _("%(dept)s can comment until its new deadline.", dept=department.name), "success"
@@ -358,8 +370,11 @@ def consultation_settings(code: str, number: int):
     if form.validate_on_submit():
         draft.departments_see_each_other = form.departments_see_each_other.data
         draft.silence_counts_as_agreement = form.silence_counts_as_agreement.data
-        chosen = [d for d in departments if d.id in set(form.invited.data)]
+        chosen = [d for d in departments if d.id in set(form.invited.data or [])]
         comment_service.invite_departments(draft, chosen)
+        audit.record(
+            AuditAction.DRAFT_SETTINGS, draft, detail={"invited": sorted(d.code for d in chosen)}
+        )
         db.session.commit()
         flash(_("Consultation settings saved."), "success")
         return redirect(draft_url(draft, "comments.participation"))

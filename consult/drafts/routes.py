@@ -27,8 +27,10 @@ from consult.drafts.redline import compare_docx, compare_sections, redline_html
 from consult.extensions import db, login_manager
 from consult.forms import EmptyForm
 from consult.models import Draft, Proposal, Role, Section, Visibility
+from consult.models.audit import AuditAction
 from consult.models.drafts import DRAFTING_ROLES, IllegalTransition
 from consult.permissions import role_required
+from consult.services import audit
 from consult.services import comments as comment_service
 from consult.services import drafts as draft_service
 from consult.timeutil import from_vietnam_local, to_vietnam_local
@@ -324,6 +326,9 @@ def export_draft(code: str, number: int, fmt: str):
     draft = load_draft(code, number)
     title = f"{draft.proposal.title} — {draft.title}"
     stem = f"{draft.proposal.code}-du-thao-{draft.number}"
+    if fmt in ("docx", "md"):
+        audit.record_export("draft", draft, format=fmt)
+        db.session.commit()
     if fmt == "docx":
         return download_response(export_docx(title, draft.sections), f"{stem}.docx", DOCX_MIMETYPE)
     if fmt == "md":
@@ -448,6 +453,11 @@ def publish_draft(code: str, number: int):
             db.session.rollback()
             form.closes_at.errors.append(str(exc))
         else:
+            audit.record(
+                AuditAction.DRAFT_PUBLISH,
+                draft,
+                detail={"opens_at": draft.opens_at, "closes_at": draft.closes_at},
+            )
             db.session.commit()
             flash(_("Draft %(n)d is published.", n=draft.number), "success")
             return redirect(draft_url(draft))
@@ -466,6 +476,7 @@ def close_draft(code: str, number: int):
         except IllegalTransition as exc:
             flash(str(exc), "error")
         else:
+            audit.record(AuditAction.DRAFT_CLOSE, draft)
             db.session.commit()
             flash(_("The comment period of draft %(n)d is closed.", n=draft.number), "success")
     return redirect(draft_url(draft))
@@ -479,12 +490,16 @@ def extend_deadline(code: str, number: int):
     if request.method == "GET":
         form.closes_at.data = to_vietnam_local(draft.closes_at)
     if form.validate_on_submit():
+        old = draft.closes_at
         try:
             comment_service.extend_deadline(draft, from_vietnam_local(form.closes_at.data))
         except IllegalTransition as exc:
             db.session.rollback()
             form.closes_at.errors.append(str(exc))
         else:
+            audit.record(
+                AuditAction.DRAFT_EXTEND, draft, detail={"from": old, "to": draft.closes_at}
+            )
             db.session.commit()
             flash(_("The deadline has been extended."), "success")
             return redirect(draft_url(draft))
@@ -552,4 +567,6 @@ def compare_drafts_docx(code: str):
     )
     data = compare_docx(title, compare_sections(older.sections, newer.sections))
     filename = f"{proposal.code}-so-sanh-{older.number}-{newer.number}.docx"
+    audit.record_export("comparison", newer, older=older.number)
+    db.session.commit()
     return download_response(data, filename, DOCX_MIMETYPE)

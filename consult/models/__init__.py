@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 
-from consult.models.accounts import Department, DepartmentKind, Role, User
+from consult.models.accounts import Department, DepartmentKind, Role, SignInFailures, User
+from consult.models.audit import AuditAction, AuditEvent
 from consult.models.comments import (
     Attachment,
     Comment,
@@ -26,6 +27,8 @@ from consult.models.workshops import Workshop, WorkshopParticipant
 
 __all__ = [
     "Attachment",
+    "AuditAction",
+    "AuditEvent",
     "Comment",
     "CommentEvent",
     "CommentKind",
@@ -48,6 +51,7 @@ __all__ = [
     "Proposal",
     "Role",
     "Section",
+    "SignInFailures",
     "User",
     "Visibility",
     "Workshop",

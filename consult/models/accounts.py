@@ -167,5 +167,24 @@ class User(UserMixin, TimestampMixin, db.Model):
         return db.session.scalar(select(cls).where(cls.email == normalise_email(email)))
 
 
+class SignInFailures(db.Model):
+    """Recent failed sign-ins for one email as typed, and the lock they led to.
+
+    Kept by email rather than on the account so that an unknown email is locked just like
+    a real one: the lockout message tells nobody which accounts exist.
+    """
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(255), nullable=False, unique=True)
+    failures: Mapped[int] = mapped_column(nullable=False, default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    def __repr__(self) -> str:
+        return f"<SignInFailures {self.email} {self.failures}>"
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
-
-from flask import abort, render_template, request, send_file
+from flask import abort, render_template, request
 from sqlalchemy import func, select
 
 from consult.drafts.routes import load_draft
@@ -21,9 +19,11 @@ from consult.models.drafts import DRAFTING_ROLES
 from consult.permissions import role_required
 from consult.reports import bp
 from consult.reports.export import FORMATS, MIMETYPES, report_filename, write_report
+from consult.services import audit
 from consult.services import comments as comment_service
 from consult.services import reports as report_service
 from consult.services.reports import ReportFilters
+from consult.utils import send_written
 
 reporters_required = role_required(*DRAFTING_ROLES, Role.ORGANIZER)
 
@@ -100,6 +100,8 @@ def everything(code: str):
     proposal = load_proposal(code)
     drafts = [d for d in proposal.drafts if d.is_published]
     reports = ((_("Draft %(n)d", n=d.number), report_service.summary_report(d)) for d in drafts)
+    audit.record_export("everything", proposal, format="xlsx")
+    db.session.commit()
     return send_written(
         lambda out: write_everything_xlsx(reports, out),
         MIMETYPES["xlsx"],
@@ -115,26 +117,10 @@ def download(code: str, number: int, fmt: str):
     draft = load_draft(code, number)
     report = report_service.summary_report(draft, ReportFilters.from_args(request.args))
     charts = [c.encode("utf-8") for c in charts_for(draft, report)] if fmt == "pdf" else ()
+    audit.record_export("report", draft, format=fmt, filters=request.args.to_dict())
+    db.session.commit()
     return send_written(
         lambda out: write_report(report, fmt, out, charts=charts),
         MIMETYPES[fmt],
         report_filename(draft.proposal.code, draft.number, fmt),
     )
-
-
-def send_written(write, mimetype: str, filename: str):
-    """Send as an attachment what ``write(fileobj)`` writes.
-
-    Spooled: a small file stays in memory, a large one goes to disk while it is written;
-    the file is closed when the response is, or at once if writing fails.
-    """
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    try:
-        write(out)
-    except BaseException:
-        out.close()
-        raise
-    out.seek(0)
-    response = send_file(out, mimetype=mimetype, as_attachment=True, download_name=filename)
-    response.call_on_close(out.close)
-    return response

@@ -1422,8 +1422,8 @@ def render_svg_bar_chart(
     peak = max((v for _l, v in rows), default=0) or 1
     uid = (
         "chart-"
-        + hashlib.sha1(  # noqa: S324 - an id, not security
-            repr((title, rows, width)).encode("utf-8")
+        + hashlib.sha1(  # an id for the SVG's elements, not security
+            repr((title, rows, width)).encode("utf-8"), usedforsecurity=False
         ).hexdigest()[:10]
     )
     family = f'font-family="{PDF_FONT}, Arial, Helvetica, sans-serif"'

@@ -7,15 +7,19 @@ import functools
 import io
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from consult.extensions import db
-from consult.models import Department, DepartmentKind, Role, User
+from consult.models import AuditAction, Department, DepartmentKind, Role, SignInFailures, User
 from consult.models.accounts import normalise_email
 from consult.models.base import utcnow
+from consult.services import audit
 
 
 @functools.cache
@@ -38,6 +42,97 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     user.last_login_at = utcnow()
     return user
+
+
+class SignInLocked(AccountError):
+    """Too many failed sign-ins for this email: refused for a while, whatever the password."""
+
+
+def sign_in(email: str, password: str, *, now: datetime | None = None) -> User | None:
+    """Check the credentials, counting failures per email towards a temporary lock.
+
+    Returns the user, or None for a wrong email or password; raises SignInLocked while
+    the email is locked (also on the failure that locks it). Unknown emails are counted
+    and locked exactly like real ones, so the lock reveals nothing. Leaves the failure
+    count and audit events in the session: the caller commits either way.
+    """
+    now = now or utcnow()
+    key = normalise_email(email or "")[:255]
+    failures = db.session.scalar(select(SignInFailures).where(SignInFailures.email == key))
+    if failures is not None and failures.locked_until is not None and failures.locked_until > now:
+        audit.record(AuditAction.LOGIN_FAILED, actor=User.by_email(key), actor_email=key,
+                     detail={"reason": "locked"})  # fmt: skip
+        raise SignInLocked(_locked_message())
+    user = authenticate(email, password)
+    if user is not None:
+        if failures is not None:
+            db.session.delete(failures)
+        audit.record(AuditAction.LOGIN, actor=user)
+        return user
+    known = User.by_email(key)
+    audit.record(AuditAction.LOGIN_FAILED, actor=known, actor_email=key)
+    if _count_failure(key, failures, now):
+        audit.record(AuditAction.LOCKOUT, known, actor=known, actor_email=key)
+        raise SignInLocked(_locked_message())
+    return None
+
+
+def _locked_message() -> str:
+    return _(
+        "Too many failed sign-ins for this email. Sign-in is locked for %(minutes)d minutes; "
+        "try again later or ask the administrator to unlock it.",
+        minutes=current_app.config["LOCKOUT_MINUTES"],
+    )
+
+
+def _count_failure(key: str, failures: SignInFailures | None, now: datetime) -> bool:
+    """Count one failure; True when it locks the email."""
+    config = current_app.config
+    window = timedelta(minutes=config["LOCKOUT_WINDOW_MINUTES"])
+    if failures is None:
+        failures = SignInFailures(email=key, failures=0, window_started_at=now)
+        try:
+            # Two workers may count the first failure at once: the loser reads the winner's row.
+            with db.session.begin_nested():
+                db.session.add(failures)
+        except IntegrityError:
+            failures = db.session.scalar(select(SignInFailures).where(SignInFailures.email == key))
+    if failures.window_started_at <= now - window or failures.locked_until is not None:
+        failures.failures, failures.window_started_at, failures.locked_until = 0, now, None
+    failures.failures += 1
+    if failures.failures >= config["LOCKOUT_FAILURES"]:
+        failures.locked_until = now + timedelta(minutes=config["LOCKOUT_MINUTES"])
+    db.session.flush()
+    return failures.locked_until is not None
+
+
+def is_locked(email: str, *, now: datetime | None = None) -> bool:
+    return bool(locked_emails([email], now=now))
+
+
+def locked_emails(emails, *, now: datetime | None = None) -> set[str]:
+    now = now or utcnow()
+    keys = [normalise_email(e) for e in emails]
+    return set(
+        db.session.scalars(
+            select(SignInFailures.email).where(
+                SignInFailures.email.in_(keys), SignInFailures.locked_until > now
+            )
+        )
+    )
+
+
+def unlock_sign_in(email: str) -> bool:
+    """Forget the failed sign-ins of ``email``; True if it was locked."""
+    failures = db.session.scalar(
+        select(SignInFailures).where(SignInFailures.email == normalise_email(email))
+    )
+    if failures is None:
+        return False
+    was_locked = failures.locked_until is not None and failures.locked_until > utcnow()
+    db.session.delete(failures)
+    db.session.flush()
+    return was_locked
 
 
 def check_department_fits_role(role: Role, department: Department | None) -> None:

@@ -12,8 +12,10 @@ from consult.drafts.routes import load_draft
 from consult.extensions import db
 from consult.forms import EmptyForm
 from consult.models import Comment, CommentKind, Department, Role, Section, Workshop
+from consult.models.audit import AuditAction
 from consult.models.drafts import DRAFTING_ROLES
 from consult.permissions import load_or_404, role_required
+from consult.services import audit
 from consult.services import comments as comment_service
 from consult.services import workshops as workshop_service
 from consult.services.workshops import WorkshopError
@@ -87,6 +89,7 @@ def create_workshop(code: str, number: int):
             db.session.rollback()
             form.title.errors.append(str(exc))
         else:
+            audit.record(AuditAction.WORKSHOP_CHANGE, workshop, detail={"change": "created"})
             db.session.commit()
             flash(_("Workshop created."), "success")
             return redirect(workshop_url(workshop))
@@ -112,6 +115,7 @@ def edit_workshop(workshop_id: int):
             db.session.rollback()
             form.title.errors.append(str(exc))
         else:
+            audit.record(AuditAction.WORKSHOP_CHANGE, workshop, detail={"change": "edited"})
             db.session.commit()
             flash(_("Workshop saved."), "success")
             return redirect(workshop_url(workshop))
@@ -150,6 +154,7 @@ def record_attendance(workshop_id: int):
         workshop_service.record_attendance(
             workshop, set(parse_ids(request.form.getlist("present")))
         )
+        audit.record(AuditAction.WORKSHOP_CHANGE, workshop, detail={"change": "attendance"})
         db.session.commit()
         flash(_("Attendance saved."), "success")
     return redirect(workshop_url(workshop, _anchor="attendance"))
@@ -162,6 +167,7 @@ def add_guest(workshop_id: int):
     form = GuestForm()
     if form.validate_on_submit():
         workshop_service.add_guest(workshop, form.guest_name.data, form.guest_organization.data)
+        audit.record(AuditAction.WORKSHOP_CHANGE, workshop, detail={"change": "guest"})
         db.session.commit()
         flash(_("Guest added."), "success")
     else:
@@ -190,6 +196,7 @@ def record_comment(workshop_id: int):
             db.session.rollback()
             flash(str(exc), "error")
         else:
+            audit.record(AuditAction.WORKSHOP_CHANGE, workshop, detail={"change": "comment"})
             db.session.commit()
             flash(_("Comment recorded; it enters triage."), "success")
     else:
@@ -204,6 +211,8 @@ def download(workshop_id: int, kind: str, fmt: str):
     if kind not in ("packet", "report") or fmt not in ("docx", "pdf"):
         abort(404)
     packet = kind == "packet"
+    audit.record_export(f"workshop-{kind}", workshop, format=fmt)
+    db.session.commit()
     stem = f"hoi-thao-{workshop.id}-{'tai-lieu' if packet else 'bao-cao'}"
     if fmt == "docx":
         data = (
