@@ -43,7 +43,6 @@ def _prepare_sqlite_path(app: Flask) -> None:
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
 
 
-
 def _init_extensions(app: Flask) -> None:
     from consult import database
     from consult.extensions import csrf, db, limiter, login_manager, mail, migrate
