@@ -56,6 +56,7 @@ def _init_extensions(app: Flask) -> None:
         render_as_batch=True,
         compare_type=True,
         render_item=database.render_migration_item,
+        include_object=database.include_migration_object,
     )
     csrf.init_app(app)
     mail.init_app(app)

@@ -27,6 +27,17 @@ def init_app(app: Flask) -> None:
             event.listen(engine, "connect", _configure_sqlite)
 
 
+def include_migration_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Leave out of migration checks an index the models create on another database only
+    (``Index(...).ddl_if(dialect=...)``), which Alembic would otherwise report missing."""
+    from consult.extensions import db
+
+    condition = getattr(obj, "_ddl_if", None) if type_ == "index" and not reflected else None
+    if condition is not None and condition.dialect:
+        return condition.dialect == db.engine.dialect.name
+    return True
+
+
 def render_migration_item(type_: str, obj, autogen_context):
     """Write UTCDateTime as a plain DateTime in migrations, so they never import app code."""
     from consult.models.base import UTCDateTime

@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from consult import create_app
 from consult.config import TestConfig, normalise_database_url
+from consult.database import include_migration_object
 from consult.extensions import db
 
 
@@ -44,7 +45,12 @@ def test_upgrade_builds_the_schema_of_the_models_and_downgrade_removes_it(empty_
         upgrade()
         with db.engine.connect() as conn:
             context = MigrationContext.configure(
-                conn, opts={"compare_type": True, "render_as_batch": True}
+                conn,
+                opts={
+                    "compare_type": True,
+                    "render_as_batch": True,
+                    "include_object": include_migration_object,
+                },
             )
             differences = compare_metadata(context, db.metadata)
         assert differences == []

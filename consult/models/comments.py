@@ -207,6 +207,10 @@ class Comment(TimestampMixin, db.Model):
             "submitted_at",
             "deleted_at",
         ),
+        # On SQLite, a search without diacritics (LIKE '%…%' on the folded text) reads this
+        # narrow index instead of whole rows: the inbox search is about twice as fast.
+        # Not on PostgreSQL, whose B-tree refuses keys over a third of a page (long comments).
+        Index("ix_comments_search", "draft_id", "status", "search_text").ddl_if(dialect="sqlite"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
