@@ -39,6 +39,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 
+from consult.exceptions import UserFacingError
 from consult.extensions import db
 
 FORMAT = "consult-backup"
@@ -52,15 +53,8 @@ _CHUNK = 1024 * 1024
 DAMAGED = _l("The backup is damaged: its database copy does not match.")
 
 
-class BackupError(Exception):
+class BackupError(UserFacingError):
     """A backup or restore could not be done; ``str()`` gives the translated reason."""
-
-    def __init__(self, message) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 @dataclass

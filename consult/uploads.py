@@ -26,6 +26,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
+from consult.exceptions import UserFacingError
+
 KIND_MIMETYPES: dict[str, str] = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -71,15 +73,8 @@ _EXTENSION_RE = re.compile(r"(?=[0-9]*[A-Za-z])[A-Za-z0-9]{1,10}")
 _CHUNK = 1024 * 1024
 
 
-class UploadError(ValueError):
+class UploadError(UserFacingError):
     """An upload was refused; ``str()`` gives the (translated) message for the user."""
-
-    def __init__(self, message) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 @dataclass

@@ -20,6 +20,8 @@ from flask_babel import lazy_gettext as _l
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from consult.exceptions import UserFacingError
+
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 # A .docx is a zip: these bound what we agree to inflate, whatever the upload size.
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
@@ -41,15 +43,8 @@ class ParsedSection:
     body: str
 
 
-class DraftImportError(ValueError):
+class DraftImportError(UserFacingError):
     """A problem with an uploaded draft; ``message`` is safe to show to the user."""
-
-    def __init__(self, message) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 # ---------------------------------------------------------------------------------------------

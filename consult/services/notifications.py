@@ -71,9 +71,16 @@ def muted() -> Iterator[None]:
 # --- preferences ----------------------------------------------------------------------------
 
 
-def channel_for(user: User, kind: NotificationKind) -> Channel:
-    preference = db.session.get(NotificationPreference, (user.id, kind))
-    return preference.channel if preference else Channel.EMAIL
+def _channels(user_ids: list[int], kind: NotificationKind) -> dict[int, Channel]:
+    """The choices of many users for one kind, in one query (absent: e-mail)."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(
+        select(NotificationPreference.user_id, NotificationPreference.channel).where(
+            NotificationPreference.user_id.in_(user_ids), NotificationPreference.kind == kind
+        )
+    )
+    return {user_id: channel for user_id, channel in rows}
 
 
 def preferences_of(user: User) -> dict[NotificationKind, Channel]:
@@ -124,12 +131,14 @@ def notify(
     if _muted.get():
         return []
     written = []
-    seen: set[int] = set()
-    for user in recipients:
-        if user.id in seen or not user.is_active or (exclude is not None and user.id == exclude.id):
-            continue
-        seen.add(user.id)
-        channel = channel_for(user, kind)
+    people = {
+        user.id: user
+        for user in recipients
+        if user.is_active and (exclude is None or user.id != exclude.id)
+    }
+    chosen = _channels(list(people), kind)
+    for user in people.values():
+        channel = chosen.get(user.id, Channel.EMAIL)
         if channel is Channel.OFF:
             continue
         notification = Notification(
