@@ -80,7 +80,7 @@ def _channels(user_ids: list[int], kind: NotificationKind) -> dict[int, Channel]
             NotificationPreference.user_id.in_(user_ids), NotificationPreference.kind == kind
         )
     )
-    return {user_id: channel for user_id, channel in rows}
+    return dict(rows.all())
 
 
 def preferences_of(user: User) -> dict[NotificationKind, Channel]:
