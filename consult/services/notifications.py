@@ -622,8 +622,9 @@ def send_due(now: datetime | None = None) -> SendReport:
         sent, failed = mail.send_notifications(batch)
         mark_sent(sent, now)
         for notifications, error in failed:
-            report.failed += mark_failed(notifications, now, error)
-            report.retried += len(notifications)
+            given_up = mark_failed(notifications, now, error)
+            report.failed += given_up
+            report.retried += len(notifications) - given_up
             report.errors.append(error)
         report.sent += len(sent)
         if failed:
@@ -636,5 +637,4 @@ def send_due(now: datetime | None = None) -> SendReport:
             continue
         mark_sent(items, now)
         report.digests += 1
-    report.retried -= report.failed
     return report
