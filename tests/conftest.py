@@ -230,7 +230,7 @@ def make_proposal(app, make_user):
     """A proposal whose draft 1 holds SAMPLE_SECTIONS, open for comments unless told."""
     from datetime import timedelta
 
-    from consult.drafts.importer import ParsedSection
+    from consult.documents.importer import ParsedSection
     from consult.models import Proposal, Visibility
     from consult.models.base import utcnow
     from consult.services import comments as comment_service

@@ -363,7 +363,7 @@ def test_reading_pages(client, auth, make_proposal):
 
 @pytest.mark.parametrize("fmt", ["docx", "md"])
 def test_export_round_trips(client, auth, make_proposal, fmt):
-    from consult.drafts.importer import parse_upload
+    from consult.documents.importer import parse_upload
 
     proposal = make_proposal()
     auth.login_as(Role.REVIEWER)

@@ -12,8 +12,8 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from consult.drafts import importer
-from consult.drafts.importer import (
+from consult.documents import importer
+from consult.documents.importer import (
     DraftImportError,
     ParsedSection,
     join_heading_number,

@@ -354,7 +354,7 @@ def test_inbox_paginates_and_keeps_the_filters(app, client, submitted):
 
 
 def test_reimporting_the_next_draft_keeps_the_links_of_comments(submitted):
-    from consult.drafts.importer import ParsedSection
+    from consult.documents.importer import ParsedSection
 
     c = submitted
     comment = c.comments[1]

@@ -9,8 +9,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from consult.documents.exporter import example_docx, example_markdown, export_docx, export_markdown
+from consult.documents.importer import DraftImportError, parse_upload
+from consult.documents.redline import compare_docx, compare_sections, redline_html
 from consult.drafts import bp, import_store
-from consult.drafts.exporter import example_docx, example_markdown, export_docx, export_markdown
 from consult.drafts.forms import (
     DraftImportConfirmForm,
     DraftImportForm,
@@ -22,8 +24,6 @@ from consult.drafts.forms import (
     PublishForm,
     SectionForm,
 )
-from consult.drafts.importer import DraftImportError, parse_upload
-from consult.drafts.redline import compare_docx, compare_sections, redline_html
 from consult.extensions import db, login_manager
 from consult.forms import EmptyForm
 from consult.models import Draft, Proposal, Role, Section, Visibility

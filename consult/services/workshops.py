@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 
 from docx.shared import Pt
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from consult.drafts.exporter import add_markdown, new_document, save_docx
+from consult.documents.exporter import add_markdown, new_document, save_docx
+from consult.documents.pdf import write_lines_pdf
 from consult.extensions import db
 from consult.markup import markdown_to_text
 from consult.models import (
@@ -260,24 +260,4 @@ def _pdf_lines(workshop: Workshop, packet: bool) -> list[tuple[str, str]]:
 
 
 def workshop_pdf(workshop: Workshop, packet: bool) -> bytes:
-    from fpdf import FPDF
-
-    from consult.reports.writers import FONT_DIR, PDF_FONT, PDF_FONT_FILES
-
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
-    for font_style, name in PDF_FONT_FILES.items():
-        pdf.add_font(PDF_FONT, font_style, FONT_DIR / name)
-    pdf.set_margins(left=30, top=20, right=15)
-    pdf.set_auto_page_break(True, margin=20)
-    pdf.set_font(PDF_FONT, "", 11)
-    pdf.add_page()
-    sizes = {"title": 16, "heading": 13, "bold": 11, "italic": 11, "text": 11}
-    styles = {"title": "B", "heading": "B", "bold": "B", "italic": "I", "text": ""}
-    for style, text in _pdf_lines(workshop, packet):
-        pdf.set_font(PDF_FONT, style=styles[style], size=sizes[style])
-        pdf.multi_cell(0, 6 if style != "title" else 9, text, new_x="LMARGIN", new_y="NEXT")
-        if style in ("title", "heading"):
-            pdf.ln(2)
-    out = io.BytesIO()
-    pdf.output(out)
-    return out.getvalue()
+    return write_lines_pdf(_pdf_lines(workshop, packet))
