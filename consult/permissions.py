@@ -1,16 +1,16 @@
-"""Who may do what: route decorators and the one helper that loads an object and checks it."""
+"""Who may do what: route decorators, and the helpers that load an object and check it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 from flask import abort
 from flask_login import current_user, login_required
 
-from consult.extensions import db
-from consult.models import Role
+from consult.extensions import db, login_manager
+from consult.models import Draft, Proposal, Role, Section
 
 F = TypeVar("F", bound=Callable)
 M = TypeVar("M")
@@ -50,3 +50,43 @@ def load_or_404(model: type[M], object_id: int, *, can: str | None = None) -> M:
     if can is not None and not getattr(obj, f"can_{can}")(current_user):
         abort(403)
     return obj
+
+
+def _not_visible() -> NoReturn:
+    """Anonymous visitors are asked to sign in; signed-in users learn nothing (404)."""
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    abort(404)
+
+
+def load_proposal(code: str) -> Proposal:
+    proposal = Proposal.by_code(code)
+    if proposal is None:
+        abort(404)
+    if not proposal.can_view(current_user):
+        _not_visible()
+    return proposal
+
+
+def load_draft(code: str, number: int) -> Draft:
+    proposal = load_proposal(code)
+    draft = next((d for d in proposal.drafts if d.number == number), None)
+    if draft is None:
+        abort(404)
+    if not draft.can_view(current_user):
+        _not_visible()
+    return draft
+
+
+def load_editable_draft(code: str, number: int) -> Draft:
+    draft = load_draft(code, number)
+    if not draft.can_edit(current_user):
+        abort(403)
+    return draft
+
+
+def load_section(draft: Draft, section_id: int) -> Section:
+    section = db.session.get(Section, section_id)
+    if section is None or section.draft_id != draft.id:
+        abort(404)
+    return section

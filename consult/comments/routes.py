@@ -17,13 +17,7 @@ from consult.comments.forms import (
     ExtensionForm,
     ResponseForm,
 )
-from consult.drafts.routes import (
-    draft_url,
-    load_draft,
-    load_section,
-    render_draft_page,
-    render_section_page,
-)
+from consult.comments.pages import render_draft_page, render_section_page
 from consult.extensions import db
 from consult.forms import EmptyForm
 from consult.models import (
@@ -37,13 +31,13 @@ from consult.models import (
 )
 from consult.models.audit import AuditAction
 from consult.models.drafts import DRAFTING_ROLES
-from consult.permissions import load_or_404, role_required
+from consult.permissions import load_draft, load_or_404, load_section, role_required
 from consult.services import audit
 from consult.services import comments as comment_service
 from consult.services.comments import CommentError
 from consult.timeutil import from_vietnam_local
 from consult.triage.forms import MessageForm
-from consult.utils import flash_form_errors, parse_id, parse_ids
+from consult.utils import draft_url, flash_form_errors, parse_id, parse_ids
 
 commenter_required = role_required(Role.REVIEWER, Role.LEAD)
 lead_required = role_required(Role.LEAD)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from consult.comments.pages import render_draft_page, render_section_page
 from consult.documents.exporter import example_docx, example_markdown, export_docx, export_markdown
 from consult.documents.importer import DraftImportError, parse_upload
 from consult.documents.redline import compare_docx, compare_sections, redline_html
@@ -24,68 +23,27 @@ from consult.drafts.forms import (
     PublishForm,
     SectionForm,
 )
-from consult.extensions import db, login_manager
+from consult.extensions import db
 from consult.forms import EmptyForm
-from consult.models import Draft, Proposal, Role, Section, Visibility
+from consult.models import Draft, Proposal, Visibility
 from consult.models.audit import AuditAction
 from consult.models.drafts import DRAFTING_ROLES, IllegalTransition
-from consult.permissions import role_required
+from consult.permissions import (
+    load_draft,
+    load_editable_draft,
+    load_proposal,
+    load_section,
+    role_required,
+)
 from consult.services import audit
 from consult.services import comments as comment_service
 from consult.services import drafts as draft_service
 from consult.timeutil import from_vietnam_local, to_vietnam_local
-from consult.utils import download_response
+from consult.utils import download_response, draft_url
 
 drafting_required = role_required(*DRAFTING_ROLES)
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-# --- loading ------------------------------------------------------------------------------
-
-
-def _not_visible() -> NoReturn:
-    """Anonymous visitors are asked to sign in; signed-in users learn nothing (404)."""
-    if not current_user.is_authenticated:
-        abort(login_manager.unauthorized())
-    abort(404)
-
-
-def load_proposal(code: str) -> Proposal:
-    proposal = Proposal.by_code(code)
-    if proposal is None:
-        abort(404)
-    if not proposal.can_view(current_user):
-        _not_visible()
-    return proposal
-
-
-def load_draft(code: str, number: int) -> Draft:
-    proposal = load_proposal(code)
-    draft = next((d for d in proposal.drafts if d.number == number), None)
-    if draft is None:
-        abort(404)
-    if not draft.can_view(current_user):
-        _not_visible()
-    return draft
-
-
-def load_editable_draft(code: str, number: int) -> Draft:
-    draft = load_draft(code, number)
-    if not draft.can_edit(current_user):
-        abort(403)
-    return draft
-
-
-def load_section(draft: Draft, section_id: int) -> Section:
-    section = db.session.get(Section, section_id)
-    if section is None or section.draft_id != draft.id:
-        abort(404)
-    return section
-
-
-def draft_url(draft: Draft, endpoint: str = "drafts.view_draft", **kw) -> str:
-    return url_for(endpoint, code=draft.proposal.code, number=draft.number, **kw)
 
 
 # --- proposals ----------------------------------------------------------------------------
@@ -248,60 +206,6 @@ def import_example(code: str, fmt: str):
 
 
 # --- reading ------------------------------------------------------------------------------
-
-
-def can_comment(draft: Draft) -> bool:
-    return (
-        current_user.is_authenticated
-        and current_user.role in (Role.REVIEWER, Role.LEAD)
-        and draft.is_accepting_comments_from(current_user.department_id)
-    )
-
-
-def render_draft_page(draft: Draft, form=None, status: int = 200):
-    """The table of contents, with comment counts and the general comments ("góp ý chung")."""
-    from consult.comments.forms import CommentForm  # the comments blueprint imports this module
-
-    commenting = can_comment(draft)
-    if commenting and form is None:
-        form = CommentForm()
-    comments = comment_service.general_comments(draft, current_user)
-    return render_template(
-        "drafts/draft.html",
-        draft=draft,
-        proposal=draft.proposal,
-        sections=draft.sections,
-        counts=comment_service.comment_counts_by_section(draft, current_user),
-        threads=comment_service.threads_by_quote(comments),
-        form=form if commenting else None,
-        can_comment=commenting,
-        can_edit=draft.can_edit(current_user),
-        can_manage=draft.can_manage(current_user),
-        button=EmptyForm(),
-    ), status
-
-
-def render_section_page(draft: Draft, section: Section, form=None, status: int = 200):
-    """A section with the comments its reader may see, and the form to comment on it."""
-    from consult.comments.forms import CommentForm  # the comments blueprint imports this module
-
-    previous, following = draft_service.neighbours(section)
-    commenting = can_comment(draft)
-    if commenting and form is None:
-        form = CommentForm(section_id=section.id)
-    comments = comment_service.comments_for_section(draft, section, current_user)
-    return render_template(
-        "drafts/section.html",
-        draft=draft,
-        proposal=draft.proposal,
-        section=section,
-        previous=previous,
-        next=following,
-        can_edit=draft.can_edit(current_user),
-        threads=comment_service.threads_by_quote(comments),
-        comment_total=len(comments),
-        form=form if commenting else None,
-    ), status
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>")

@@ -6,7 +6,6 @@ from flask import abort, render_template, request
 from sqlalchemy import func, select
 
 from consult.documents.report import FORMATS, MIMETYPES, report_filename, write_report
-from consult.drafts.routes import load_draft
 from consult.extensions import db
 from consult.models import (
     Comment,
@@ -17,7 +16,7 @@ from consult.models import (
     Role,
 )
 from consult.models.drafts import DRAFTING_ROLES
-from consult.permissions import role_required
+from consult.permissions import load_draft, load_proposal, role_required
 from consult.reports import bp
 from consult.services import audit
 from consult.services import comments as comment_service
@@ -95,7 +94,6 @@ def everything(code: str):
     from flask_babel import gettext as _
 
     from consult.documents.xlsx import write_everything_xlsx
-    from consult.drafts.routes import load_proposal
 
     proposal = load_proposal(code)
     drafts = [d for d in proposal.drafts if d.is_published]

@@ -9,21 +9,19 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from consult.auth.routes import safe_next_url
-from consult.drafts.routes import draft_url, load_draft
 from consult.extensions import db
 from consult.forms import EmptyForm
 from consult.models import Comment, CommentKind, CommentStatus, Role, Section, User
 from consult.models.audit import AuditAction
 from consult.models.drafts import DRAFTING_ROLES
-from consult.permissions import load_or_404, role_required
+from consult.permissions import load_draft, load_or_404, role_required
 from consult.services import audit
 from consult.services import comments as comment_service
 from consult.services import triage as triage_service
 from consult.services.triage import InboxFilters, TriageConflict, TriageError
 from consult.triage import bp
 from consult.triage.forms import AnswerForm, BulkForm, LinkForm, MessageForm
-from consult.utils import flash_form_errors, paginate_by_ids, parse_ids
+from consult.utils import draft_url, flash_form_errors, paginate_by_ids, parse_ids, safe_next_url
 
 drafting_required = role_required(*DRAFTING_ROLES)
 

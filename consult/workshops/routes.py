@@ -8,13 +8,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from consult.drafts.routes import load_draft
 from consult.extensions import db
 from consult.forms import EmptyForm
 from consult.models import Comment, CommentKind, Department, Role, Section, Workshop
 from consult.models.audit import AuditAction
 from consult.models.drafts import DRAFTING_ROLES
-from consult.permissions import load_or_404, role_required
+from consult.permissions import load_draft, load_or_404, role_required
 from consult.services import audit
 from consult.services import comments as comment_service
 from consult.services import workshops as workshop_service
