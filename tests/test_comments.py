@@ -479,3 +479,15 @@ def test_edit_history_is_the_departments_own(client, consultation):
     assert "Bản cuối." in page and "Bản nháp đầu tiên." not in page
     login(client, c.people.reviewer2)
     assert "Bản nháp đầu tiên." in client.get(f"/comments/{comment.id}").get_data(as_text=True)
+
+
+def test_the_attachment_limits_shown_are_the_configured_ones(
+    app, client, consultation, monkeypatch
+):
+    c = consultation
+    monkeypatch.setitem(app.config, "MAX_ATTACHMENT_BYTES", 5 * 1024 * 1024 // 2)
+    monkeypatch.setitem(app.config, "MAX_ATTACHMENTS", 3)
+    login(client, c.people.reviewer)
+    for path in (c.base, f"{c.base}/sections/{c.section.id}"):
+        page = client.get(path).get_data(as_text=True)
+        assert "tối đa 3 tệp, mỗi tệp 2.5 MB" in page, path
