@@ -143,11 +143,6 @@ def stored_path(stored_name: str) -> Path:
     return _folder() / stored_name
 
 
-def delete_stored(stored_name: str) -> None:
-    """Remove a stored file; a file already gone is fine."""
-    stored_path(stored_name).unlink(missing_ok=True)
-
-
 def allowed_types_text(allowed: set[str]) -> str:
     """The extensions of ``allowed`` kinds, in a fixed order: ".pdf, .png, .jpg, .jpeg"."""
     return ", ".join(

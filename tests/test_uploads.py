@@ -22,7 +22,6 @@ from consult.uploads import (
     LETTER_KINDS,
     StoredFile,
     UploadError,
-    delete_stored,
     store_upload,
     stored_path,
 )
@@ -475,21 +474,11 @@ def test_long_names_are_shortened_keeping_the_extension(data_dir):
 def test_stored_path_refuses_anything_but_a_stored_name(data_dir, name):
     with pytest.raises(ValueError):
         stored_path(name)
-    with pytest.raises(ValueError):
-        delete_stored(name)
 
 
 def test_stored_path_is_inside_the_attachments_folder(data_dir):
     name = "0123456789abcdef" * 2
     assert stored_path(name) == data_dir / "attachments" / name
-
-
-def test_delete_stored_removes_the_file_and_tolerates_a_missing_one(data_dir):
-    stored = store_upload(upload(make_pdf(), "a.pdf"), allowed=LETTER_KINDS, max_bytes=LIMIT)
-    delete_stored(stored.stored_name)
-    assert attachments(data_dir) == []
-    delete_stored(stored.stored_name)  # already gone: fine
-    delete_stored("f" * 32)  # never existed, folder present
 
 
 def test_messages_are_translated_in_the_users_language(app, data_dir):
