@@ -14,14 +14,15 @@ from sqlalchemy import func, select, text
 from consult import backup
 from consult.extensions import db
 from consult.models import Attachment, Comment, CommentKind, Department
+from tests.conftest import login
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"so-do-kien-truc"
 
 
 @pytest.fixture
-def written(consultation, client, auth):
+def written(consultation, client):
     """A comment with an attachment, stored through the comment form."""
-    auth.login(consultation.people.reviewer)
+    login(client, consultation.people.reviewer)
     response = client.post(
         f"{consultation.base}/comments",
         data={

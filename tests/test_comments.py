@@ -14,16 +14,9 @@ from consult.models import Attachment, Comment, DepartmentResponse, ResponseKind
 from consult.models.base import utcnow
 from consult.services import comments as comment_service
 from consult.services.comments import CommentError
-from tests.conftest import PASSWORD
+from tests.conftest import login
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def login(client, user):
-    client.post("/logout")
-    assert (
-        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
-    )
 
 
 def post_comment(client, c, **data):

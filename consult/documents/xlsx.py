@@ -41,6 +41,31 @@ def _sheet_name(name: str, fallback: str) -> str:
     return name or fallback
 
 
+def _cell_text(value: str) -> str:
+    value = _clean(value)
+    if len(value) > XLSX_MAX_TEXT // 2 and len(value.encode("utf-16-le")) > 2 * XLSX_MAX_TEXT:
+        # Excel counts UTF-16 code units.
+        cut = value.encode("utf-16-le")[: 2 * (XLSX_MAX_TEXT - 1)]
+        value = cut.decode("utf-16-le", errors="ignore") + "…"
+    return value
+
+
+def _write_row(
+    sheet: Any, r: int, values: list[Any], *, number: Any, stamp: Any, wrap: Any
+) -> None:
+    """One report row in the columns of `_SHEET_COLUMNS`; empty cells stay empty."""
+    for col, value in enumerate(values):
+        kind = _SHEET_COLUMNS[col][2]
+        if value is None or value == "":
+            continue
+        if kind == "int":
+            sheet.write_number(r, col, value, number)
+        elif kind == "datetime":
+            sheet.write_datetime(r, col, value.replace(tzinfo=None), stamp)
+        else:
+            sheet.write_string(r, col, _cell_text(value), wrap)
+
+
 def write_xlsx(report: SummaryReport, fileobj: IO[bytes]) -> None:
     """Write the report as an Excel workbook into the binary file object `fileobj`.
 
@@ -77,14 +102,6 @@ def write_xlsx(report: SummaryReport, fileobj: IO[bytes]) -> None:
     day = workbook.add_format({"num_format": "dd/mm/yyyy", "align": "left"})
     bold = workbook.add_format({"bold": True})
 
-    def text(value: str) -> str:
-        value = _clean(value)
-        if len(value) > XLSX_MAX_TEXT // 2 and len(value.encode("utf-16-le")) > 2 * XLSX_MAX_TEXT:
-            # Excel counts UTF-16 code units.
-            cut = value.encode("utf-16-le")[: 2 * (XLSX_MAX_TEXT - 1)]
-            value = cut.decode("utf-16-le", errors="ignore") + "…"
-        return value
-
     row_sheet_name = _sheet_name(labels["sheet_rows"], "Sheet1")
     sheets = [workbook.add_worksheet(row_sheet_name)]
     stats = workbook.add_worksheet(_sheet_name(labels["sheet_counts"], "Sheet2"))
@@ -112,16 +129,7 @@ def write_xlsx(report: SummaryReport, fileobj: IO[bytes]) -> None:
             start_sheet(sheet)
             r = 0
         r += 1
-        for col, value in enumerate(_sheet_values(row, labels)):
-            kind = _SHEET_COLUMNS[col][2]
-            if value is None or value == "":
-                continue
-            if kind == "int":
-                sheet.write_number(r, col, value, number)
-            elif kind == "datetime":
-                sheet.write_datetime(r, col, value.replace(tzinfo=None), stamp)
-            else:
-                sheet.write_string(r, col, text(value), wrap)
+        _write_row(sheet, r, _sheet_values(row, labels), number=number, stamp=stamp, wrap=wrap)
     end_sheet(sheet, r)
 
     # Sheet 2: label / value rows, then the named bodies.
@@ -159,7 +167,7 @@ def write_xlsx(report: SummaryReport, fileobj: IO[bytes]) -> None:
     ]
     for label, value in entries:
         r += 1
-        stats.write_string(r, 0, text(label))
+        stats.write_string(r, 0, _cell_text(label))
         if isinstance(value, bool):
             stats.write_string(r, 1, str(value))
         elif isinstance(value, int):
@@ -169,20 +177,20 @@ def write_xlsx(report: SummaryReport, fileobj: IO[bytes]) -> None:
         elif isinstance(value, date):
             stats.write_datetime(r, 1, value, day)
         else:
-            stats.write_string(r, 1, text(str(value)))
+            stats.write_string(r, 1, _cell_text(str(value)))
     r += 2
     stats.write_string(r, 0, labels["stat_agreed_bodies"], bold)
     stats.write_string(r, 1, labels["stat_letter"], bold)
     for body, letter in c.agreed:
         r += 1
-        stats.write_string(r, 0, text(body))
+        stats.write_string(r, 0, _cell_text(body))
         if letter:
-            stats.write_string(r, 1, text(letter))
+            stats.write_string(r, 1, _cell_text(letter))
     r += 2
     stats.write_string(r, 0, labels["stat_not_responded_bodies"], bold)
     for body in c.not_responded:
         r += 1
-        stats.write_string(r, 0, text(body))
+        stats.write_string(r, 0, _cell_text(body))
     workbook.close()
 
 
@@ -213,16 +221,7 @@ def write_everything_xlsx(reports: Iterable[tuple[str, SummaryReport]], fileobj:
             if r == XLSX_MAX_ROWS:
                 break  # one sheet per draft: a draft past Excel's limit has its own report
             r += 1
-            for col, value in enumerate(_sheet_values(row, labels)):
-                kind = _SHEET_COLUMNS[col][2]
-                if value is None or value == "":
-                    continue
-                if kind == "int":
-                    sheet.write_number(r, col, value)
-                elif kind == "datetime":
-                    sheet.write_datetime(r, col, value.replace(tzinfo=None), stamp)
-                else:
-                    sheet.write_string(r, col, _clean(value)[:XLSX_MAX_TEXT], wrap)
+            _write_row(sheet, r, _sheet_values(row, labels), number=None, stamp=stamp, wrap=wrap)
         sheet.autofilter(0, 0, r, len(_SHEET_COLUMNS) - 1)
     workbook.close()
 
