@@ -60,6 +60,7 @@ def _not_visible() -> NoReturn:
 
 
 def load_proposal(code: str) -> Proposal:
+    """The proposal with ``code``: 404 if there is none or the user may not see it."""
     proposal = Proposal.by_code(code)
     if proposal is None:
         abort(404)
@@ -69,6 +70,7 @@ def load_proposal(code: str) -> Proposal:
 
 
 def load_draft(code: str, number: int) -> Draft:
+    """Draft ``number`` of proposal ``code``, visible to the user, else 404."""
     proposal = load_proposal(code)
     draft = next((d for d in proposal.drafts if d.number == number), None)
     if draft is None:
@@ -79,6 +81,7 @@ def load_draft(code: str, number: int) -> Draft:
 
 
 def load_editable_draft(code: str, number: int) -> Draft:
+    """A draft the user may see (else 404) and edit (else 403)."""
     draft = load_draft(code, number)
     if not draft.can_edit(current_user):
         abort(403)
@@ -86,6 +89,7 @@ def load_editable_draft(code: str, number: int) -> Draft:
 
 
 def load_section(draft: Draft, section_id: int) -> Section:
+    """A section of ``draft`` (one of another draft is a 404 too)."""
     section = db.session.get(Section, section_id)
     if section is None or section.draft_id != draft.id:
         abort(404)
