@@ -15,9 +15,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.extensions import db
-from consult.models import AuditAction, Department, Role, User
+from consult.models import Department, Role, User
 from consult.services import accounts as account_service
-from consult.services import audit
 from consult.services.accounts import AccountError
 from consult.validators import password_problem
 
@@ -58,10 +57,10 @@ def create_user_command(email, full_name, role, department_code, locale, passwor
             password=password,
             department=department,
             locale=locale,
+            via="cli",
         )
     except AccountError as exc:
         _fail(str(exc))
-    audit.record(AuditAction.USER_CREATE, user, detail={"email": user.email, "via": "cli"})
     db.session.commit()
     click.echo(_("Account %(email)s created.", email=user.email))
 
@@ -87,8 +86,7 @@ def _user_or_fail(email: str) -> User:
 def deactivate_user_command(email):
     """Deactivate an account: it can no longer sign in, its sessions end."""
     user = _user_or_fail(email)
-    account_service.set_user_active(user, False)
-    audit.record(AuditAction.USER_DEACTIVATE, user, detail={"email": user.email, "via": "cli"})
+    account_service.set_user_active(user, False, via="cli")
     db.session.commit()
     click.echo(_("%(email)s deactivated.", email=email))
 
@@ -98,8 +96,7 @@ def deactivate_user_command(email):
 def activate_user_command(email):
     """Reactivate an account."""
     user = _user_or_fail(email)
-    account_service.set_user_active(user, True)
-    audit.record(AuditAction.USER_ACTIVATE, user, detail={"email": user.email, "via": "cli"})
+    account_service.set_user_active(user, True, via="cli")
     db.session.commit()
     click.echo(_("%(email)s reactivated.", email=email))
 
@@ -113,9 +110,7 @@ def set_password_command(email, password):
     problem = password_problem(password, user.email)
     if problem:
         _fail(problem)
-    user.set_password(password)
-    account_service.unlock_sign_in(user.email)
-    audit.record(AuditAction.PASSWORD_RESET, user, detail={"email": user.email, "via": "cli"})
+    account_service.reset_password(user, password, via="cli")
     db.session.commit()
     click.echo(_("The password of %(email)s has been set.", email=email))
 
@@ -128,16 +123,12 @@ def import_departments_command(csv_file):
         text = csv_file.read().decode("utf-8-sig")
     except UnicodeDecodeError:
         _fail(_("The file must be saved as UTF-8 text."))
-    result = account_service.import_departments_csv(text)
+    result = account_service.import_departments_csv(text, via="cli")
     if result.errors:
         db.session.rollback()
         for error in result.errors:
             click.echo(error, err=True)
         raise click.ClickException(_("Nothing was imported."))
-    audit.record(
-        AuditAction.DEPARTMENT_IMPORT,
-        detail={"created": result.created, "updated": result.updated, "via": "cli"},
-    )
     db.session.commit()
     click.echo(
         _(
