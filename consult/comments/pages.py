@@ -11,22 +11,14 @@ from flask_login import current_user
 
 from consult.comments.forms import CommentForm
 from consult.forms import EmptyForm
-from consult.models import Draft, Role, Section
+from consult.models import Draft, Section
 from consult.services import comments as comment_service
 from consult.services import drafts as draft_service
 
 
-def can_comment(draft: Draft) -> bool:
-    return (
-        current_user.is_authenticated
-        and current_user.role in (Role.REVIEWER, Role.LEAD)
-        and draft.is_accepting_comments_from(current_user.department_id)
-    )
-
-
 def render_draft_page(draft: Draft, form=None, status: int = 200):
     """The table of contents, with comment counts and the general comments ("góp ý chung")."""
-    commenting = can_comment(draft)
+    commenting = draft.can_comment(current_user)
     if commenting and form is None:
         form = CommentForm()
     comments = comment_service.general_comments(draft, current_user)
@@ -48,7 +40,7 @@ def render_draft_page(draft: Draft, form=None, status: int = 200):
 def render_section_page(draft: Draft, section: Section, form=None, status: int = 200):
     """A section with the comments its reader may see, and the form to comment on it."""
     previous, following = draft_service.neighbours(section)
-    commenting = can_comment(draft)
+    commenting = draft.can_comment(current_user)
     if commenting and form is None:
         form = CommentForm(section_id=section.id)
     comments = comment_service.comments_for_section(draft, section, current_user)

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from consult.documents import papers
 from consult.extensions import db
 from consult.models import (
+    AuditAction,
     Comment,
     CommentKind,
     CommentSource,
@@ -21,8 +22,8 @@ from consult.models import (
     WorkshopParticipant,
 )
 from consult.models.base import utcnow
+from consult.services import audit, notifications
 from consult.services import comments as comment_service
-from consult.services import notifications
 
 
 class WorkshopError(ValueError):
@@ -42,6 +43,9 @@ def save_workshop(
     invited: list[Department],
 ) -> Workshop:
     """Create or update a workshop; invited bodies keep their attendance when re-saved."""
+    if not draft.can_run_workshops(organizer):
+        raise WorkshopError(_l("Only the proposal's organizers and board run its workshops."))
+    created = workshop is None
     if draft.status not in (DraftStatus.OPEN, DraftStatus.CLOSED):
         raise WorkshopError(_l("Workshops are held on the current published draft."))
     if any(s.draft_id != draft.id for s in agenda):
@@ -69,13 +73,21 @@ def save_workshop(
         if department.id not in present:
             workshop.participants.append(WorkshopParticipant(department=department))
     db.session.flush()
+    audit.record(
+        AuditAction.WORKSHOP_CHANGE,
+        workshop,
+        actor=organizer,
+        detail={"change": "created" if created else "edited"},
+    )
     notifications.workshop_saved(
         workshop, invited=wanted - present, uninvited=uninvited, changed=changed
     )
     return workshop
 
 
-def add_guest(workshop: Workshop, name: str, organization: str | None) -> WorkshopParticipant:
+def add_guest(
+    workshop: Workshop, name: str, organization: str | None, *, actor: User | None = None
+) -> WorkshopParticipant:
     name = (name or "").strip()
     if not name:
         raise WorkshopError(_l("Write the guest's name."))
@@ -84,13 +96,19 @@ def add_guest(workshop: Workshop, name: str, organization: str | None) -> Worksh
     )
     workshop.participants.append(guest)
     db.session.flush()
+    audit.record(AuditAction.WORKSHOP_CHANGE, workshop, actor=actor, detail={"change": "guest"})
     return guest
 
 
-def record_attendance(workshop: Workshop, present_ids: set[int]) -> None:
+def record_attendance(
+    workshop: Workshop, present_ids: set[int], *, actor: User | None = None
+) -> None:
     for participant in workshop.participants:
         participant.attended = participant.id in present_ids
     db.session.flush()
+    audit.record(
+        AuditAction.WORKSHOP_CHANGE, workshop, actor=actor, detail={"change": "attendance"}
+    )
 
 
 def record_floor_comment(
@@ -129,6 +147,9 @@ def record_floor_comment(
     db.session.add(comment)
     participant.attended = True
     db.session.flush()
+    audit.record(
+        AuditAction.WORKSHOP_CHANGE, workshop, actor=organizer, detail={"change": "comment"}
+    )
     return comment
 
 
