@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from consult.extensions import db
-from consult.models import Draft, DraftStatus, Proposal, Role, Section, Visibility
+from consult.models import Draft, DraftStatus, Proposal, Role, Seat, Section, Visibility
 from consult.models.base import utcnow
 from consult.models.drafts import IllegalTransition
 from consult.services import drafts as draft_service
@@ -440,3 +440,25 @@ def test_home_page_lists_the_drafts_each_visitor_may_read(client, auth, make_pro
     auth.login_as(Role.LEAD)
     page = client.get("/").get_data(as_text=True)
     assert f"/proposals/{internal.code}/drafts/1/my-department" in page
+
+
+def test_services_refuse_people_without_the_right(consultation):
+    """The services check the same model rules as the routes: the last line of defence."""
+    from consult.exceptions import NotAllowed
+    from consult.services import comments as comment_service
+
+    c = consultation
+    draft2 = draft_service.start_next_draft(c.proposal, actor=c.people.member)
+    for person in (c.people.outsider, c.people.organizer, c.people.reviewer):
+        with pytest.raises(NotAllowed):
+            draft_service.add_section(
+                draft2, after=None, level=1, number="", heading="X", body="", actor=person
+            )
+        with pytest.raises(NotAllowed):
+            comment_service.close_draft(c.draft, actor=person)
+        with pytest.raises(NotAllowed):
+            draft_service.seat_member(c.proposal, person, person, Seat.MEMBER)
+    added = draft_service.add_section(
+        draft2, after=None, level=1, number="", heading="Mục mới", body="", actor=c.people.member
+    )
+    assert added in draft2.sections and added.heading == "Mục mới"
