@@ -14,6 +14,7 @@ from consult.models import Draft, DraftStatus, Proposal, Role, Seat, Section, Vi
 from consult.models.base import utcnow
 from consult.models.drafts import IllegalTransition
 from consult.services import drafts as draft_service
+from tests.conftest import login
 
 
 def _md_upload(text: str, name: str = "du-thao.md"):
@@ -462,3 +463,28 @@ def test_services_refuse_people_without_the_right(consultation):
         draft2, after=None, level=1, number="", heading="Mục mới", body="", actor=c.people.member
     )
     assert added in draft2.sections and added.heading == "Mục mới"
+
+
+def test_home_page_shows_each_user_their_proposals(client, consultation):
+    c = consultation
+    drafting_title, consulted_title = (
+        "Đề án bạn tham gia soạn thảo",
+        "Đề án cơ quan bạn được lấy ý kiến",
+    )
+
+    def section_of(page: str, code: str) -> str:
+        """The heading of the home-page group listing proposal ``code``."""
+        link = page.index(f"/proposals/{code}/drafts/")
+        return page[:link].rsplit("<h2", 1)[1]
+
+    login(client, c.people.member)
+    page = client.get("/").get_data(as_text=True)
+    assert drafting_title in section_of(page, "DTTM-CT")
+    assert "/proposals/KH-NN/" not in page  # another board's draft in preparation
+    login(client, c.people.reviewer)
+    page = client.get("/").get_data(as_text=True)
+    assert consulted_title in section_of(page, "DTTM-CT")
+    login(client, c.people.outsider)
+    page = client.get("/").get_data(as_text=True)
+    assert drafting_title in section_of(page, "KH-NN")
+    assert "Các đề án khác" in section_of(page, "DTTM-CT")

@@ -59,6 +59,10 @@ def draft_url(draft: Draft, endpoint: str = "drafts.view_draft", **kw) -> str:
 def list_proposals():
     proposals = db.session.scalars(select(Proposal).order_by(Proposal.created_at.desc())).all()
     visible = [p for p in proposals if p.can_view(current_user)]
+    # The visitor's own first: those they sit on, then those their body is consulted on.
+    visible.sort(
+        key=lambda p: (p.seat_of(current_user) is None, p.speaks_for(current_user) is None)
+    )
     return render_template("drafts/proposals.html", proposals=visible)
 
 
