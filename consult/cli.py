@@ -257,21 +257,25 @@ def board_add_command(code, email, seat, by_email):
     click.echo(_("%(name)s now has a seat.", name=person.full_name))
 
 
+def _change_board(code: str, email: str, by_email: str | None, change: str) -> None:
+    from consult.services import drafts as draft_service
+
+    proposal, person = _proposal_or_fail(code), _user_or_fail(email)
+    try:
+        getattr(draft_service, change)(proposal, _operator(by_email), person)
+    except draft_service.BoardError as exc:
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(_("The board is saved."))
+
+
 @proposals_cli.command("board-remove")
 @click.argument("code")
 @click.argument("email")
 @_by_option
 def board_remove_command(code, email, by_email):
     """Remove EMAIL's seat on proposal CODE."""
-    from consult.services import drafts as draft_service
-
-    proposal, person = _proposal_or_fail(code), _user_or_fail(email)
-    try:
-        draft_service.unseat_member(proposal, _operator(by_email), person)
-    except draft_service.BoardError as exc:
-        _fail(str(exc))
-    db.session.commit()
-    click.echo(_("The board is saved."))
+    _change_board(code, email, by_email, "unseat_member")
 
 
 @proposals_cli.command("set-chair")
@@ -280,15 +284,7 @@ def board_remove_command(code, email, by_email):
 @_by_option
 def set_chair_command(code, email, by_email):
     """Hand the chair of proposal CODE's board to EMAIL."""
-    from consult.services import drafts as draft_service
-
-    proposal, person = _proposal_or_fail(code), _user_or_fail(email)
-    try:
-        draft_service.set_chair(proposal, _operator(by_email), person)
-    except draft_service.BoardError as exc:
-        _fail(str(exc))
-    db.session.commit()
-    click.echo(_("The board is saved."))
+    _change_board(code, email, by_email, "set_chair")
 
 
 @click.command("report")

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from consult.extensions import db
-from consult.models import Draft, DraftStatus, Proposal, Role, Section, Visibility
+from consult.models import Draft, DraftStatus, Proposal, Role, Seat, Section, Visibility
 from consult.models.base import utcnow
 from consult.models.drafts import IllegalTransition
 from consult.services import drafts as draft_service
@@ -441,3 +441,50 @@ def test_home_page_lists_the_drafts_each_visitor_may_read(client, auth, make_pro
     auth.login_as(Role.LEAD)
     page = client.get("/").get_data(as_text=True)
     assert f"/proposals/{internal.code}/drafts/1/my-department" in page
+
+
+def test_services_refuse_people_without_the_right(consultation):
+    """The services check the same model rules as the routes: the last line of defence."""
+    from consult.exceptions import NotAllowed
+    from consult.services import comments as comment_service
+
+    c = consultation
+    draft2 = draft_service.start_next_draft(c.proposal, actor=c.people.member)
+    for person in (c.people.outsider, c.people.organizer, c.people.reviewer):
+        with pytest.raises(NotAllowed):
+            draft_service.add_section(
+                draft2, after=None, level=1, number="", heading="X", body="", actor=person
+            )
+        with pytest.raises(NotAllowed):
+            comment_service.close_draft(c.draft, actor=person)
+        with pytest.raises(NotAllowed):
+            draft_service.seat_member(c.proposal, person, person, Seat.MEMBER)
+    added = draft_service.add_section(
+        draft2, after=None, level=1, number="", heading="Mục mới", body="", actor=c.people.member
+    )
+    assert added in draft2.sections and added.heading == "Mục mới"
+
+
+def test_home_page_shows_each_user_their_proposals(client, consultation):
+    c = consultation
+    drafting_title, consulted_title = (
+        "Đề án bạn tham gia soạn thảo",
+        "Đề án cơ quan bạn được lấy ý kiến",
+    )
+
+    def section_of(page: str, code: str) -> str:
+        """The heading of the home-page group listing proposal ``code``."""
+        link = page.index(f"/proposals/{code}/drafts/")
+        return page[:link].rsplit("<h2", 1)[1]
+
+    login(client, c.people.member)
+    page = client.get("/").get_data(as_text=True)
+    assert drafting_title in section_of(page, "DTTM-CT")
+    assert "/proposals/KH-NN/" not in page  # another board's draft in preparation
+    login(client, c.people.reviewer)
+    page = client.get("/").get_data(as_text=True)
+    assert consulted_title in section_of(page, "DTTM-CT")
+    login(client, c.people.outsider)
+    page = client.get("/").get_data(as_text=True)
+    assert drafting_title in section_of(page, "KH-NN")
+    assert "Các đề án khác" in section_of(page, "DTTM-CT")

@@ -33,14 +33,18 @@ def empty_database(tmp_path):
     engine.dispose()
 
 
-def test_upgrade_builds_the_schema_of_the_models_and_downgrade_removes_it(empty_database):
-    url, options = empty_database
+def _app_on(database):
+    url, options = database
 
     class MigrationConfig(TestConfig):
         SQLALCHEMY_DATABASE_URI = url
         SQLALCHEMY_ENGINE_OPTIONS = options
 
-    app = create_app(MigrationConfig)
+    return create_app(MigrationConfig)
+
+
+def test_upgrade_builds_the_schema_of_the_models_and_downgrade_removes_it(empty_database):
+    app = _app_on(empty_database)
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
@@ -133,13 +137,7 @@ def _old_release_rows(conn) -> None:
 def test_upgrade_from_the_previous_release_keeps_every_right(empty_database):
     from consult.models import Comment, Draft, Proposal, Seat, User
 
-    url, options = empty_database
-
-    class MigrationConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = url
-        SQLALCHEMY_ENGINE_OPTIONS = options
-
-    app = create_app(MigrationConfig)
+    app = _app_on(empty_database)
     with app.app_context():
         upgrade(revision=OLD_HEAD)
         with db.engine.begin() as conn:

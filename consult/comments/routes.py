@@ -339,7 +339,9 @@ def grant_extension(code: str, number: int):
     if form.validate_on_submit():
         department = db.session.get(Department, form.department_id.data)
         try:
-            comment_service.grant_extension(draft, department, from_vietnam_local(form.until.data))
+            comment_service.grant_extension(
+                draft, department, from_vietnam_local(form.until.data), actor=current_user
+            )
         except CommentError as exc:
             db.session.rollback()
             flash(str(exc), "error")

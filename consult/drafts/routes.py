@@ -53,6 +53,10 @@ DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.
 def list_proposals():
     proposals = db.session.scalars(select(Proposal).order_by(Proposal.created_at.desc())).all()
     visible = [p for p in proposals if p.can_view(current_user)]
+    # The visitor's own first: those they sit on, then those their body is consulted on.
+    visible.sort(
+        key=lambda p: (p.seat_of(current_user) is None, p.speaks_for(current_user) is None)
+    )
     return render_template("drafts/proposals.html", proposals=visible)
 
 
@@ -76,7 +80,7 @@ def create_proposal():
             db.session.rollback()
             form.lead_agency.errors.append(str(exc))
         else:
-            draft_service.start_next_draft(proposal)
+            draft_service.start_next_draft(proposal, actor=current_user)
             db.session.commit()
             flash(_("Proposal created with an empty draft 1 in preparation."), "success")
             return redirect(url_for("drafts.view_proposal", code=proposal.code))
@@ -208,7 +212,9 @@ def start_next_draft(code: str):
     form = NextDraftForm()
     if form.validate_on_submit():
         try:
-            draft = draft_service.start_next_draft(proposal, form.change_note.data or "")
+            draft = draft_service.start_next_draft(
+                proposal, form.change_note.data or "", actor=current_user
+            )
         except IllegalTransition as exc:
             flash(str(exc), "error")
         else:
@@ -273,7 +279,9 @@ def confirm_import(code: str):
     if not sections:
         flash(_("The preview has expired. Please upload the file again."), "error")
         return redirect(url_for("drafts.import_draft", code=proposal.code))
-    draft = draft_service.import_draft(proposal, sections, form.change_note.data or "")
+    draft = draft_service.import_draft(
+        proposal, sections, form.change_note.data or "", actor=current_user
+    )
     db.session.commit()
     flash(
         _("%(n)d sections imported into draft %(d)d.", n=len(sections), d=draft.number), "success"
@@ -339,7 +347,7 @@ def edit_draft_note(code: str, number: int):
     draft = load_draft(code, number, can="manage")
     form = DraftNoteForm(obj=draft)
     if form.validate_on_submit():
-        draft.change_note = form.change_note.data or ""
+        draft_service.set_change_note(draft, form.change_note.data or "", actor=current_user)
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(draft_url(draft))
@@ -365,6 +373,7 @@ def create_section(code: str, number: int):
             number=form.number.data or "",
             heading=form.heading.data,
             body=form.body.data or "",
+            actor=current_user,
         )
         db.session.commit()
         flash(_("Section added."), "success")
@@ -388,6 +397,7 @@ def edit_section(code: str, number: int, section_id: int):
             number=form.number.data or "",
             heading=form.heading.data,
             body=form.body.data or "",
+            actor=current_user,
         )
         db.session.commit()
         flash(_("Section saved."), "success")
@@ -404,7 +414,9 @@ def move_section(code: str, number: int, section_id: int):
     section = load_section(draft, section_id)
     if EmptyForm().validate_on_submit():
         try:
-            draft_service.move_section(section, request.form.get("direction", ""))
+            draft_service.move_section(
+                section, request.form.get("direction", ""), actor=current_user
+            )
         except IllegalTransition as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -421,7 +433,7 @@ def delete_section(code: str, number: int, section_id: int):
     draft = load_draft(code, number, can="edit")
     section = load_section(draft, section_id)
     if EmptyForm().validate_on_submit():
-        count = draft_service.delete_section(section)
+        count = draft_service.delete_section(section, actor=current_user)
         db.session.commit()
         flash(_("%(n)d section(s) deleted.", n=count), "success")
     return redirect(draft_url(draft))

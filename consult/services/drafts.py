@@ -25,7 +25,7 @@ from consult.models import (
     Visibility,
 )
 from consult.models.drafts import IllegalTransition, new_section_key
-from consult.services import audit, notifications
+from consult.services import audit, notifications, require
 
 MAX_LEVEL = 6
 
@@ -58,7 +58,7 @@ def create_proposal(
     board_name: str = "",
 ) -> Proposal:
     """A new proposal led by ``lead_agency``; the person who creates it chairs its board."""
-    _require(user.can_create_proposals(), _l("You may not create proposals."))
+    require(user, User.can_create_proposals, _l("You may not create proposals."))
     _require(lead_agency.is_active, _l("This department is deactivated."))
     proposal = Proposal(
         code=code.strip().upper(),
@@ -84,7 +84,7 @@ def create_proposal(
 
 def update_proposal(proposal: Proposal, user: User, **fields) -> None:
     """Edit the proposal's particulars (code, title, summary, place, visibility, lead agency)."""
-    _require(proposal.can_edit(user), _l("Only the proposal's board can edit it."))
+    require(user, proposal.can_edit, _l("Only the proposal's board can edit it."))
     lead_agency = fields.get("lead_agency")
     if lead_agency is not None and lead_agency.id != proposal.lead_agency_id:
         invited = {
@@ -107,9 +107,16 @@ def update_proposal(proposal: Proposal, user: User, **fields) -> None:
         audit.record(AuditAction.PROPOSAL_UPDATE, proposal, actor=user, detail=changed)
 
 
+def set_change_note(draft: Draft, note: str, *, actor: User | None = None) -> None:
+    """What changed in this draft, as the board tells it."""
+    require(actor, draft.can_manage)
+    draft.change_note = note
+    db.session.flush()
+
+
 def seat_member(proposal: Proposal, user: User, person: User, seat: Seat) -> ProposalMember:
     """Give ``person`` a seat (board member or organizer); the chair is handed over apart."""
-    _require(proposal.can_manage_board(user), _l("Only the board's chair can change the board."))
+    require(user, proposal.can_manage_board, _l("Only the board's chair can change the board."))
     _require(seat is not Seat.CHAIR, _l("Hand the chair over with its own button."))
     _require(person.is_active, _l("This account is deactivated."))
     member = next((m for m in proposal.members if m.user_id == person.id), None)
@@ -133,7 +140,7 @@ def seat_member(proposal: Proposal, user: User, person: User, seat: Seat) -> Pro
 
 
 def unseat_member(proposal: Proposal, user: User, person: User) -> None:
-    _require(proposal.can_manage_board(user), _l("Only the board's chair can change the board."))
+    require(user, proposal.can_manage_board, _l("Only the board's chair can change the board."))
     member = next((m for m in proposal.members if m.user_id == person.id), None)
     if member is None:
         return
@@ -154,7 +161,7 @@ def unseat_member(proposal: Proposal, user: User, person: User) -> None:
 
 def set_chair(proposal: Proposal, user: User, person: User) -> None:
     """Hand the chair to ``person``; the former chair stays on the board as a member."""
-    _require(proposal.can_manage_board(user), _l("Only the board's chair can change the board."))
+    require(user, proposal.can_manage_board, _l("Only the board's chair can change the board."))
     _require(person.is_active, _l("This account is deactivated."))
     current = next((m for m in proposal.members if m.seat is Seat.CHAIR), None)
     if current is not None and current.user_id == person.id:
@@ -196,8 +203,11 @@ def _new_section(draft: Draft, position: int, source: SectionLike, key: str | No
     return section
 
 
-def start_next_draft(proposal: Proposal, change_note: str = "") -> Draft:
+def start_next_draft(
+    proposal: Proposal, change_note: str = "", *, actor: User | None = None
+) -> Draft:
     """Copy the latest draft into draft N+1, in preparation; each section keeps its key."""
+    require(actor, proposal.can_manage)
     if proposal.draft_in_preparation() is not None:
         raise IllegalTransition(_l("A draft is already in preparation."))
     latest = proposal.latest_draft
@@ -295,10 +305,15 @@ def replace_sections(draft: Draft, incoming: Sequence[SectionLike]) -> None:
 
 
 def import_draft(
-    proposal: Proposal, incoming: Sequence[SectionLike], change_note: str = ""
+    proposal: Proposal,
+    incoming: Sequence[SectionLike],
+    change_note: str = "",
+    *,
+    actor: User | None = None,
 ) -> Draft:
     """Import a file's sections as the draft in preparation (replacing its text), or as
     a new draft N+1 when none is in preparation."""
+    require(actor, proposal.can_manage)
     draft = proposal.draft_in_preparation()
     if draft is None:
         draft = start_next_draft(proposal, change_note)
@@ -331,8 +346,16 @@ def subtree(sections: Sequence[Section], index: int) -> slice:
 
 
 def add_section(
-    draft: Draft, *, after: Section | None, level: int, number: str, heading: str, body: str
+    draft: Draft,
+    *,
+    after: Section | None,
+    level: int,
+    number: str,
+    heading: str,
+    body: str,
+    actor: User | None = None,
 ) -> Section:
+    require(actor, draft.can_edit)
     _require_editable(draft)
     sections = list(draft.sections)
     if after is None:
@@ -350,14 +373,18 @@ def add_section(
     return section
 
 
-def update_section(section: Section, *, number: str, heading: str, body: str) -> None:
+def update_section(
+    section: Section, *, number: str, heading: str, body: str, actor: User | None = None
+) -> None:
+    require(actor, section.can_edit)
     _require_editable(section.draft)
     section.number, section.heading = number.strip(), heading.strip()
     set_body(section, body)
     db.session.flush()
 
 
-def move_section(section: Section, direction: str) -> None:
+def move_section(section: Section, direction: str, *, actor: User | None = None) -> None:
+    require(actor, section.can_edit)
     """Move a section with its sub-sections: 'up', 'down', 'in' (deeper) or 'out'."""
     draft = section.draft
     _require_editable(draft)
@@ -398,7 +425,8 @@ def _sibling(sections: Sequence[Section], index: int, step: int) -> int | None:
     return i if i >= 0 and sections[i].level == level else None
 
 
-def delete_section(section: Section) -> int:
+def delete_section(section: Section, *, actor: User | None = None) -> int:
+    require(actor, section.can_edit)
     """Delete a section and its sub-sections; returns how many were deleted."""
     draft = section.draft
     _require_editable(draft)

@@ -22,7 +22,7 @@ from consult.models import (
     WorkshopParticipant,
 )
 from consult.models.base import utcnow
-from consult.services import audit, notifications
+from consult.services import audit, notifications, require
 from consult.services import comments as comment_service
 
 
@@ -91,6 +91,7 @@ def add_guest(
     name = (name or "").strip()
     if not name:
         raise WorkshopError(_l("Write the guest's name."))
+    require(actor, workshop.can_edit)
     guest = WorkshopParticipant(
         guest_name=name, guest_organization=(organization or "").strip() or None, attended=True
     )
@@ -103,6 +104,7 @@ def add_guest(
 def record_attendance(
     workshop: Workshop, present_ids: set[int], *, actor: User | None = None
 ) -> None:
+    require(actor, workshop.can_edit)
     for participant in workshop.participants:
         participant.attended = participant.id in present_ids
     db.session.flush()
@@ -124,6 +126,7 @@ def record_floor_comment(
 
     It enters triage at once, like a submitted comment, marked with its source.
     """
+    require(organizer, workshop.can_edit)
     if workshop.draft.status not in (DraftStatus.OPEN, DraftStatus.CLOSED):
         raise WorkshopError(_l("Workshops are held on the current published draft."))
     if participant.workshop_id != workshop.id:
