@@ -488,3 +488,24 @@ def test_home_page_shows_each_user_their_proposals(client, consultation):
     page = client.get("/").get_data(as_text=True)
     assert drafting_title in section_of(page, "KH-NN")
     assert "Các đề án khác" in section_of(page, "DTTM-CT")
+
+
+def test_the_lead_agency_is_never_consulted_on_its_own_proposal(client, consultation):
+    from consult.services import comments as comment_service
+
+    c = consultation
+    lead_agency = c.proposal.lead_agency
+    comment_service.invite_departments(c.draft, [lead_agency, c.stttt], actor=c.people.drafting)
+    db.session.commit()
+    assert {i.department_id for i in c.draft.invitations} == {c.stttt.id}
+    # Nor can a consulted body be made the lead agency.
+    login(client, c.people.drafting)
+    response = client.post(
+        f"/proposals/{c.proposal.code}/edit",
+        data={"code": c.proposal.code, "title": c.proposal.title, "visibility": "internal",
+              "lead_agency": c.stttt.id},
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert "không thể đồng thời chủ trì" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Proposal, c.proposal.id).lead_agency_id == lead_agency.id
