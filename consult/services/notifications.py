@@ -292,7 +292,7 @@ def comment_answered(comment: Comment, actor: User, members: list[Comment] | Non
                 "comment": member.id,
                 "status": comment.effective.status.value,
                 "excerpt": _excerpt(member.body),
-                "answered": bool(comment.effective.answer),
+                "answered": comment.is_answered,
             },
             _comment_link(member),
             exclude=actor,
