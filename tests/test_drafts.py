@@ -509,3 +509,30 @@ def test_the_lead_agency_is_never_consulted_on_its_own_proposal(client, consulta
     assert "không thể đồng thời chủ trì" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Proposal, c.proposal.id).lead_agency_id == lead_agency.id
+
+
+def test_only_invited_bodies_read_each_others_comments(consultation, make_user, make_department):
+    from consult.models import CommentKind
+    from consult.services import comments as comment_service
+
+    c = consultation
+    c.draft.departments_see_each_other = True
+    comment = comment_service.create_comment(
+        c.draft, c.section, c.people.reviewer, kind=CommentKind.GENERAL, body="Ý kiến."
+    )
+    comment_service.submit_response(c.draft, c.people.lead)
+    db.session.commit()
+    not_invited = make_user(Role.REVIEWER, department=make_department())
+    assert comment.can_view(c.people.other_reviewer)  # SXD is invited
+    assert not comment.can_view(not_invited)
+    assert not comment.can_view(c.people.outsider)
+
+
+def test_a_body_invited_to_a_draft_in_preparation_cannot_become_its_lead(consultation):
+    from consult.services import comments as comment_service
+
+    c = consultation
+    draft2 = draft_service.start_next_draft(c.proposal, actor=c.people.drafting)
+    comment_service.invite_departments(draft2, [c.sxd], actor=c.people.drafting)
+    with pytest.raises(draft_service.BoardError):
+        draft_service.update_proposal(c.proposal, c.people.drafting, lead_agency=c.sxd)
