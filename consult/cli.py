@@ -156,7 +156,7 @@ def import_draft_command(proposal_code, path, change_note):
 
     from flask import current_app
 
-    from consult.drafts.importer import DraftImportError, parse_upload
+    from consult.documents.importer import DraftImportError, parse_upload
     from consult.models import Proposal
     from consult.services import drafts as draft_service
 
@@ -304,8 +304,8 @@ def report_command(draft_id, fmt, output, **filters):
     """Write the summary report of a draft ("bản tổng hợp ý kiến") to a file."""
     from flask import current_app, render_template
 
+    from consult.documents.report import write_report
     from consult.models import Draft
-    from consult.reports.export import write_report
     from consult.services import reports as report_service
 
     draft = db.session.get(Draft, draft_id)

@@ -12,6 +12,7 @@ import pytest
 from consult import create_app
 from consult.extensions import db
 from consult.models import Role, Seat
+from tests.conftest import login
 
 ANONYMOUS = None
 # The people the matrix signs in: each global role, and each seat on the proposal under
@@ -307,7 +308,7 @@ def test_route_access(app, client, auth, url_values, endpoint, path, actor):
     elif actor == ADMIN:
         auth.login_as(Role.ADMIN)
     elif actor is not None:
-        auth.login(people[actor])
+        login(client, people[actor])
     method = "GET" if "GET" in rule.methods else "POST"
     response = client.open(url, method=method)
     response.close()

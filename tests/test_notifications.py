@@ -30,7 +30,7 @@ from consult.services import comments as comment_service
 from consult.services import notifications as notification_service
 from consult.services import triage as triage_service
 from consult.services import workshops as workshop_service
-from tests.conftest import PASSWORD
+from tests.conftest import login
 
 
 def _free_port() -> int:
@@ -470,7 +470,7 @@ def test_smtp_down_neither_breaks_the_request_nor_loses_the_notification(
     p = consultation.people
     comment = _submitted_comment(consultation)
     _clear_outbox()
-    client.post("/login", data={"email": p.drafting.email, "password": PASSWORD})
+    login(client, p.drafting)
 
     response = client.post(
         f"/comments/{comment.id}/triage",
@@ -538,7 +538,7 @@ def test_the_bell_counts_unread_and_opening_marks_read(consultation, client):
         comment, p.drafting, status=CommentStatus.NOTED, answer="Ghi nhận."
     )
     db.session.commit()
-    client.post("/login", data={"email": p.reviewer.email, "password": PASSWORD})
+    login(client, p.reviewer)
 
     page = client.get("/").get_data(as_text=True)
     assert 'class="bell-count">2<' in page  # publication and answer
@@ -558,7 +558,7 @@ def test_the_bell_counts_unread_and_opening_marks_read(consultation, client):
 def test_someone_elses_notification_is_not_found(consultation, client):
     p = consultation.people
     (theirs,) = _notifications(p.lead, NotificationKind.DRAFT_PUBLISHED)
-    client.post("/login", data={"email": p.reviewer.email, "password": PASSWORD})
+    login(client, p.reviewer)
     assert client.post(f"/notifications/{theirs.id}/open").status_code == 404
     db.session.expire_all()
     assert db.session.get(Notification, theirs.id).read_at is None
@@ -566,7 +566,7 @@ def test_someone_elses_notification_is_not_found(consultation, client):
 
 def test_settings_page_saves_choices_for_the_users_role(consultation, client):
     p = consultation.people
-    client.post("/login", data={"email": p.reviewer.email, "password": PASSWORD})
+    login(client, p.reviewer)
     page = client.get("/notifications/settings").get_data(as_text=True)
     assert "kind_deadline_reminder" in page
     assert "kind_response_received" not in page  # for the drafting team only
@@ -587,7 +587,7 @@ def test_settings_page_saves_choices_for_the_users_role(consultation, client):
 
 def test_settings_refuse_an_unknown_choice(consultation, client):
     p = consultation.people
-    client.post("/login", data={"email": p.reviewer.email, "password": PASSWORD})
+    login(client, p.reviewer)
     response = client.post("/notifications/settings", data={"kind_workshop": "pigeon"})
     assert response.status_code == 422
     assert "Lựa chọn không hợp lệ" in response.get_data(

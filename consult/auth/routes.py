@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -13,16 +11,7 @@ from consult.auth.forms import ChangePasswordForm, LoginForm
 from consult.extensions import db, limiter
 from consult.forms import EmptyForm
 from consult.services import accounts as account_service
-
-
-def safe_next_url(target: str | None, default: str | None = None) -> str:
-    """Only local paths are followed after a form, never another site (open redirect)."""
-    if target:
-        parts = urlsplit(target)
-        local = target.startswith("/") and not target.startswith("//")
-        if local and not parts.scheme and not parts.netloc and "\\" not in target:
-            return target
-    return default or url_for("main.index")
+from consult.utils import safe_next_url
 
 
 def _failed_attempt(response) -> bool:

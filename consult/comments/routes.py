@@ -17,7 +17,7 @@ from consult.comments.forms import (
     ExtensionForm,
     ResponseForm,
 )
-from consult.drafts.routes import draft_url, render_draft_page, render_section_page
+from consult.comments.pages import render_draft_page, render_section_page
 from consult.extensions import db
 from consult.forms import EmptyForm
 from consult.models import (
@@ -34,7 +34,7 @@ from consult.services import comments as comment_service
 from consult.services.comments import CommentError
 from consult.timeutil import from_vietnam_local
 from consult.triage.forms import MessageForm
-from consult.utils import flash_form_errors, parse_id, parse_ids
+from consult.utils import draft_url, flash_form_errors, parse_id, parse_ids
 
 
 def _speaking_body(draft: Draft) -> int:

@@ -601,7 +601,7 @@ def digest_failed(user: User, items: list[Notification], previous, error: str) -
 
 def send_due(now: datetime | None = None) -> SendReport:
     """Write due reminders, then send every due e-mail and digest. Safe to run concurrently."""
-    from consult.notifications import mail
+    from consult import mail
 
     now = now or utcnow()
     report = SendReport()

@@ -19,7 +19,7 @@ from docx.text.paragraph import Paragraph
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from consult.drafts.importer import escape_markdown, join_heading_number, parse_markdown
+from consult.documents.importer import escape_markdown, join_heading_number, parse_markdown
 
 FONT_NAME = "Times New Roman"
 MONOSPACE_FONT = "Courier New"
