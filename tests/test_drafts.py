@@ -440,3 +440,17 @@ def test_home_page_lists_the_drafts_each_visitor_may_read(client, auth, make_pro
     auth.login_as(Role.LEAD)
     page = client.get("/").get_data(as_text=True)
     assert f"/proposals/{internal.code}/drafts/1/my-department" in page
+
+
+def test_a_markdown_import_with_control_characters_exports_to_word(client, auth, make_proposal):
+    """Issue 17, finding 5: \\x01 in an imported file neither reaches the sections nor
+    breaks the Word export."""
+    proposal = make_proposal(publish=False)
+    auth.login_as(Role.DRAFTING)
+    _import(client, proposal, _md_upload("# Chương I\x01\n\nNội dung\x01 có\x0b ký tự lạ.\n"))
+    draft = _reload(proposal).drafts[-1]
+    assert all("\x01" not in s.heading + (s.body or "") for s in draft.sections)
+    response = client.get(f"/proposals/{proposal.code}/drafts/{draft.number}/export.docx")
+    assert response.status_code == 200
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.data)).paragraphs)
+    assert "Nội dung có ký tự lạ." in text

@@ -33,6 +33,7 @@ from typing import IO, Any
 from xml.sax.saxutils import escape
 
 from consult.reports.model import VIETNAMESE_LABELS, ReportRow, SummaryReport
+from consult.text import xml_safe
 from consult.timeutil import VIETNAM
 
 __all__ = [
@@ -58,9 +59,6 @@ PDF_FONT_FILES = {
 XLSX_MAX_TEXT = 32767
 XLSX_MAX_ROWS = 1_048_575
 
-# Characters XML 1.0 cannot carry (Word and Excel files are XML).
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
 
 # --------------------------------------------------------------------------------------
 # Shared helpers
@@ -71,12 +69,7 @@ def _labels(report: SummaryReport) -> dict[str, str]:
     return {**VIETNAMESE_LABELS, **(report.labels or {})}
 
 
-def _clean(text: str | None) -> str:
-    """Text safe for XML, with Windows and old Mac line ends as plain newlines."""
-    if not text:
-        return ""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _XML_ILLEGAL.sub("", text)
+_clean = xml_safe
 
 
 def _num(n: int, labels: dict[str, str]) -> str:

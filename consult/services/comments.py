@@ -34,6 +34,7 @@ from consult.models import (
 from consult.models.base import utcnow
 from consult.models.comments import READS_ALL_SUBMITTED
 from consult.services import notifications
+from consult.text import xml_safe
 from consult.textsearch import fold
 
 
@@ -188,7 +189,7 @@ def create_comment(
 
 def set_body(comment: Comment, body: str) -> None:
     """Set the text (after the quote and proposed wording) and what derives from it."""
-    comment.body = body.strip()
+    comment.body = xml_safe(body).strip()
     comment.body_html = str(render_markdown(comment.body))
     comment.search_text = fold(
         " ".join(filter(None, [comment.body, comment.quote, comment.proposed_text]))

@@ -27,6 +27,7 @@ from consult.models import (
 from consult.models.base import utcnow
 from consult.services import comments as comment_service
 from consult.services import notifications
+from consult.text import single_line, xml_safe
 from consult.timeutil import to_vietnam_local
 
 
@@ -159,25 +160,27 @@ def submitted_comments_on(sections: list[Section]) -> dict[int, list[Comment]]:
 
 
 def _heading_block(document, workshop: Workshop, title: str) -> None:
+    # Every text from a row goes through consult.text: old rows may hold what Word cannot.
     document.add_heading(title, level=0)
     when = to_vietnam_local(workshop.starts_at).strftime("%H:%M %d/%m/%Y")
     info = document.add_paragraph()
-    info.add_run(workshop.title).bold = True
-    info.add_run(f"\n{workshop.draft.proposal.title} — {workshop.draft.title}")
-    info.add_run(f"\n{_('Time')}: {when}    {_('Place')}: {workshop.place}")
+    info.add_run(single_line(workshop.title)).bold = True
+    draft = workshop.draft
+    info.add_run(f"\n{single_line(draft.proposal.title)} — {single_line(draft.title)}")
+    info.add_run(f"\n{_('Time')}: {when}    {_('Place')}: {single_line(workshop.place)}")
 
 
 def _comment_paragraphs(document, comment: Comment) -> None:
     head = document.add_paragraph(style="List Bullet")
-    head.add_run(comment.speaker).bold = True
+    head.add_run(single_line(comment.speaker)).bold = True
     head.add_run(f" ({comment.kind.label}, {comment.source.label})")
     if comment.quote:
-        document.add_paragraph(f"“{comment.quote}”").runs[0].italic = True
-    document.add_paragraph(comment.body)
+        document.add_paragraph(f"“{xml_safe(comment.quote)}”").runs[0].italic = True
+    document.add_paragraph(xml_safe(comment.body))
     if comment.is_answered:
         answer = document.add_paragraph()
         answer.add_run(f"{_('Drafting board:')} {comment.effective_status.label}. ").bold = True
-        answer.add_run(comment.effective.answer or "")
+        answer.add_run(xml_safe(comment.effective.answer))
 
 
 def packet_docx(workshop: Workshop) -> bytes:
@@ -186,7 +189,7 @@ def packet_docx(workshop: Workshop) -> bytes:
     _heading_block(document, workshop, _("Workshop packet"))
     comments = submitted_comments_on(workshop.agenda)
     for section in workshop.agenda:
-        document.add_heading(section.title, level=1)
+        document.add_heading(single_line(section.title), level=1)
         add_markdown(document, section.body)
         received = comments[section.id]
         sub = document.add_heading(_("Comments received: %(n)d", n=len(received)), level=2)
@@ -203,13 +206,13 @@ def report_docx(workshop: Workshop) -> bytes:
     document.add_heading(_("Attendance"), level=1)
     for participant in workshop.participants:
         mark = "✓" if participant.attended else "—"
-        document.add_paragraph(f"{mark} {participant.name}", style="List Bullet")
+        document.add_paragraph(f"{mark} {single_line(participant.name)}", style="List Bullet")
     document.add_heading(_("Comments from the floor: %(n)d", n=len(workshop.comments)), level=1)
     for comment in workshop.comments:
         if comment.is_deleted:
             continue
         where = comment.section.title if comment.section else _("General comment")
-        document.add_paragraph(where).runs[0].bold = True
+        document.add_paragraph(single_line(where)).runs[0].bold = True
         _comment_paragraphs(document, comment)
     return save_docx(document)
 
