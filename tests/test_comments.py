@@ -382,6 +382,19 @@ class TestAttachments:
         assert comments() == []
         assert db.session.query(Attachment).count() == 0
 
+    def test_a_refused_comment_leaves_no_file_on_disk(self, app, client, consultation, tmp_path):
+        """Issue 17, finding 2: a valid PDF beside an executable is refused with the whole
+        comment, and neither stays in DATA_DIR."""
+        c = consultation
+        app.config["DATA_DIR"] = str(tmp_path)
+        login(client, c.people.reviewer)
+        files = [(io.BytesIO(PDF), "phu-luc.pdf"), (io.BytesIO(b"MZ\x90\x00binary"), "x.exe")]
+        response = post_comment(client, c, files=files)
+        assert response.status_code == 422
+        assert comments() == [] and db.session.query(Attachment).count() == 0
+        folder = tmp_path / "attachments"
+        assert not folder.exists() or list(folder.iterdir()) == []
+
     def test_too_large_attachment_is_refused(self, app, client, consultation):
         c = consultation
         app.config["MAX_ATTACHMENT_BYTES"] = 100
