@@ -67,6 +67,7 @@ def _init_extensions(app: Flask) -> None:
     from consult.auth import user_loading
 
     user_loading.init_login_manager(login_manager)
+    user_loading.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -30,6 +30,10 @@ ACCESS: dict[str, object] = {
     "auth.login": EVERYONE,
     "auth.logout": EVERYONE,
     "auth.change_password": SIGNED_IN,
+    "auth.list_sessions": SIGNED_IN,
+    "auth.end_other_sessions": SIGNED_IN,
+    # Only one's own sessions: another's (or none) answers 404.
+    "auth.end_session": BY_OBJECT,
     "admin.index": {Role.ADMIN},
     "admin.list_departments": {Role.ADMIN},
     "admin.create_department": {Role.ADMIN},

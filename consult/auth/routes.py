@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -15,6 +15,7 @@ from consult.forms import EmptyForm
 from consult.models import AuditAction
 from consult.services import accounts as account_service
 from consult.services import audit
+from consult.services import sessions as session_service
 
 
 def safe_next_url(target: str | None, default: str | None = None) -> str:
@@ -54,11 +55,21 @@ def login():
         if user is None:
             db.session.commit()  # the failure count and the audit events
         else:
-            login_user(user, remember=form.remember_me.data)
+            _start_session(user, remember=form.remember_me.data)
             db.session.commit()
             flash(_("Welcome, %(name)s.", name=user.full_name), "success")
             return redirect(safe_next_url(request.args.get("next")))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+
+
+def _start_session(user, *, remember: bool) -> None:
+    session_service.start(
+        user,
+        remember=remember,
+        user_agent=request.user_agent.string,
+        ip_address=request.remote_addr,
+    )
+    login_user(user, remember=remember, duration=current_app.config["REMEMBER_COOKIE_DURATION"])
 
 
 @bp.route("/logout", methods=["POST"])
@@ -67,6 +78,8 @@ def logout():
     if form.validate_on_submit():
         if current_user.is_authenticated:
             audit.record(AuditAction.LOGOUT)
+            if current_user.current_session is not None:
+                session_service.end(current_user.current_session)
             db.session.commit()
         logout_user()
         flash(_("You have signed out."), "info")
@@ -79,11 +92,52 @@ def change_password():
     user = current_user._get_current_object()
     form = ChangePasswordForm(user)
     if form.validate_on_submit():
-        user.set_password(form.new_password.data)
+        remember = bool(user.current_session and user.current_session.remember)
+        user.set_password(form.new_password.data)  # ends every session, this one too
         audit.record(AuditAction.PASSWORD_CHANGE, user)
+        _start_session(user, remember=remember)  # ... and keeps this browser signed in
         db.session.commit()
-        # The new session token ends the other sessions; keep this one signed in.
-        login_user(user)
         flash(_("Your password has been changed."), "success")
         return redirect(url_for("main.index"))
     return render_template("auth/change_password.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/account/sessions")
+@login_required
+def list_sessions():
+    user = current_user._get_current_object()
+    return render_template(
+        "auth/sessions.html",
+        sessions=session_service.live_sessions(user),
+        current=user.current_session,
+        form=EmptyForm(),
+    )
+
+
+@bp.route("/account/sessions/end", methods=["POST"])
+@login_required
+def end_session():
+    user = current_user._get_current_object()
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    session = session_service.end_one_of_mine(user, request.form.get("session_id", type=int))
+    if session is None:
+        abort(404)
+    db.session.commit()
+    if session is user.current_session:
+        logout_user()
+        flash(_("You have signed out."), "info")
+        return redirect(url_for("main.index"))
+    flash(_("The session has been ended."), "success")
+    return redirect(url_for("auth.list_sessions"))
+
+
+@bp.route("/account/sessions/end-others", methods=["POST"])
+@login_required
+def end_other_sessions():
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    session_service.end_others(current_user._get_current_object())
+    db.session.commit()
+    flash(_("Your other sessions have been ended."), "success")
+    return redirect(url_for("auth.list_sessions"))

@@ -19,6 +19,7 @@ class AuditAction(enum.StrEnum):
     LOGIN_FAILED = "login.failed"
     LOCKOUT = "login.lockout"
     LOGOUT = "logout"
+    SESSION_END = "session.end"
     PASSWORD_CHANGE = "password.change"  # noqa: S105  (an event name)
     PASSWORD_RESET = "password.reset"  # noqa: S105
     ACCOUNT_UNLOCK = "account.unlock"
@@ -54,6 +55,7 @@ AUDIT_ACTION_LABELS = {
     AuditAction.LOGIN_FAILED: _l("Failed sign-in"),
     AuditAction.LOCKOUT: _l("Sign-in locked after failures"),
     AuditAction.LOGOUT: _l("Signed out"),
+    AuditAction.SESSION_END: _l("Session ended from the sessions page"),
     AuditAction.PASSWORD_CHANGE: _l("Password changed"),
     AuditAction.PASSWORD_RESET: _l("Password set by an administrator"),
     AuditAction.ACCOUNT_UNLOCK: _l("Sign-in unlocked"),

@@ -174,7 +174,7 @@ def update_user(
     check_department_fits_role(role, department)
     if user.role != role:
         # A new role must not ride on sessions opened under the old one.
-        user.rotate_session_token()
+        user.end_sessions()
     user.email, user.full_name, user.role = email, full_name.strip(), role
     user.department, user.locale = department, locale
     db.session.flush()
@@ -185,7 +185,7 @@ def set_user_active(user: User, active: bool, *, acting_user: User | None = None
         raise AccountError(_("You cannot deactivate your own account."))
     user.is_active = active
     if not active:
-        user.rotate_session_token()
+        user.end_sessions()
     db.session.flush()
 
 
