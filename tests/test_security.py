@@ -411,3 +411,30 @@ def test_ids_too_large_in_forms_are_no_ids():
 
     assert parse_id("2147483647") == 2147483647
     assert parse_id("2147483648") is None
+
+
+@pytest.mark.parametrize(
+    ("role", "path"),
+    [
+        (Role.DRAFTING, "/proposals/DTTM-CT/drafts/1/inbox"),
+        (Role.ADMIN, "/admin/users"),
+        (Role.LEAD, "/proposals/DTTM-CT/drafts/1/my-department"),
+        (Role.REVIEWER, "/notifications"),
+        (Role.REVIEWER, "/account/password"),
+    ],
+)
+def test_private_pages_are_never_stored_by_the_browser(consultation, client, role, path):
+    """Issue 17, finding 7: Back after sign-out on a shared computer shows nothing."""
+    people = {Role.DRAFTING: "drafting", Role.ADMIN: "admin", Role.LEAD: "lead",
+              Role.REVIEWER: "reviewer"}  # fmt: skip
+    user = getattr(consultation.people, people[role])
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    response = client.get(path)
+    assert response.status_code == 200, path
+    assert "no-store" in response.headers.get("Cache-Control", "")
+    assert "no-store" in client.post("/logout").headers.get("Cache-Control", "")
+
+
+def test_public_pages_and_static_files_may_be_cached(client):
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+    assert "no-store" not in client.get("/static/css/consult.css").headers.get("Cache-Control", "")
