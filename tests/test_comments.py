@@ -492,3 +492,69 @@ def test_edit_history_is_the_departments_own(client, consultation):
     assert "Bản cuối." in page and "Bản nháp đầu tiên." not in page
     login(client, c.people.reviewer2)
     assert "Bản nháp đầu tiên." in client.get(f"/comments/{comment.id}").get_data(as_text=True)
+
+
+WHY_DEACTIVATED = "đã ngừng hoạt động trên Cổng"
+
+
+def test_a_deactivated_department_writes_nothing_but_keeps_its_history(client, consultation):
+    """Issue 17, finding 4: its people still sign in and read, but neither comment, edit,
+    submit nor agree as that body, are told why, and the body is offered to no new draft."""
+    from consult.services import accounts as account_service
+
+    c = consultation
+    login(client, c.people.reviewer)
+    post_comment(client, c, body="Ý kiến đầu tiên.")
+    (early,) = comments()
+    login(client, c.people.lead)
+    client.post(f"{c.base}/my-department/submit", data={})
+    login(client, c.people.reviewer)
+    post_comment(client, c, body="Bản nháp còn lại.")
+    draft_comment = comments()[1]
+    account_service.set_department_active(c.stttt, False)
+    db.session.commit()
+
+    login(client, c.people.reviewer)
+    refused = post_comment(client, c, body="Sau khi ngừng.")
+    assert refused.status_code == 403
+    assert WHY_DEACTIVATED in refused.get_data(as_text=True)
+    edit = {"kind": "change", "body": "Sửa."}
+    assert client.post(f"/comments/{draft_comment.id}/edit", data=edit).status_code == 403
+    # History stays readable.
+    assert client.get(f"/comments/{early.id}").status_code == 200
+    page = client.get(f"{c.base}/my-department")
+    assert page.status_code == 200 and "Ý kiến đầu tiên." in page.get_data(as_text=True)
+    assert WHY_DEACTIVATED in page.get_data(as_text=True)
+
+    login(client, c.people.lead)
+    assert client.post(f"{c.base}/my-department/submit", data={}).status_code in (302, 403)
+    assert client.post(f"{c.base}/my-department/agree", data={}).status_code in (302, 403)
+    db.session.expire_all()
+    assert len(db.session.scalars(select(DepartmentResponse)).all()) == 1
+    assert not comments()[1].is_submitted and len(comments()) == 2
+    with pytest.raises(comment_service.CommentError):
+        comment_service.submit_response(c.draft, c.people.lead)
+    with pytest.raises(comment_service.CommentError):
+        comment_service.create_comment(
+            c.draft, c.section, c.people.reviewer, kind="change", body="Qua dịch vụ."
+        )
+
+
+def test_a_deactivated_department_is_not_invited_again(client, consultation, make_department):
+    from consult.services import accounts as account_service
+    from consult.services import drafts as draft_service
+
+    c = consultation
+    gone = make_department(code="SNV", name="Sở Nội vụ")
+    account_service.set_department_active(gone, False)
+    db.session.commit()
+    draft2 = draft_service.start_next_draft(c.proposal)
+    comment_service.invite_departments(draft2)
+    db.session.commit()
+    assert gone.id not in {i.department_id for i in draft2.invitations}
+    with pytest.raises(comment_service.CommentError):
+        comment_service.invite_departments(draft2, [c.stttt, gone])
+    db.session.rollback()
+    login(client, c.people.drafting)
+    page = client.get(f"{c.base}/consultation").get_data(as_text=True)
+    assert "Sở Nội vụ" not in page and "Sở Xây dựng" in page

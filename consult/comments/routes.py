@@ -94,7 +94,7 @@ def create_comment(code: str, number: int):
         return render_section_page(draft, section, form, status)
 
     if not draft.is_accepting_comments_from(current_user.department_id):
-        flash(_("The comment period is not open for your department."), "error")
+        flash(str(comment_service.closed_message(current_user)), "error")
         return again(403)
     if not form.validate_on_submit():
         return again()
@@ -197,6 +197,7 @@ def my_department(code: str, number: int):
         responses=comment_service.responses_of(draft, department_id),
         at_workshops=comment_service.said_at_workshops(draft, department_id),
         open_for_us=draft.is_accepting_comments_from(department_id),
+        closed_message=comment_service.closed_message(current_user),
         deadline=draft.deadline_for(department_id),
         invited=draft.invitation_for(department_id) is not None,
         is_lead=current_user.role is Role.LEAD,

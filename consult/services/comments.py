@@ -109,7 +109,17 @@ def _require_commenter(user: User, draft: Draft) -> None:
     if user.role not in (Role.REVIEWER, Role.LEAD) or user.department_id is None:
         raise CommentError(_l("Only department reviewers and leads can comment."))
     if not draft.is_accepting_comments_from(user.department_id):
-        raise CommentError(_l("The comment period is not open for your department."))
+        raise CommentError(closed_message(user))
+
+
+def closed_message(user: User):
+    """Why ``user``'s department may not write on a draft now."""
+    if user.department is not None and not user.department.is_active:
+        return _l(
+            "Your body has been deactivated on the portal: its comments and responses stay "
+            "readable, but nothing more can be written on its behalf."
+        )
+    return _l("The comment period is not open for your department.")
 
 
 def _require_lead(user: User, draft: Draft) -> None:
@@ -431,6 +441,12 @@ def invite_departments(draft: Draft, departments: list[Department] | None = None
                     Department.is_active.is_(True), Department.is_drafting_body.is_(False)
                 )
             )
+        )
+    present = {i.department_id for i in draft.invitations}
+    inactive = [d.name for d in departments if not d.is_active and d.id not in present]
+    if inactive:
+        raise CommentError(
+            _l("Deactivated bodies cannot be invited: %(names)s.", names=", ".join(inactive))
         )
     wanted = {d.id for d in departments}
     for invitation in list(draft.invitations):
