@@ -20,7 +20,9 @@ from consult.services import sessions as session_service
 
 def safe_next_url(target: str | None, default: str | None = None) -> str:
     """Only local paths are followed after a form, never another site (open redirect)."""
-    if target:
+    # No control character or space either: a line break in a Location header would end
+    # it (header injection) and is a 500 in Werkzeug.
+    if target and not any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target):
         parts = urlsplit(target)
         local = target.startswith("/") and not target.startswith("//")
         if local and not parts.scheme and not parts.netloc and "\\" not in target:
