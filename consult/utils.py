@@ -13,7 +13,7 @@ from werkzeug.routing import IntegerConverter
 
 from consult.extensions import db
 
-
+# The most rows one page of a list shows, whatever the URL asks.
 MAX_PER_PAGE = 200
 
 
