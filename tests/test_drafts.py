@@ -454,3 +454,22 @@ def test_a_markdown_import_with_control_characters_exports_to_word(client, auth,
     assert response.status_code == 200
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.data)).paragraphs)
     assert "Nội dung có ký tự lạ." in text
+
+
+def test_anonymous_visitors_cannot_tell_which_proposals_exist(client, make_proposal):
+    """Issue 17, finding 8: an internal proposal and one that does not exist, a hidden draft
+    and a missing one, all answer the same: please sign in."""
+    internal = make_proposal()
+    public = make_proposal(visibility=Visibility.PUBLIC)
+    answers = set()
+    for path in (
+        f"/proposals/{internal.code}",
+        "/proposals/KHONG-CO",
+        f"/proposals/{internal.code}/drafts/1",
+        "/proposals/KHONG-CO/drafts/1",
+        f"/proposals/{public.code}/drafts/7",
+        "/proposals/KHONG-CO/drafts/1/export.docx",
+    ):
+        response = client.get(path)
+        answers.add((response.status_code, response.headers.get("Location", "").split("?")[0]))
+    assert answers == {(302, "/login")}

@@ -53,9 +53,8 @@ def _not_visible() -> NoReturn:
 
 def load_proposal(code: str) -> Proposal:
     proposal = Proposal.by_code(code)
-    if proposal is None:
-        abort(404)
-    if not proposal.can_view(current_user):
+    # Missing or hidden answer alike, so that nobody learns which proposals exist.
+    if proposal is None or not proposal.can_view(current_user):
         _not_visible()
     return proposal
 
@@ -63,9 +62,7 @@ def load_proposal(code: str) -> Proposal:
 def load_draft(code: str, number: int) -> Draft:
     proposal = load_proposal(code)
     draft = next((d for d in proposal.drafts if d.number == number), None)
-    if draft is None:
-        abort(404)
-    if not draft.can_view(current_user):
+    if draft is None or not draft.can_view(current_user):
         _not_visible()
     return draft
 
