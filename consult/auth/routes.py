@@ -8,9 +8,10 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from consult.auth import bp
+from consult.auth import bp, throttle
 from consult.auth.forms import ChangePasswordForm, LoginForm
-from consult.extensions import db, limiter
+from consult.errors.handlers import render_error
+from consult.extensions import db
 from consult.forms import EmptyForm
 from consult.models import AuditAction
 from consult.services import accounts as account_service
@@ -30,21 +31,20 @@ def safe_next_url(target: str | None, default: str | None = None) -> str:
     return default or url_for("main.index")
 
 
-def _failed_attempt(response) -> bool:
-    return response.status_code >= 400
-
-
 @bp.route("/login", methods=["GET", "POST"])
-# Per client address, counting only refused attempts: a whole office behind one address
-# signs in freely, a password-guessing script gets 429 after a few tries.
-@limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_failed_attempt
-)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
+        address = request.remote_addr or ""
+        # Counted before the password is checked (consult.auth.throttle). Beyond the limit
+        # only someone who has signed in from this address before has the password checked:
+        # a colleague behind the office's address still signs in, a script spraying
+        # passwords over many accounts from a new address gets 429 without any check.
+        within = throttle.take_a_place(address)
+        if not within and not account_service.has_signed_in_from(form.email.data, address):
+            return render_error(429)
         try:
             user = account_service.sign_in(form.email.data, form.password.data)
         except account_service.SignInLocked as exc:
@@ -56,7 +56,10 @@ def login():
                 form.password.errors.append(_("The email or password is not correct."))
         if user is None:
             db.session.commit()  # the failure count and the audit events
+            if not within:
+                return render_error(429)
         else:
+            throttle.give_back(address)
             _start_session(user, remember=form.remember_me.data)
             db.session.commit()
             flash(_("Welcome, %(name)s.", name=user.full_name), "success")
@@ -94,6 +97,20 @@ def change_password():
     user = current_user._get_current_object()
     form = ChangePasswordForm(user)
     if form.validate_on_submit():
+        try:
+            confirmed = account_service.confirm_password(user, form.current_password.data)
+        except account_service.SignInLocked as exc:
+            db.session.commit()  # the count, the audit events, the ended sessions
+            logout_user()
+            flash(str(exc), "error")
+            return redirect(url_for("auth.login"))
+        if not confirmed:
+            form.current_password.errors.append(_("The current password is not correct."))
+        elif user.check_password(form.new_password.data):
+            form.new_password.errors.append(_("Choose a password different from the current one."))
+        if form.errors:
+            db.session.commit()  # the failure count and its audit event
+            return render_template("auth/change_password.html", form=form), 422
         remember = bool(user.current_session and user.current_session.remember)
         user.set_password(form.new_password.data)  # ends every session, this one too
         audit.record(AuditAction.PASSWORD_CHANGE, user)

@@ -21,6 +21,7 @@ class AuditAction(enum.StrEnum):
     LOGOUT = "logout"
     SESSION_END = "session.end"
     PASSWORD_CHANGE = "password.change"  # noqa: S105  (an event name)
+    PASSWORD_CHECK_FAILED = "password.check_failed"  # noqa: S105
     PASSWORD_RESET = "password.reset"  # noqa: S105
     ACCOUNT_UNLOCK = "account.unlock"
     USER_CREATE = "user.create"
@@ -57,6 +58,7 @@ AUDIT_ACTION_LABELS = {
     AuditAction.LOGOUT: _l("Signed out"),
     AuditAction.SESSION_END: _l("Session ended from the sessions page"),
     AuditAction.PASSWORD_CHANGE: _l("Password changed"),
+    AuditAction.PASSWORD_CHECK_FAILED: _l("Wrong current password when changing it"),
     AuditAction.PASSWORD_RESET: _l("Password set by an administrator"),
     AuditAction.ACCOUNT_UNLOCK: _l("Sign-in unlocked"),
     AuditAction.USER_CREATE: _l("Account created"),
