@@ -443,12 +443,12 @@ def test_public_pages_and_static_files_may_be_cached(client):
 # --- the current password on /account/password (issue 17, finding 9) -----------------------
 
 
-def _wrong_current(client, n, password="Wrong-password-1"):
+def _wrong_current(client, n):
     return [
         client.post(
             "/account/password",
             data={
-                "current_password": password,
+                "current_password": "Wrong-password-1",
                 "new_password": "Brand-new-pass-7",
                 "confirm_password": "Brand-new-pass-7",
             },
