@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
 from consult.exceptions import UserFacingError
+from consult.private_files import private_folder
 
 KIND_MIMETYPES: dict[str, str] = {
     "pdf": "application/pdf",
@@ -234,8 +235,7 @@ def _read_limited(storage: FileStorage, max_bytes: int) -> bytes:
 
 
 def _write_new(data: bytes) -> str:
-    folder = _folder()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(_folder())
     stored_name = secrets.token_hex(16)
     while (folder / stored_name).exists():  # pragma: no cover - 128 random bits
         stored_name = secrets.token_hex(16)
