@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import io
+import os
+import tempfile
 from pathlib import Path
 
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import Flask, current_app, has_request_context, session
 from flask_login import current_user
 
 from consult.extensions import babel
+
+TRANSLATIONS = Path(__file__).parent / "translations"
 
 
 def select_locale() -> str:
@@ -23,9 +30,64 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def compiled_catalogues(source: Path, fallback: Path) -> list[str]:
+    """Make sure every catalogue under ``source`` has a compiled .mo no older than its .po;
+    returns the translation directories to load, in order (later ones override).
+
+    Compiled where `make translations` puts them, or under ``fallback`` (the instance
+    folder) when the install cannot be written. We compile rather than commit the .mo
+    files: a binary file in git conflicts at every merge of the .po and can silently lag
+    behind it, while this keeps them in step with the .po on every start, however the
+    portal was installed.
+    """
+    directories = [str(source)]
+    for po in sorted(Path(source).glob("*/LC_MESSAGES/*.po")):
+        relative = po.relative_to(source).with_suffix(".mo")
+        if _is_fresh(po, po.with_suffix(".mo")):
+            continue
+        data = _compile(po)
+        try:
+            _write_whole(po.with_suffix(".mo"), data)
+        except OSError:
+            cached = Path(fallback) / relative
+            if not _is_fresh(po, cached):
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                _write_whole(cached, data)
+            if str(fallback) not in directories:
+                directories.append(str(fallback))
+    return directories
+
+
+def _is_fresh(po: Path, mo: Path) -> bool:
+    return mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime
+
+
+def _compile(po: Path) -> bytes:
+    with open(po, "rb") as handle:
+        catalog = read_po(handle)
+    out = io.BytesIO()
+    write_mo(out, catalog, use_fuzzy=False)  # like pybabel compile: fuzzy entries left out
+    return out.getvalue()
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Written under a temporary name and renamed: a worker starting at the same moment
+    reads the old file or the new one, never half of one."""
+    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(temp_name, 0o644)  # a catalogue is no secret; mkstemp made it 0600
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
 def init_app(app: Flask) -> None:
+    directories = compiled_catalogues(TRANSLATIONS, Path(app.instance_path) / "translations")
     babel.init_app(
         app,
         locale_selector=select_locale,
-        default_translation_directories=str(Path(__file__).parent / "translations"),
+        default_translation_directories=";".join(directories),
     )
