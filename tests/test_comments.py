@@ -558,3 +558,27 @@ def test_a_deactivated_department_is_not_invited_again(client, consultation, mak
     login(client, c.people.drafting)
     page = client.get(f"{c.base}/consultation").get_data(as_text=True)
     assert "Sở Nội vụ" not in page and "Sở Xây dựng" in page
+
+
+def test_another_departments_lead_cannot_merge_its_comment_into_theirs(client, consultation):
+    """Issue 17 (a test that could not fail): two ids, one of each department, so that the
+    department check is reached rather than "choose at least two"."""
+    c = consultation
+    login(client, c.people.reviewer)
+    post_comment(client, c, body="Ý của STTTT.")
+    login(client, c.people.other_reviewer)
+    post_comment(client, c, body="Ý của SXD.")
+    theirs, ours = comments()
+    login(client, c.people.other_lead)
+    response = client.post(
+        f"{c.base}/my-department/merge", data={"comment_id": [ours.id, theirs.id]},
+        follow_redirects=True,
+    )  # fmt: skip
+    assert "Đã gộp" not in response.get_data(as_text=True)
+    theirs, ours = comments()
+    assert not theirs.is_deleted and not ours.is_deleted
+    assert (theirs.body, ours.body) == ("Ý của STTTT.", "Ý của SXD.")
+    assert theirs.merged_into_id is None and ours.merged_into_id is None
+    # Through the service too: the rule is the model's, not the route's.
+    with pytest.raises(comment_service.CommentError):
+        comment_service.merge_comments([ours, theirs], c.people.other_lead)

@@ -473,3 +473,27 @@ def test_anonymous_visitors_cannot_tell_which_proposals_exist(client, make_propo
         response = client.get(path)
         answers.add((response.status_code, response.headers.get("Location", "").split("?")[0]))
     assert answers == {(302, "/login")}
+
+
+@pytest.mark.parametrize("state", ["closed", "superseded"])
+def test_a_closed_or_superseded_draft_cannot_be_published_again(client, auth, make_proposal, state):
+    """Issue 17 (a test that could not fail): only re-publishing an open draft was tried."""
+    proposal = make_proposal()
+    draft = proposal.drafts[0]
+    if state == "closed":
+        draft.close()
+    else:
+        draft_service.start_next_draft(proposal)
+        db.session.flush()
+        draft.supersede()
+    db.session.commit()
+    with pytest.raises(IllegalTransition):
+        draft.publish(utcnow(), utcnow() + timedelta(days=3))
+    db.session.rollback()
+    auth.login_as(Role.DRAFTING)
+    response = client.post(
+        f"/proposals/{proposal.code}/drafts/1/publish",
+        data={"opens_at": "2030-05-01T08:00", "closes_at": "2030-05-20T17:00"},
+    )
+    assert response.status_code == 403
+    assert _reload(proposal).drafts[0].status.value == state

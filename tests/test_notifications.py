@@ -732,3 +732,29 @@ def test_a_message_that_cannot_be_built_is_failed_and_the_batch_goes_on(
     (broken,) = _notifications(p.reviewer)
     assert broken.email_state is EmailState.FAILED and "cannot be written" in broken.email_error
     assert len(smtp.recipients) == 4
+
+
+def test_whoever_answers_a_comment_they_recorded_is_not_told_of_it(consultation):
+    """Issue 17 (a test that could not fail): the actor is a recipient only when they wrote
+    the comment, as an administrator does who records a comment from the floor."""
+    from consult.models import Workshop, WorkshopParticipant
+
+    p = consultation.people
+    workshop = Workshop(
+        draft=consultation.draft, organizer=p.admin, title="Hội thảo", place="UBND",
+        starts_at=consultation.draft.opens_at,
+    )  # fmt: skip
+    speaker = WorkshopParticipant(department=consultation.stttt, attended=True)
+    workshop.participants.append(speaker)
+    db.session.add(workshop)
+    db.session.commit()
+    comment = workshop_service.record_floor_comment(
+        workshop, p.admin, section=consultation.section, participant=speaker,
+        kind=CommentKind.CHANGE, body="Ý kiến tại hội thảo.",
+    )  # fmt: skip
+    db.session.commit()
+    assert comment.author_id == p.admin.id
+    triage_service.answer_comment(comment, p.admin, status=CommentStatus.ACCEPTED, answer="Tiếp thu.")
+    db.session.commit()
+    assert _notifications(p.admin, NotificationKind.COMMENT_ANSWERED) == []
+    assert len(_notifications(p.lead, NotificationKind.COMMENT_ANSWERED)) == 1
