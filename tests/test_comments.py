@@ -492,6 +492,17 @@ def test_edit_history_is_the_departments_own(client, consultation):
     assert "Bản cuối." in page and "Bản nháp đầu tiên." not in page
     login(client, c.people.reviewer2)
     assert "Bản nháp đầu tiên." in client.get(f"/comments/{comment.id}").get_data(as_text=True)
+    # The edit made a revision (else the lines above prove nothing), and a department that
+    # may read the others' submitted comments still does not read their history.
+    from consult.models import CommentRevision
+
+    assert db.session.query(CommentRevision).filter_by(comment_id=comment.id).count() == 1
+    c.draft.departments_see_each_other = True
+    db.session.commit()
+    login(client, c.people.other_reviewer)
+    page = client.get(f"/comments/{comment.id}")
+    assert page.status_code == 200 and "Bản cuối." in page.get_data(as_text=True)
+    assert "Bản nháp đầu tiên." not in page.get_data(as_text=True)
 
 
 WHY_DEACTIVATED = "đã ngừng hoạt động trên Cổng"

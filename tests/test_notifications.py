@@ -754,7 +754,9 @@ def test_whoever_answers_a_comment_they_recorded_is_not_told_of_it(consultation)
     )  # fmt: skip
     db.session.commit()
     assert comment.author_id == p.admin.id
-    triage_service.answer_comment(comment, p.admin, status=CommentStatus.ACCEPTED, answer="Tiếp thu.")
+    triage_service.answer_comment(
+        comment, p.admin, status=CommentStatus.ACCEPTED, answer="Tiếp thu."
+    )
     db.session.commit()
     assert _notifications(p.admin, NotificationKind.COMMENT_ANSWERED) == []
     assert len(_notifications(p.lead, NotificationKind.COMMENT_ANSWERED)) == 1
