@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -13,6 +11,7 @@ from flask import Flask, current_app, has_request_context, session
 from flask_login import current_user
 
 from consult.extensions import babel
+from consult.private_files import write_private
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 
@@ -71,17 +70,9 @@ def _compile(po: Path) -> bytes:
 
 
 def _write_whole(path: Path, data: bytes) -> None:
-    """Written under a temporary name and renamed: a worker starting at the same moment
-    reads the old file or the new one, never half of one."""
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(temp_name, 0o644)  # a catalogue is no secret; mkstemp made it 0600
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    # Renamed into place whole: a worker starting at the same moment reads the old
+    # catalogue or the new one, never half of one. A catalogue is no secret.
+    write_private(path, data, mode=0o644)
 
 
 def init_app(app: Flask) -> None:

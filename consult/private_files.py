@@ -25,8 +25,10 @@ def create_private(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
 
 
-def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` whole (a temporary file renamed into place), owner-only."""
+def write_private(path: Path, data: bytes, *, mode: int = FILE_MODE) -> None:
+    """Write ``data`` to ``path`` whole: under a temporary name (``.<name>-….tmp``), synced,
+    then renamed into place, so a reader at the same moment sees the old file or the new
+    one, never half of one. Owner-only unless ``mode`` says otherwise."""
     path = Path(path)
     fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
     try:
@@ -34,6 +36,8 @@ def write_private(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        if mode != FILE_MODE:
+            os.chmod(temp_name, mode)
         os.replace(temp_name, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -12,10 +12,8 @@ import contextlib
 import hashlib
 import io
 import math
-import os
 import re
 import secrets
-import tempfile
 import unicodedata
 import zipfile
 import zlib
@@ -29,7 +27,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
 from consult.exceptions import UserFacingError
-from consult.private_files import private_folder
+from consult.private_files import private_folder, write_private
 
 KIND_MIMETYPES: dict[str, str] = {
     "pdf": "application/pdf",
@@ -188,7 +186,8 @@ def orphaned_files(min_age_seconds: int = 3600) -> list[Path]:
     for path in sorted(folder.iterdir()):
         if not path.is_file() or path.name in referenced:
             continue
-        ours = _STORED_NAME_RE.fullmatch(path.name) or path.name.startswith(".upload-")
+        half_written = path.name.startswith(".") and path.name.endswith(".tmp")
+        ours = _STORED_NAME_RE.fullmatch(path.name) or half_written
         if ours and path.stat().st_mtime < cutoff:
             found.append(path)
     return found
@@ -239,17 +238,7 @@ def _write_new(data: bytes) -> str:
     stored_name = secrets.token_hex(16)
     while (folder / stored_name).exists():  # pragma: no cover - 128 random bits
         stored_name = secrets.token_hex(16)
-    fd, temp_name = tempfile.mkstemp(dir=folder, prefix=".upload-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, folder / stored_name)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
+    write_private(folder / stored_name, data)
     return stored_name
 
 
