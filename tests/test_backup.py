@@ -19,8 +19,10 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"so-do-kien-truc"
 
 
 @pytest.fixture
-def written(consultation, client, auth):
-    """A comment with an attachment, stored through the comment form."""
+def written(app, consultation, client, auth, tmp_path):
+    """A comment with an attachment, stored through the comment form, in a DATA_DIR of this
+    test's own (the suite's is shared: whatever ran before would be in the backup)."""
+    app.config["DATA_DIR"] = str(tmp_path / "data")
     auth.login(consultation.people.reviewer)
     response = client.post(
         f"{consultation.base}/comments",
