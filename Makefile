@@ -37,7 +37,7 @@ translations: install
 extract-messages: install
 	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -k _ln:1,2 -k lazy_ngettext:1,2 -k _p:1c,2 -k lazy_pgettext:1c,2 \
 		--no-location --sort-output --project Consult -o consult/translations/messages.pot .
-	$(PYBABEL) update -N --ignore-obsolete -w 100 -i consult/translations/messages.pot -d consult/translations
+	$(PYBABEL) update -N --ignore-obsolete -i consult/translations/messages.pot -d consult/translations
 
 db: install
 	$(FLASK) db upgrade

@@ -13,9 +13,7 @@ from consult.auth.forms import ChangePasswordForm, LoginForm
 from consult.errors.handlers import render_error
 from consult.extensions import db
 from consult.forms import EmptyForm
-from consult.models import AuditAction
 from consult.services import accounts as account_service
-from consult.services import audit
 from consult.services import sessions as session_service
 
 
@@ -82,7 +80,7 @@ def logout():
     form = EmptyForm()
     if form.validate_on_submit():
         if current_user.is_authenticated:
-            audit.record(AuditAction.LOGOUT)
+            account_service.record_sign_out(current_user._get_current_object())
             if current_user.current_session is not None:
                 session_service.end(current_user.current_session)
             db.session.commit()
@@ -112,8 +110,8 @@ def change_password():
             db.session.commit()  # the failure count and its audit event
             return render_template("auth/change_password.html", form=form), 422
         remember = bool(user.current_session and user.current_session.remember)
-        user.set_password(form.new_password.data)  # ends every session, this one too
-        audit.record(AuditAction.PASSWORD_CHANGE, user)
+        # A new password ends every session, this one too ...
+        account_service.change_own_password(user, form.new_password.data)
         _start_session(user, remember=remember)  # ... and keeps this browser signed in
         db.session.commit()
         flash(_("Your password has been changed."), "success")

@@ -22,7 +22,15 @@ from consult.models.comments import (
     DraftInvitation,
     ResponseKind,
 )
-from consult.models.drafts import Draft, DraftStatus, Proposal, Section, Visibility
+from consult.models.drafts import (
+    Draft,
+    DraftStatus,
+    Proposal,
+    ProposalMember,
+    Seat,
+    Section,
+    Visibility,
+)
 from consult.models.notifications import (
     Channel,
     EmailState,
@@ -56,6 +64,8 @@ __all__ = [
     "Draft",
     "DraftStatus",
     "Proposal",
+    "ProposalMember",
+    "Seat",
     "Role",
     "Section",
     "SignInFailures",

@@ -40,7 +40,8 @@ from consult.models import (
     Notification,
     NotificationKind,
     NotificationPreference,
-    Role,
+    Proposal,
+    Seat,
     User,
     Workshop,
 )
@@ -170,39 +171,26 @@ def _initial_email_state(user: User, channel: Channel) -> EmailState:
     return EmailState.DIGEST if user.email_digest else EmailState.PENDING
 
 
-def department_members(department_ids: Iterable[int]) -> list[User]:
+def department_members(department_ids: Iterable[int], proposal: Proposal) -> list[User]:
+    """The people who speak for these bodies on ``proposal`` (Proposal.speaks_for): its
+    reviewers and leads, but for those who hold a seat on the proposal."""
     ids = set(department_ids)
     if not ids:
         return []
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(
-                User.department_id.in_(ids),
-                User.role.in_((Role.REVIEWER, Role.LEAD)),
-                User.is_active.is_(True),
-            )
-            .order_by(User.id)
-        )
+    candidates = db.session.scalars(
+        select(User).where(User.department_id.in_(ids), User.is_active.is_(True)).order_by(User.id)
     )
+    return [u for u in candidates if proposal.speaks_for(u) in ids]
 
 
-def department_leads(department_id: int | None) -> list[User]:
-    return [
-        u
-        for u in department_members([department_id] if department_id else [])
-        if u.role is Role.LEAD
-    ]
+def department_leads(department_id: int | None, proposal: Proposal) -> list[User]:
+    members = department_members([department_id] if department_id else [], proposal)
+    return [u for u in members if u.is_lead]
 
 
-def drafting_team() -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.role == Role.DRAFTING, User.is_active.is_(True))
-            .order_by(User.id)
-        )
-    )
+def board_of(proposal: Proposal) -> list[User]:
+    """The proposal's drafting board (chair and members), who handle what comes in."""
+    return [m.user for m in proposal.board() if m.user.is_active]
 
 
 def _draft_params(draft: Draft, department_id: int | None = None) -> dict:
@@ -247,7 +235,7 @@ def draft_published(draft: Draft) -> list[Notification]:
     written: list[Notification] = []
     for department_id in _invited_ids(draft):
         written += notify(
-            department_members([department_id]),
+            department_members([department_id], draft.proposal),
             NotificationKind.DRAFT_PUBLISHED,
             _draft_params(draft, department_id),
             _draft_link(draft),
@@ -262,7 +250,7 @@ def deadline_extended(draft: Draft, department: Department | None = None) -> Non
     department_ids = [department.id] if department else _invited_ids(draft)
     for department_id in department_ids:
         notify(
-            department_members([department_id]),
+            department_members([department_id], draft.proposal),
             NotificationKind.DEADLINE_EXTENDED,
             _draft_params(draft, department_id),
             _draft_link(draft),
@@ -272,7 +260,7 @@ def deadline_extended(draft: Draft, department: Department | None = None) -> Non
 def response_received(response: DepartmentResponse, comments: int) -> None:
     draft = response.draft
     notify(
-        drafting_team(),
+        board_of(draft.proposal),
         NotificationKind.RESPONSE_RECEIVED,
         {
             **_draft_params(draft),
@@ -288,18 +276,18 @@ def response_received(response: DepartmentResponse, comments: int) -> None:
 def comment_answered(comment: Comment, actor: User, members: list[Comment] | None = None) -> None:
     """The author and the department's leads of the comment and of every duplicate of it
     (or of just ``members`` of its group)."""
-    for member in members if members is not None else [comment, *comment.duplicates]:
+    for member in members if members is not None else [comment, *comment.active_duplicates]:
         recipients = [member.author] if member.author and member.department_id else []
-        recipients += department_leads(member.department_id)
+        recipients += department_leads(member.department_id, member.draft.proposal)
         notify(
-            recipients,
+            [u for u in recipients if member.can_view(u)],
             NotificationKind.COMMENT_ANSWERED,
             {
                 **_draft_params(member.draft),
                 "comment": member.id,
                 "status": comment.effective.status.value,
                 "excerpt": _excerpt(member.body),
-                "answered": bool(comment.effective.answer),
+                "answered": comment.is_answered,
             },
             _comment_link(member),
             exclude=actor,
@@ -307,19 +295,20 @@ def comment_answered(comment: Comment, actor: User, members: list[Comment] | Non
 
 
 def thread_message(message: CommentMessage) -> None:
-    """Team messages reach the department; department messages reach the team members
+    """Board messages reach the department; department messages reach the board members
     who handle the comment (its assignee and those who wrote in the thread), or the whole
-    team when nobody handles it yet."""
+    board when nobody handles it yet. Only people who may still discuss it are told."""
     comment, author = message.comment, message.author
-    if author.role in (Role.DRAFTING, Role.ADMIN):
+    proposal = comment.draft.proposal
+    if comment.draft.can_manage(author):
         recipients = ([comment.author] if comment.author else []) + department_leads(
-            comment.department_id
+            comment.department_id, proposal
         )
-        recipients = [u for u in recipients if u.department_id == comment.department_id]
+        recipients = [u for u in recipients if comment.is_own_department(u)]
     else:
         handlers = [comment.assignee] if comment.assignee else []
-        handlers += [m.author for m in comment.messages if m.author.role is Role.DRAFTING]
-        recipients = handlers or drafting_team()
+        handlers += [m.author for m in comment.messages]
+        recipients = [u for u in handlers if proposal.is_on_board(u)] or board_of(proposal)
         if comment.author and comment.author.id != author.id and comment.department_id:
             recipients.append(comment.author)
     notify(
@@ -355,7 +344,7 @@ def workshop_saved(
     for department_ids, event in groups:
         for department_id in sorted(department_ids):
             notify(
-                department_members([department_id]),
+                department_members([department_id], workshop.draft.proposal),
                 NotificationKind.WORKSHOP,
                 workshop_params(workshop, event),
                 _draft_link(workshop.draft),
@@ -449,7 +438,7 @@ def write_reminders(now: datetime | None = None) -> int:
         params = {**_draft_params(draft, invitation.department_id), "days": days_left}
         written += len(
             notify(
-                department_members([invitation.department_id]),
+                department_members([invitation.department_id], draft.proposal),
                 NotificationKind.DEADLINE_REMINDER,
                 params,
                 _draft_link(draft),
@@ -648,3 +637,14 @@ def send_due(now: datetime | None = None) -> SendReport:
         mark_sent(items, now)
         report.digests += 1
     return report
+
+
+def board_seat(proposal: Proposal, person: User, seat: Seat | None, *, actor: User) -> None:
+    """The person given a seat on the proposal (or whose seat was removed) is told."""
+    notify(
+        [person],
+        NotificationKind.BOARD_SEAT,
+        {"proposal": proposal.title, "seat": seat.value if seat else None},
+        _path("drafts.view_proposal", code=proposal.code),
+        exclude=actor,
+    )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from consult.extensions import db
 from consult.models import (
@@ -166,7 +167,7 @@ def report_rows(draft: Draft, filters: ReportFilters) -> Iterator[ReportRow]:
             comment=row.body,
             quote=row.quote,
             proposed_text=row.proposed_text,
-            answer=row.answer if row.status.needs_answer else None,
+            answer=row.answer if row.status.is_final else None,
             status=statuses[row.status],
             submitted_at=row.submitted_at,
             answered_at=row.answered_at,
@@ -200,18 +201,24 @@ def report_counts(draft: Draft) -> ReportCounts:
         if r.kind is ResponseKind.AGREE and r.department_id not in commented
     ]
     responded = {r.department_id for r in responses}
+    # A duplicate counts with the result of its primary, which answers it.
+    primary = aliased(Comment)
+    result = func.coalesce(primary.status, Comment.status)
     status_counts = Counter(
-        dict(
-            db.session.execute(
-                select(Comment.status, func.count())
+        {
+            CommentStatus(status): n
+            for status, n in db.session.execute(
+                select(result, func.count())
+                .select_from(Comment)
+                .outerjoin(primary, primary.id == Comment.duplicate_of_id)
                 .where(
                     Comment.draft_id == draft.id,
                     Comment.submitted_at.is_not(None),
                     Comment.deleted_at.is_(None),
                 )
-                .group_by(Comment.status)
+                .group_by(result)
             ).all()
-        )
+        }
     )
     kinds = Counter(kind for _, _, kind in invited)
     return ReportCounts(
@@ -229,10 +236,10 @@ def report_counts(draft: Draft) -> ReportCounts:
 
 
 def summary_report(draft: Draft, filters: ReportFilters | None = None) -> SummaryReport:
-    drafting_body = db.session.scalar(select(Department).where(Department.is_drafting_body))
     labels = document_labels()
+    proposal = draft.proposal
     return SummaryReport(
-        issuing_body=(drafting_body.name if drafting_body else "").upper(),
+        issuing_body=(proposal.board_name or proposal.lead_agency.name).upper(),
         place=draft.proposal.place,
         issued_on=to_vietnam_local(utcnow()).date(),
         proposal_title=draft.proposal.title,

@@ -1,7 +1,7 @@
 """Sessions as rows on the server (signing out ends one everywhere); the per-user token goes.
 
 Revision ID: a17c5e55e0f1
-Revises: 5e1a7c3d9b20
+Revises: 99c549ac344c
 Create Date: 2026-12-01 20:20:00.000000
 
 """
@@ -13,9 +13,27 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a17c5e55e0f1'
-down_revision = '5e1a7c3d9b20'
+down_revision = '99c549ac344c'
 branch_labels = None
 depends_on = None
+
+
+def _sqlite_foreign_keys(on: bool) -> None:
+    """SQLite rebuilds `users` to drop a column: with foreign keys on, its DROP TABLE would
+    delete (and cascade to) every row that references it. They are switched off around the
+    rebuild (the pragma only takes effect outside a transaction, so the work so far is
+    committed first) and the references are checked before they are on again. The same
+    as in 99c549ac344c: a migration stands alone."""
+    conn = op.get_bind()
+    if conn.dialect.name != "sqlite":
+        return
+    raw = conn.connection.dbapi_connection
+    raw.commit()
+    if on:
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
+    raw.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
 
 
 def upgrade():
@@ -38,12 +56,15 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_user_sessions_user_id'), ['user_id'], unique=False)
 
     # Everyone signs in again once: the old cookies carried this token.
+    _sqlite_foreign_keys(False)
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_users_session_token'), type_='unique')
         batch_op.drop_column('session_token')
+    _sqlite_foreign_keys(True)
 
 
 def downgrade():
+    _sqlite_foreign_keys(False)
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('session_token', sa.String(length=64), nullable=True))
     users = sa.table('users', sa.column('id', sa.Integer()), sa.column('session_token', sa.String()))
@@ -55,6 +76,7 @@ def downgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.alter_column('session_token', existing_type=sa.String(length=64), nullable=False)
         batch_op.create_unique_constraint(batch_op.f('uq_users_session_token'), ['session_token'])
+    _sqlite_foreign_keys(True)
 
     with op.batch_alter_table('user_sessions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_sessions_user_id'))
