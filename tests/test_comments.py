@@ -589,7 +589,7 @@ def test_another_departments_lead_cannot_merge_its_comment_into_theirs(client, c
     theirs, ours = comments()
     assert not theirs.is_deleted and not ours.is_deleted
     assert (theirs.body, ours.body) == ("Ý của STTTT.", "Ý của SXD.")
-    assert theirs.merged_into_id is None and ours.merged_into_id is None
+    assert theirs.duplicate_of_id is None and ours.duplicate_of_id is None
     # Through the service too: the rule is the model's, not the route's.
     with pytest.raises(comment_service.CommentError):
         comment_service.merge_comments([ours, theirs], c.people.other_lead)

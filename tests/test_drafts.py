@@ -447,7 +447,7 @@ def test_a_markdown_import_with_control_characters_exports_to_word(client, auth,
     """Issue 17, finding 5: \\x01 in an imported file neither reaches the sections nor
     breaks the Word export."""
     proposal = make_proposal(publish=False)
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     _import(client, proposal, _md_upload("# Chương I\x01\n\nNội dung\x01 có\x0b ký tự lạ.\n"))
     draft = _reload(proposal).drafts[-1]
     assert all("\x01" not in s.heading + (s.body or "") for s in draft.sections)
@@ -491,7 +491,7 @@ def test_a_closed_or_superseded_draft_cannot_be_published_again(client, auth, ma
     with pytest.raises(IllegalTransition):
         draft.publish(utcnow(), utcnow() + timedelta(days=3))
     db.session.rollback()
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     response = client.post(
         f"/proposals/{proposal.code}/drafts/1/publish",
         data={"opens_at": "2030-05-01T08:00", "closes_at": "2030-05-20T17:00"},
