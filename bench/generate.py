@@ -420,7 +420,6 @@ def generate(
                 "department_id": department_id,
                 "locale": "vi",
                 "is_active": True,
-                "session_token": secrets.token_hex(32),
                 "created_at": opened,
                 "updated_at": opened,
             }

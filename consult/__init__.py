@@ -40,7 +40,12 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
 def _prepare_sqlite_path(app: Flask) -> None:
     uri: str = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite:///") and not uri.startswith("sqlite:///:memory:"):
-        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        from consult.private_files import create_private
+
+        path = Path(uri.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Created owner-only before SQLite opens it; its journals take the same mode.
+        create_private(path)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -67,6 +72,7 @@ def _init_extensions(app: Flask) -> None:
     from consult.auth import user_loading
 
     user_loading.init_login_manager(login_manager)
+    user_loading.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -67,6 +68,10 @@ class Config:
     SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", False)
     # Reverse proxies in front of the portal whose X-Forwarded-For/-Proto/-Host are believed.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # Sessions are rows on the server (consult.services.sessions): "keep me signed in" lasts
+    # this long from sign-in; a session without it ends after this long unused.
+    REMEMBER_COOKIE_DURATION = timedelta(days=int(os.environ.get("REMEMBER_DAYS", 30)))
+    SESSION_IDLE_TIMEOUT = timedelta(hours=int(os.environ.get("SESSION_IDLE_HOURS", 12)))
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -30,7 +30,9 @@ def init_app(app: Flask) -> None:
         return {
             "languages": current_app.config["LANGUAGES"],
             "current_locale": str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
-            "button_form": EmptyForm(),
+            # Rendering a button reads nothing from the request: the error page of a body too
+            # large (413) must not read that body again.
+            "button_form": EmptyForm(formdata=None),
             "current_path": request.full_path.rstrip("?") if request else "/",
             "unread_notifications": _unread_notifications,
         }

@@ -12,10 +12,8 @@ import contextlib
 import hashlib
 import io
 import math
-import os
 import re
 import secrets
-import tempfile
 import unicodedata
 import zipfile
 import zlib
@@ -24,9 +22,12 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
 from consult.exceptions import UserFacingError
+from consult.private_files import private_folder, write_private
 from consult.zipsafety import expands_too_far
 
 KIND_MIMETYPES: dict[str, str] = {
@@ -126,6 +127,7 @@ def store_upload(storage: FileStorage, *, allowed: set[str], max_bytes: int) -> 
         )
 
     stored_name = _write_new(data)
+    _written_in_this_transaction(stored_name)
     return StoredFile(
         stored_name=stored_name,
         original_name=_display_name(stem, extension or KIND_EXTENSIONS[kind][0]),
@@ -134,6 +136,64 @@ def store_upload(storage: FileStorage, *, allowed: set[str], max_bytes: int) -> 
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+# A stored file belongs to the transaction that wrote it: if that transaction is rolled back,
+# or the request ends without committing (a refused form, an error), the file is removed, so
+# a 422 leaves nothing on disk. `flask attachments prune` removes what a crash left behind.
+_PENDING_KEY = "consult_uploads_written"
+
+
+def _written_in_this_transaction(stored_name: str) -> None:
+    from consult.extensions import db
+
+    db.session().info.setdefault(_PENDING_KEY, []).append(stored_name)
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_committed_files(session: Session) -> None:
+    session.info.pop(_PENDING_KEY, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _remove_uncommitted_files(session: Session, transaction) -> None:
+    if transaction.parent is not None:  # a savepoint: the outer transaction decides
+        return
+    for stored_name in session.info.pop(_PENDING_KEY, ()):
+        with contextlib.suppress(OSError, ValueError, RuntimeError):
+            delete_stored(stored_name)
+
+
+def delete_stored(stored_name: str) -> None:
+    """Remove a stored file; a file already gone is fine."""
+    stored_path(stored_name).unlink(missing_ok=True)
+
+
+def orphaned_files(min_age_seconds: int = 3600) -> list[Path]:
+    """Files in the attachments folder that no attachment row references (left by a crash
+    between writing and committing) and half-written temporary files, older than
+    ``min_age_seconds`` so that an upload in progress is never taken for one."""
+    import time
+
+    from sqlalchemy import select
+
+    from consult.extensions import db
+    from consult.models import Attachment
+
+    folder = _folder()
+    if not folder.is_dir():
+        return []
+    referenced = set(db.session.scalars(select(Attachment.stored_name)))
+    cutoff = time.time() - min_age_seconds
+    found = []
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.name in referenced:
+            continue
+        half_written = path.name.startswith(".") and path.name.endswith(".tmp")
+        ours = _STORED_NAME_RE.fullmatch(path.name) or half_written
+        if ours and path.stat().st_mtime < cutoff:
+            found.append(path)
+    return found
 
 
 def stored_path(stored_name: str) -> Path:
@@ -172,22 +232,11 @@ def _read_limited(storage: FileStorage, max_bytes: int) -> bytes:
 
 
 def _write_new(data: bytes) -> str:
-    folder = _folder()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(_folder())
     stored_name = secrets.token_hex(16)
     while (folder / stored_name).exists():  # pragma: no cover - 128 random bits
         stored_name = secrets.token_hex(16)
-    fd, temp_name = tempfile.mkstemp(dir=folder, prefix=".upload-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, folder / stored_name)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
+    write_private(folder / stored_name, data)
     return stored_name
 
 

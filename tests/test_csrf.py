@@ -92,7 +92,7 @@ def _snapshot():
     db.session.expire_all()
     return (
         [
-            (u.email, u.is_active, u.session_token, u.locale)
+            (u.email, u.is_active, u.password_hash, u.locale)
             for u in db.session.query(User).order_by(User.id)
         ],
         [(d.code, d.is_active) for d in db.session.query(Department).order_by(Department.id)],

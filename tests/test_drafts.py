@@ -443,6 +443,63 @@ def test_home_page_lists_the_drafts_each_visitor_may_read(client, auth, make_pro
     assert f"/proposals/{internal.code}/drafts/1/my-department" in page
 
 
+def test_a_markdown_import_with_control_characters_exports_to_word(client, auth, make_proposal):
+    """Issue 17, finding 5: \\x01 in an imported file neither reaches the sections nor
+    breaks the Word export."""
+    proposal = make_proposal(publish=False)
+    auth.login(proposal.chair)
+    _import(client, proposal, _md_upload("# Chương I\x01\n\nNội dung\x01 có\x0b ký tự lạ.\n"))
+    draft = _reload(proposal).drafts[-1]
+    assert all("\x01" not in s.heading + (s.body or "") for s in draft.sections)
+    response = client.get(f"/proposals/{proposal.code}/drafts/{draft.number}/export.docx")
+    assert response.status_code == 200
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.data)).paragraphs)
+    assert "Nội dung có ký tự lạ." in text
+
+
+def test_anonymous_visitors_cannot_tell_which_proposals_exist(client, make_proposal):
+    """Issue 17, finding 8: an internal proposal and one that does not exist, a hidden draft
+    and a missing one, all answer the same: please sign in."""
+    internal = make_proposal()
+    public = make_proposal(visibility=Visibility.PUBLIC)
+    answers = set()
+    for path in (
+        f"/proposals/{internal.code}",
+        "/proposals/KHONG-CO",
+        f"/proposals/{internal.code}/drafts/1",
+        "/proposals/KHONG-CO/drafts/1",
+        f"/proposals/{public.code}/drafts/7",
+        "/proposals/KHONG-CO/drafts/1/export.docx",
+    ):
+        response = client.get(path)
+        answers.add((response.status_code, response.headers.get("Location", "").split("?")[0]))
+    assert answers == {(302, "/login")}
+
+
+@pytest.mark.parametrize("state", ["closed", "superseded"])
+def test_a_closed_or_superseded_draft_cannot_be_published_again(client, auth, make_proposal, state):
+    """Issue 17 (a test that could not fail): only re-publishing an open draft was tried."""
+    proposal = make_proposal()
+    draft = proposal.drafts[0]
+    if state == "closed":
+        draft.close()
+    else:
+        draft_service.start_next_draft(proposal)
+        db.session.flush()
+        draft.supersede()
+    db.session.commit()
+    with pytest.raises(IllegalTransition):
+        draft.publish(utcnow(), utcnow() + timedelta(days=3))
+    db.session.rollback()
+    auth.login(proposal.chair)
+    response = client.post(
+        f"/proposals/{proposal.code}/drafts/1/publish",
+        data={"opens_at": "2030-05-01T08:00", "closes_at": "2030-05-20T17:00"},
+    )
+    assert response.status_code == 403
+    assert _reload(proposal).drafts[0].status.value == state
+
+
 def test_services_refuse_people_without_the_right(consultation):
     """The services check the same model rules as the routes: the last line of defence."""
     from consult.exceptions import NotAllowed

@@ -728,3 +728,32 @@ def test_pdf_tall_chart_fits_on_a_page():
     chart_pages = [p for p in reader.pages if "Cơ quan 59" in nfc(p.extract_text())]
     assert len(chart_pages) == 1
     assert "Cơ quan 0" in nfc(chart_pages[0].extract_text())
+
+
+FORMULA_STARTS = [
+    "=1+1", "+1+1", "@SUM(A1)", "-1+2", "-x", "- 2+3+cmd|' /C calc'!A0", "-\t2+3",
+    "\t=1+1", "\r=1+1",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("start", FORMULA_STARTS)
+def test_csv_defuses_every_formula_start(start):
+    """Issue 17 (finding 11 and a test that could not fail): every character a spreadsheet
+    may take for the start of a formula, in the comment and the answer alike."""
+    data = {**row_data()[0], "comment": start, "answer": start}
+    row = ReportRow(number=1, submitted_at=None, answered_at=None, **data)
+    out = io.BytesIO()
+    write_csv(make_report(rows=[row]), out)
+    (parsed,) = list(csv.reader(io.StringIO(out.getvalue().decode("utf-8-sig"), newline="")))[1:]
+    for cell in (parsed[7], parsed[9]):
+        assert cell.startswith("'"), (start, cell)
+        assert cell[1:].replace("\n", "\r") in (start, start.replace("\r\n", "\n"))
+
+
+def test_csv_leaves_ordinary_text_alone():
+    data = {**row_data()[0], "comment": "Đề nghị bổ sung - 2 phụ lục."}
+    row = ReportRow(number=1, submitted_at=None, answered_at=None, **data)
+    out = io.BytesIO()
+    write_csv(make_report(rows=[row]), out)
+    (parsed,) = list(csv.reader(io.StringIO(out.getvalue().decode("utf-8-sig"), newline="")))[1:]
+    assert parsed[7] == "Đề nghị bổ sung - 2 phụ lục."

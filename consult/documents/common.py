@@ -6,7 +6,6 @@ Every string the documents print comes from the report's labels, laid over
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import gettext as _
 
 from consult.documents.summary import VIETNAMESE_LABELS, ReportRow, SummaryReport
+from consult.text import xml_safe
 from consult.timeutil import VIETNAM
 
 if TYPE_CHECKING:
@@ -28,9 +28,6 @@ PDF_FONT_FILES = {
     "BI": "DejaVuSans-BoldOblique.ttf",
 }
 
-# Characters XML 1.0 cannot carry (Word and Excel files are XML).
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
 
 # --------------------------------------------------------------------------------------
 # Shared helpers
@@ -41,12 +38,7 @@ def _labels(report: SummaryReport) -> dict[str, str]:
     return {**VIETNAMESE_LABELS, **(report.labels or {})}
 
 
-def _clean(text: str | None) -> str:
-    """Text safe for XML, with Windows and old Mac line ends as plain newlines."""
-    if not text:
-        return ""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _XML_ILLEGAL.sub("", text)
+_clean = xml_safe
 
 
 def _num(n: int, labels: dict[str, str]) -> str:

@@ -29,19 +29,19 @@ if TYPE_CHECKING:
 # CSV
 # --------------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "@", "\t", "\r")
+# Every start a spreadsheet may take for a formula. "-" always, "- " included: LibreOffice
+# Calc 7.4 evaluates neither "- 2+3" nor "-1+2" from a CSV file (only "="), but Excel takes a
+# leading minus for a formula and allows spaces after it ("- 2+3+cmd|..." would run there),
+# and Excel is what departments open these files in. The cost, an apostrophe before a list
+# item that starts a cell, is the one OWASP accepts.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 CSV_BATCH_CHARS = 64 * 1024
 
 
 def _csv_safe(value: str) -> str:
-    """Defuse spreadsheet formulas ("CSV injection") in text typed by users.
-
-    A cell that starts like a formula gets a leading apostrophe, as OWASP advises. A dash
-    followed by a space ("- Đề nghị ...", a common list marker) is left alone.
-    """
-    if value.startswith(_FORMULA_START) or (
-        value.startswith("-") and len(value) > 1 and not value[1].isspace()
-    ):
+    """Defuse spreadsheet formulas ("CSV injection") in text typed by users: a cell that
+    starts like a formula gets a leading apostrophe, as OWASP advises."""
+    if value.startswith(_FORMULA_START):
         return "'" + value
     return value
 

@@ -8,6 +8,7 @@ from flask import current_app
 from icalendar import Calendar, Event
 
 from consult.documents.texts import describe_params
+from consult.text import single_line, xml_safe
 
 
 def workshop_calendar(params: dict, email: str) -> bytes:
@@ -26,9 +27,9 @@ def workshop_calendar(params: dict, email: str) -> bytes:
     event.add("dtstart", starts)
     event.add("dtend", starts + timedelta(hours=current_app.config["WORKSHOP_HOURS"]))
     event.add("dtstamp", datetime.now(starts.tzinfo))
-    event.add("summary", params["title"])
-    event.add("location", params["place"])
-    event.add("description", "\n".join(describe_params(params)))
+    event.add("summary", single_line(params["title"]))
+    event.add("location", single_line(params["place"]))
+    event.add("description", xml_safe("\n".join(describe_params(params))))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("attendee", f"mailto:{email}")
     calendar.add_component(event)

@@ -21,6 +21,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from consult.exceptions import UserFacingError
+from consult.text import xml_safe
 from consult.zipsafety import expands_too_far
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -150,7 +151,8 @@ def parse_upload(
         )
     if extension in DOCX_EXTENSIONS:
         return parse_docx(data)
-    return parse_markdown(_decode_text(data))
+    # Characters no Word file can hold never enter the draft (consult.text).
+    return parse_markdown(xml_safe(_decode_text(data)))
 
 
 def _extension(filename: str) -> str:

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from consult.documents.exporter import add_markdown, new_document, save_docx
 from consult.documents.pdf import write_lines_pdf
 from consult.markup import markdown_to_text
+from consult.text import single_line, xml_safe
 from consult.timeutil import to_vietnam_local
 
 if TYPE_CHECKING:
@@ -23,22 +24,24 @@ def _heading_block(document, workshop: Workshop, title: str) -> None:
     document.add_heading(title, level=0)
     when = to_vietnam_local(workshop.starts_at).strftime("%H:%M %d/%m/%Y")
     info = document.add_paragraph()
-    info.add_run(workshop.title).bold = True
-    info.add_run(f"\n{workshop.draft.proposal.title} — {workshop.draft.title}")
-    info.add_run(f"\n{_('Time')}: {when}    {_('Place')}: {workshop.place}")
+    # Every text from a row goes through consult.text: old rows may hold what Word cannot.
+    info.add_run(single_line(workshop.title)).bold = True
+    draft = workshop.draft
+    info.add_run(f"\n{single_line(draft.proposal.title)} — {single_line(draft.title)}")
+    info.add_run(f"\n{_('Time')}: {when}    {_('Place')}: {single_line(workshop.place)}")
 
 
 def _comment_paragraphs(document, comment: Comment) -> None:
     head = document.add_paragraph(style="List Bullet")
-    head.add_run(comment.speaker).bold = True
+    head.add_run(single_line(comment.speaker)).bold = True
     head.add_run(f" ({comment.kind.label}, {comment.source.label})")
     if comment.quote:
-        document.add_paragraph(f"“{comment.quote}”").runs[0].italic = True
-    document.add_paragraph(comment.body)
+        document.add_paragraph(f"“{xml_safe(comment.quote)}”").runs[0].italic = True
+    document.add_paragraph(xml_safe(comment.body))
     if comment.is_answered:
         answer = document.add_paragraph()
         answer.add_run(f"{_('Drafting board:')} {comment.effective_status.label}. ").bold = True
-        answer.add_run(comment.effective.answer or "")
+        answer.add_run(xml_safe(comment.effective.answer))
 
 
 def packet_docx(workshop: Workshop, comments: dict[int, list[Comment]]) -> bytes:
@@ -46,7 +49,7 @@ def packet_docx(workshop: Workshop, comments: dict[int, list[Comment]]) -> bytes
     document = new_document()
     _heading_block(document, workshop, _("Workshop packet"))
     for section in workshop.agenda:
-        document.add_heading(section.title, level=1)
+        document.add_heading(single_line(section.title), level=1)
         add_markdown(document, section.body)
         received = comments[section.id]
         sub = document.add_heading(_("Comments received: %(n)d", n=len(received)), level=2)
@@ -63,13 +66,13 @@ def report_docx(workshop: Workshop) -> bytes:
     document.add_heading(_("Attendance"), level=1)
     for participant in workshop.participants:
         mark = "✓" if participant.attended else "—"
-        document.add_paragraph(f"{mark} {participant.name}", style="List Bullet")
+        document.add_paragraph(f"{mark} {single_line(participant.name)}", style="List Bullet")
     document.add_heading(_("Comments from the floor: %(n)d", n=len(workshop.comments)), level=1)
     for comment in workshop.comments:
         if comment.is_deleted:
             continue
         where = comment.section.title if comment.section else _("General comment")
-        document.add_paragraph(where).runs[0].bold = True
+        document.add_paragraph(single_line(where)).runs[0].bold = True
         _comment_paragraphs(document, comment)
     return save_docx(document)
 

@@ -41,7 +41,7 @@ from consult.services import audit
 from consult.services import comments as comment_service
 from consult.services import drafts as draft_service
 from consult.timeutil import from_vietnam_local, to_vietnam_local
-from consult.utils import download_response, draft_url
+from consult.utils import download_response, draft_url, parse_id
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -361,7 +361,10 @@ def edit_draft_note(code: str, number: int):
 def create_section(code: str, number: int):
     draft = load_draft(code, number, can="edit")
     form = NewSectionForm()
-    after_id = request.values.get("after", type=int)
+    after_raw = request.values.get("after")
+    after_id = parse_id(after_raw) if after_raw else None
+    if after_raw and after_id is None:
+        abort(404)  # no section has such an id
     after = load_section(draft, after_id) if after_id else None
     if request.method == "GET" and after is not None:
         form.level.data = after.level
