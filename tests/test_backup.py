@@ -223,7 +223,6 @@ def test_backups_and_what_they_restore_are_readable_by_the_owner_only(
 
 def test_pending_imports_are_readable_by_the_owner_only(app, tmp_path, usual_umask):
     from consult.documents.importer import ParsedSection
-
     from consult.drafts import import_store
 
     app.config["DATA_DIR"] = str(tmp_path)

@@ -541,6 +541,10 @@ def test_a_deactivated_department_writes_nothing_but_keeps_its_history(client, c
     page = client.get(f"{c.base}/my-department")
     assert page.status_code == 200 and "Ý kiến đầu tiên." in page.get_data(as_text=True)
     assert WHY_DEACTIVATED in page.get_data(as_text=True)
+    # Nor does it discuss its submitted comment with the board any more.
+    message = client.post(f"/comments/{early.id}/messages", data={"body": "Xin hỏi."})
+    assert message.status_code == 403
+    assert not db.session.get(Comment, early.id).messages
 
     login(client, c.people.lead)
     assert client.post(f"{c.base}/my-department/submit", data={}).status_code in (302, 403)
