@@ -57,9 +57,9 @@ def _docx_paragraphs(data: bytes) -> list[str]:
                 if any(a.tag == MC_FALLBACK for a in paragraph.iterancestors()):
                     continue
                 texts = []
-                for node in paragraph.iter(f"{W}t", f"{W}p"):
-                    if node.tag == f"{W}t" and _own_paragraph(node) is paragraph:
-                        texts.append(node.text or "")
+                for node in paragraph.iter(f"{W}t", f"{W}tab", f"{W}br"):
+                    if _own_paragraph(node) is paragraph:
+                        texts.append(node.text or "" if node.tag == f"{W}t" else " ")
                 paragraphs.append("".join(texts))
     return paragraphs
 
