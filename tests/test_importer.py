@@ -385,7 +385,7 @@ def test_parse_upload_dispatches_on_extension():
     text = "QUYẾT ĐỊNH\nĐiều 1. Phạm vi\nNội dung.".encode()
     assert outline(parse_upload("qd.txt", text)) == [
         (1, "", "QUYẾT ĐỊNH"),
-        (2, "Điều 1", "Phạm vi"),
+        (1, "Điều 1", "Phạm vi"),
     ]
     assert outline(parse_upload("a.markdown", markdown)) == [(1, "", "Giới thiệu")]
     sections = parse_upload(r"C:\Users\x\Dự thảo.docx", build_word_draft())

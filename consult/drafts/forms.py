@@ -88,7 +88,7 @@ class SectionForm(Form):
         validators=[Optional(), Length(max=64)],
         description=_l("As written in the document, e.g. 2.3.1 or Chương II."),
     )
-    heading = StringField(_l("Heading"), validators=[DataRequired(), Length(max=500)])
+    heading = StringField(_l("Heading"), validators=[DataRequired(), Length(max=2000)])
     body = TextAreaField(
         _l("Text"),
         validators=[Optional(), Length(max=200_000)],

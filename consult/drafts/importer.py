@@ -603,10 +603,14 @@ class _DocxReader:
         texts = []
         roots = [self.body_element] + [e for n in self.notes.values() for e in n.values()]
         for root in roots:
-            for paragraph in root.iter(qn("w:p")):
-                if not _in_fallback(paragraph):
-                    own = (t.text or "" for t in paragraph.iter(qn("w:t")) if not _in_fallback(t))
-                    texts.append("".join(own))
+            # Each run of text once, with the paragraph it belongs to (a text box's paragraph
+            # sits inside another paragraph); Word's fallback copies left out.
+            by_paragraph: dict[object, list[str]] = {}
+            for text in root.iter(qn("w:t")):
+                owner = next((a for a in text.iterancestors(qn("w:p"))), None)
+                if owner is not None and not _in_fallback(text):
+                    by_paragraph.setdefault(owner, []).append(text.text or "")
+            texts.extend("".join(parts) for parts in by_paragraph.values())
         return _nfc("\n".join(texts))
 
     def _iter_blocks(self, parent) -> Iterator:

@@ -309,6 +309,11 @@ def find_headings(items: list[Item]) -> list[Heading]:
     first = headings[0].index if headings else len(items)
     if any(item.text or item.kind != "paragraph" for item in items[:first]):
         headings.insert(0, Heading(0, 0, RANK_PART, "", document_title(items[:first]), "preamble"))
+    # The preamble and the signature block stand beside the document's top level.
+    top = min((h.rank for h in headings if h.role == "heading"), default=RANK_PART)
+    for heading in headings:
+        if heading.role != "heading":
+            heading.rank = top
     return headings
 
 
