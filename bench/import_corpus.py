@@ -46,7 +46,7 @@ def _words(text: str) -> Counter:
 
 
 def _docx_paragraphs(data: bytes) -> list[str]:
-    """Every paragraph's text in the main part, footnotes and endnotes (Fallback copies left out)."""
+    """Each paragraph's text in the main part, footnotes and endnotes (no Fallback copies)."""
     paragraphs = []
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = archive.namelist()
@@ -206,7 +206,7 @@ def report(rows: list[dict], *, summary: bool) -> str:
         in_text = sum(r["articles_in_text"] for r in rows)
         lines.append(f"- articles as sections: {articles} of {in_text} \"Điều N.\" paragraphs; "
                      f"files where they differ: "
-                     f"{sum(1 for r in rows if r['articles'] != r['articles_in_text'])}")  # fmt: skip
+                     f"{sum(r['articles'] != r['articles_in_text'] for r in rows)}")  # fmt: skip
         lines.append(f"- sections: {sum(r['sections'] for r in rows)}")
     if times:
         lines.append(f"- time per imported file: median {statistics.median(times):.2f} s, "

@@ -13,8 +13,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from consult.drafts import importer
-
-pytestmark = pytest.mark.nodb
 from consult.drafts.importer import (
     DraftImportError,
     ParsedSection,
@@ -25,6 +23,8 @@ from consult.drafts.importer import (
     split_heading_number,
     validate_levels,
 )
+
+pytestmark = pytest.mark.nodb
 
 
 def docx_bytes(document) -> bytes:

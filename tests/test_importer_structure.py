@@ -263,7 +263,8 @@ def rich_document() -> bytes:
     box = document.add_paragraph("Trước hộp.")
     box._p.append(
         parse_xml(
-            f'<w:r {nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml"><w:pict><v:shape><v:textbox><w:txbxContent>'
+            f'<w:r {nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml">'
+            "<w:pict><v:shape><v:textbox><w:txbxContent>"
             "<w:p><w:r><w:t>Chữ trong hộp văn bản</w:t></w:r></w:p>"
             "</w:txbxContent></v:textbox></v:shape></w:pict></w:r>"
         )
@@ -296,8 +297,9 @@ def rich_document() -> bytes:
 
 def test_footnotes_images_text_boxes_nested_tables_comments_and_changes():
     report = read_docx(rich_document())
-    assert outline(report) == [(1, "", "QUYẾT ĐỊNH"), (1, "Điều 1", "Phạm vi"), (1, "Điều 2", "Sửa đổi")]
-    article_1, article_2 = report.sections[1].body, report.sections[2].body
+    # Only a Title above the first article: the file's title, named in the report.
+    assert outline(report) == [(1, "Điều 1", "Phạm vi"), (1, "Điều 2", "Sửa đổi")]
+    article_1, article_2 = report.sections[0].body, report.sections[1].body
     assert "Căn cứ pháp lý[^1] của điều này." in article_1
     assert article_1.endswith("[^1]: Theo Luật Ban hành văn bản 2015.")
     assert "Chữ trong hộp văn bản" in article_1
@@ -305,8 +307,8 @@ def test_footnotes_images_text_boxes_nested_tables_comments_and_changes():
     assert "Giữ chữ thêm" in article_2 and "xoá" not in article_2
     assert report.tracked_changes == 2
     assert report.comments == 1
-    assert report.not_kept == ["image image1.png"]
-    assert report.words_kept == report.words_total
+    assert report.not_kept == ["the title “QUYẾT ĐỊNH”", "image image1.png"]
+    assert report.words_kept == report.words_total - 2
 
 
 def test_markdown_footnotes_render_under_the_section():

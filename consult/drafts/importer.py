@@ -9,6 +9,7 @@ import weakref
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 
 from docx import Document
@@ -375,6 +376,9 @@ def _trim_blank_lines(lines: list[str]) -> str:
 def _sections(items: list[Item], body: Callable[[int, int, Heading], str]) -> list[ParsedSection]:
     headings = find_headings(items)
     sections = []
+    if headings and headings[0].index > 0 and headings[0].role != "preamble":
+        title = " ".join(item.text for item in items[: headings[0].index])
+        _TITLES.set(title)
     for position, heading in enumerate(headings):
         stop = headings[position + 1].index if position + 1 < len(headings) else len(items)
         first = heading.index + heading.span
@@ -390,6 +394,8 @@ def _sections(items: list[Item], body: Callable[[int, int, Heading], str]) -> li
 
 
 _WORD_RE = re.compile(r"\w+")
+# The title found above the first heading, when it is only a title (set by _sections).
+_TITLES: ContextVar[str] = ContextVar("import_title", default="")
 
 
 def count_words(text: str) -> Counter:
@@ -469,7 +475,10 @@ def read_docx(data: bytes) -> ImportReport:
     document = _open_docx(data)
     reader = _DocxReader(document)
     items = reader.read()
+    _TITLES.set("")
     sections = _sections(items, reader.body)
+    if _TITLES.get():
+        reader.not_kept.insert(0, str(_l("the title “%(title)s”", title=_TITLES.get())))
     return _report(
         sections,
         reader.source_text(),

@@ -22,7 +22,7 @@ from consult.drafts.forms import (
     PublishForm,
     SectionForm,
 )
-from consult.drafts.importer import DraftImportError, parse_upload
+from consult.drafts.importer import DraftImportError, read_upload
 from consult.drafts.redline import compare_docx, compare_sections, redline_html
 from consult.extensions import db, login_manager
 from consult.forms import EmptyForm
@@ -185,7 +185,7 @@ def import_draft(code: str):
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            sections = parse_upload(
+            report = read_upload(
                 upload.filename or "",
                 upload.read(),
                 max_bytes=current_app.config["MAX_IMPORT_BYTES"],
@@ -193,6 +193,7 @@ def import_draft(code: str):
         except DraftImportError as exc:
             form.file.errors.append(str(exc))
         else:
+            sections = report.sections
             token = import_store.save(sections, user_id=current_user.id, proposal_id=proposal.id)
             confirm = DraftImportConfirmForm(token=token, change_note=form.change_note.data or "")
             previous = target or proposal.latest_draft
@@ -204,6 +205,7 @@ def import_draft(code: str):
                 proposal=proposal,
                 target=target,
                 sections=sections,
+                report=report,
                 continued=[k is not None for k in keys],
                 form=confirm,
             )

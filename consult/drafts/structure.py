@@ -307,7 +307,11 @@ def find_headings(items: list[Item]) -> list[Heading]:
     """The headings of the document, in order, with the preamble's heading first if any."""
     headings = _Finder(items).run()
     first = headings[0].index if headings else len(items)
-    if any(item.text or item.kind != "paragraph" for item in items[:first]):
+    before = items[:first]
+    # Only a Title above the first heading (as in the portal's own export): the file's title,
+    # which the importer names in its report, not a section of the draft.
+    only_title = bool(headings) and all(item.title for item in before)
+    if not only_title and any(item.text or item.kind != "paragraph" for item in before):
         headings.insert(0, Heading(0, 0, RANK_PART, "", document_title(items[:first]), "preamble"))
     # The preamble and the signature block stand beside the document's top level.
     top = min((h.rank for h in headings if h.role == "heading"), default=RANK_PART)
