@@ -35,6 +35,8 @@ sys.path.insert(0, str(ROOT))
 OUTLINES = ROOT / "bench" / "outlines"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+# Not text of the draft: the fallback copy of a drawing, text moved away in tracked changes.
+SKIPPED = {MC_FALLBACK, f"{W}moveFrom", f"{W}del"}
 WORD_RE = re.compile(r"\w+")
 # An article heading as typed: "Điều 5." / "Điều 5:" at the start of a paragraph.
 ARTICLE_RE = re.compile(r"^\s*Điều\s+\d+[a-zđ]?\s*[.:]", re.IGNORECASE)
@@ -54,7 +56,7 @@ def _docx_paragraphs(data: bytes) -> list[str]:
         for name in parts:
             root = etree.fromstring(archive.read(name), _SAFE_XML)
             for paragraph in root.iter(f"{W}p"):
-                if any(a.tag == MC_FALLBACK for a in paragraph.iterancestors()):
+                if any(a.tag in SKIPPED for a in paragraph.iterancestors()):
                     continue
                 texts = []
                 for node in paragraph.iter(f"{W}t", f"{W}tab", f"{W}br"):
@@ -67,7 +69,7 @@ def _docx_paragraphs(data: bytes) -> list[str]:
 def _own_paragraph(node):
     parent = node.getparent()
     while parent is not None and parent.tag != f"{W}p":
-        if parent.tag == MC_FALLBACK:
+        if parent.tag in SKIPPED:
             return None
         parent = parent.getparent()
     return parent
@@ -84,9 +86,8 @@ def file_paragraphs(path: Path, data: bytes) -> list[str]:
 
 
 def section_text(section) -> str:
-    from consult.markup import markdown_to_text
-
-    return f"{section.number} {section.heading}\n{markdown_to_text(section.body)}"
+    # The stored Markdown as it is: list numbers and link targets are words of the file too.
+    return f"{section.number} {section.heading}\n{section.body}"
 
 
 def load_outline(path: Path) -> list[str] | None:

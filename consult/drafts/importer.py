@@ -9,14 +9,13 @@ import weakref
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
-from docx.table import Table
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from flask_babel import lazy_gettext as _l
@@ -256,8 +255,8 @@ def read_markdown(text: str) -> ImportReport:
         end = items[stop].data["lines"][0] if stop < len(items) else len(lines)
         return _trim_blank_lines(lines[begin:end])
 
-    sections = _sections(items, body)
     not_kept = [str(_l("the front matter (YAML) at the top of the file"))] if front_matter else []
+    sections = _sections(items, body, not_kept)
     return _report(sections, "\n".join(lines), not_kept=not_kept)
 
 
@@ -373,12 +372,16 @@ def _trim_blank_lines(lines: list[str]) -> str:
 # From items to sections, and what was kept
 
 
-def _sections(items: list[Item], body: Callable[[int, int, Heading], str]) -> list[ParsedSection]:
+def _sections(
+    items: list[Item], body: Callable[[int, int, Heading], str], not_kept: list[str] | None = None
+) -> list[ParsedSection]:
+    """Cut the items at their headings; what is left out is named in ``not_kept``."""
     headings = find_headings(items)
     sections = []
     if headings and headings[0].index > 0 and headings[0].role != "preamble":
         title = " ".join(item.text for item in items[: headings[0].index])
-        _TITLES.set(title)
+        if not_kept is not None:
+            not_kept.insert(0, str(_l("the title “%(title)s”", title=title)))
     for position, heading in enumerate(headings):
         stop = headings[position + 1].index if position + 1 < len(headings) else len(items)
         first = heading.index + heading.span
@@ -394,8 +397,6 @@ def _sections(items: list[Item], body: Callable[[int, int, Heading], str]) -> li
 
 
 _WORD_RE = re.compile(r"\w+")
-# The title found above the first heading, when it is only a title (set by _sections).
-_TITLES: ContextVar[str] = ContextVar("import_title", default="")
 
 
 def count_words(text: str) -> Counter:
@@ -475,10 +476,7 @@ def read_docx(data: bytes) -> ImportReport:
     document = _open_docx(data)
     reader = _DocxReader(document)
     items = reader.read()
-    _TITLES.set("")
-    sections = _sections(items, reader.body)
-    if _TITLES.get():
-        reader.not_kept.insert(0, str(_l("the title “%(title)s”", title=_TITLES.get())))
+    sections = _sections(items, reader.body, reader.not_kept)
     return _report(
         sections,
         reader.source_text(),
@@ -574,6 +572,14 @@ def _in_fallback(element) -> bool:
     return any(ancestor.tag == _MC_FALLBACK for ancestor in element.iterancestors())
 
 
+_NOT_IN_TEXT = {_MC_FALLBACK, qn("w:moveFrom"), qn("w:del")}
+
+
+def _outside_text(element) -> bool:
+    """Word's fallback copy of a drawing, or text moved away or deleted in tracked changes."""
+    return any(ancestor.tag in _NOT_IN_TEXT for ancestor in element.iterancestors())
+
+
 class _DocxReader:
     """Reads the body in order into items: paragraphs, tables, text boxes, notes."""
 
@@ -617,7 +623,7 @@ class _DocxReader:
             by_paragraph: dict[object, list[str]] = {}
             for text in root.iter(qn("w:t")):
                 owner = next((a for a in text.iterancestors(qn("w:p"))), None)
-                if owner is not None and not _in_fallback(text):
+                if owner is not None and not _outside_text(text):
                     by_paragraph.setdefault(owner, []).append(text.text or "")
             texts.extend("".join(parts) for parts in by_paragraph.values())
         return _nfc("\n".join(texts))
@@ -1239,21 +1245,36 @@ def _link_destination(url: str) -> str:
     return url
 
 
+_TABLE_CONTAINERS = {qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"), qn("w:ins")}
+MAX_TABLE_COLUMNS = 64
+
+
+def _table_children(parent, tag: str) -> Iterator:
+    # Rows and cells may sit inside content controls (a repeating section, a cell picker).
+    for child in parent:
+        if child.tag == tag:
+            yield child
+        elif child.tag in _TABLE_CONTAINERS:
+            yield from _table_children(child, tag)
+
+
+def _grid_value(element, path: str) -> int:
+    values = element.xpath(path)
+    return min(int(values[0]), MAX_TABLE_COLUMNS) if values and _is_number(values[0]) else 0
+
+
 def table_markdown(table: Table, cell_markdown: Callable | None = None) -> str:
     """A GitHub pipe table; the first row is the header, merged cells are shown once."""
     cell_markdown = cell_markdown or _cell_markdown
     rows: list[list[str]] = []
-    previous_row: list[object] = []
-    for row in table.rows:
-        cells = row.cells
-        texts = []
-        for position, cell in enumerate(cells):
-            repeated = (position and cells[position - 1]._tc is cell._tc) or (
-                position < len(previous_row) and previous_row[position] is cell._tc
-            )
-            texts.append("" if repeated else cell_markdown(cell))
-        previous_row = [cell._tc for cell in cells]
-        rows.append(texts)
+    for tr in _table_children(table._tbl, qn("w:tr")):
+        texts = [""] * _grid_value(tr, "./w:trPr/w:gridBefore/@w:val")
+        for tc in _table_children(tr, qn("w:tc")):
+            merge = tc.xpath("./w:tcPr/w:vMerge")
+            continued = bool(merge) and merge[0].get(qn("w:val")) != "restart"
+            texts.append("" if continued else cell_markdown(_Cell(tc, table)))
+            texts.extend([""] * (_grid_value(tc, "./w:tcPr/w:gridSpan/@w:val") - 1))
+        rows.append(texts[:MAX_TABLE_COLUMNS])
     width = max((len(row) for row in rows), default=0)
     if not width or not any(any(row) for row in rows):
         return ""
