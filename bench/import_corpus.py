@@ -62,7 +62,7 @@ def _docx_paragraphs(data: bytes) -> list[str]:
                 for node in paragraph.iter(f"{W}t", f"{W}tab", f"{W}br"):
                     if _own_paragraph(node) is paragraph:
                         texts.append(node.text or "" if node.tag == f"{W}t" else " ")
-                paragraphs.append("".join(texts))
+                paragraphs.append(unicodedata.normalize("NFC", "".join(texts)))
     return paragraphs
 
 

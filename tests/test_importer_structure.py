@@ -371,3 +371,31 @@ def test_markdown_with_articles_typed_in_paragraphs():
         (3, "Điều 39.12.NĐ.1", "Phạm vi"),
     ]
     assert report.sections[2].body == "1. Một."
+
+
+def test_heading_styles_that_contradict_the_words_give_way_and_appendices_stand_beside():
+    document = Document()
+    document.add_paragraph("LUẬT VIÊN CHỨC")
+    document.add_heading("CHƯƠNG I", level=1)  # Chương and Mục in one style: the words decide
+    bold(document, "NHỮNG QUY ĐỊNH CHUNG", center=True)
+    bold(document, "Điều 1. Phạm vi điều chỉnh")
+    document.add_heading("Mục 1", level=1)
+    bold(document, "QUYỀN CỦA VIÊN CHỨC", center=True)
+    bold(document, "Điều 2. Quyền")
+    document.add_paragraph("Luật này đã được Quốc hội thông qua.")
+    table = document.add_table(rows=1, cols=1)
+    table.cell(0, 0).text = "CHỦ TỊCH QUỐC HỘI Nguyễn Văn A"
+    bold(document, "PHỤ LỤC", center=True)
+    bold(document, "DANH SÁCH CÁC HUYỆN", center=True)
+    document.add_paragraph("Huyện Phong Điền.")
+    report = read_docx(docx_bytes(document))
+    assert outline(report) == [
+        (1, "", "LUẬT VIÊN CHỨC"),
+        (1, "CHƯƠNG I", "NHỮNG QUY ĐỊNH CHUNG"),
+        (2, "Điều 1", "Phạm vi điều chỉnh"),
+        (2, "Mục 1", "QUYỀN CỦA VIÊN CHỨC"),
+        (3, "Điều 2", "Quyền"),
+        (1, "", "Nơi nhận, chữ ký"),  # the signer's table at the end of the text
+        (1, "PHỤ LỤC", "DANH SÁCH CÁC HUYỆN"),
+    ]
+    assert report.sections[4].body == "Luật này đã được Quốc hội thông qua."

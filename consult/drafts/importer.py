@@ -667,6 +667,7 @@ class _DocxReader:
                     centered=_alignment(paragraph, styles) == "center",
                     title=title,
                     no_heading=toc,
+                    label=label,
                     data=data,
                 )
             )

@@ -51,6 +51,8 @@ _ARABIC_HEADING_RE = re.compile(
 _SIGNATURE_RE = re.compile(
     r"^(?:(?i:nơi\s+nhận)\s*:?|(?:TM|T/M|KT|TL|TUQ|Q)\s*\.\s*\w|(?i:người\s+ký))"
 )
+# The signer's title in capitals: "CHỦ TỊCH QUỐC HỘI", "BỘ TRƯỞNG", "KT. GIÁM ĐỐC".
+_SIGNER_RE = re.compile(r"^(?:[A-ZĐ]{1,3}\s*\.\s*)?[A-ZÀ-ỸĐ]+(?:\s+[A-ZÀ-ỸĐ]+){1,}")
 _DOCUMENT_KINDS = (
     "LUẬT", "BỘ LUẬT", "PHÁP LỆNH", "NGHỊ ĐỊNH", "THÔNG TƯ", "THÔNG TƯ LIÊN TỊCH", "QUYẾT ĐỊNH",
     "NGHỊ QUYẾT", "CHỈ THỊ", "ĐỀ ÁN", "KẾ HOẠCH", "BÁO CÁO", "TỜ TRÌNH", "QUY CHẾ", "QUY ĐỊNH",
@@ -77,6 +79,7 @@ class Item:
     centered: bool = False
     title: bool = False  # Word's Title or Subtitle style
     no_heading: bool = False  # a table of contents line, a text box: text, whatever it says
+    label: str = ""  # the number Word's automatic numbering shows in front of the text
     data: dict = field(default_factory=dict)  # what the format's own reader needs to rebuild it
 
 
@@ -87,7 +90,7 @@ class Heading:
     rank: int
     number: str
     heading: str
-    role: str = "heading"  # "heading", "preamble", "signature"
+    role: str = "heading"  # "heading", "appendix", "preamble", "signature"
 
 
 def _collapse(text: str) -> str:
@@ -134,6 +137,20 @@ def _looks_like_heading_line(item: Item, marker: Marker) -> bool:
     return len(item.text) <= MAX_HEADING_PARAGRAPH and not rest[0].islower()
 
 
+def _styles_agree_with_words(items: list[Item]) -> bool:
+    """Whether each legal level has one heading style level, deeper for lower levels."""
+    levels: dict[int, set[int]] = {}
+    for item in items:
+        if item.style_level and item.kind == "paragraph":
+            marker = legal_marker(item.text)
+            if marker is not None:
+                levels.setdefault(marker.rank, set()).add(item.style_level)
+    if any(len(found) > 1 for found in levels.values()):
+        return False
+    ordered = [next(iter(levels[rank])) for rank in sorted(levels)]
+    return all(a < b for a, b in zip(ordered, ordered[1:], strict=False))
+
+
 def _introduces_quotation(item: Item | None) -> bool:
     # "Điều 3 được sửa đổi, bổ sung như sau:" — what follows is the amended text.
     return item is not None and item.text.rstrip().endswith(":") and "như sau" in item.text
@@ -142,7 +159,13 @@ def _introduces_quotation(item: Item | None) -> bool:
 class _Finder:
     def __init__(self, items: list[Item]) -> None:
         self.items = items
-        self.styled = any(item.style_level for item in items)
+        self.trust_styles = _styles_agree_with_words(items)
+        # Where the heading styles contradict the words (Chương and Mục both "Heading 1"),
+        # the words decide, and only the other styled headings keep their style's level.
+        self.styled = any(
+            item.style_level and (self.trust_styles or not legal_marker(item.text))
+            for item in items
+        )
         self.headings: list[Heading] = []
         self.last_article: int | None = None
         self.in_article = False
@@ -157,10 +180,10 @@ class _Finder:
             item = self.items[index]
             found = None
             if item.kind == "paragraph" and not item.no_heading:
-                if item.style_level:
-                    found = self._styled(index)
-                elif markers[index] is not None:
+                if markers[index] is not None:
                     found = self._accept_legal(index, markers[index])
+                elif item.style_level:
+                    found = self._styled(index)
                 elif (has_legal or has_admin) and not self.in_article:
                     found = self._admin(index)
             if found is None and self.headings and not self._signed():
@@ -180,16 +203,23 @@ class _Finder:
     def _styled(self, index: int) -> Heading:
         item = self.items[index]
         marker = legal_marker(item.text)
-        number, heading = (marker.number, marker.rest) if marker else split_number(item.text)
+        if marker:
+            number, heading = marker.number, marker.rest
+        elif item.label and item.text.startswith(item.label):
+            # Word numbered it ("%1" shows "1" with no full stop): that is its number.
+            number = item.label.rstrip(".):").strip()
+            heading = item.text[len(item.label) :].strip()
+        else:
+            number, heading = split_number(item.text)
         self.in_article = bool(marker and marker.word == "điều")
         return Heading(index, 1, item.style_level or 1, number, heading)
 
     def _legal(self, index: int):
         item = self.items[index]
-        if item.kind != "paragraph" or item.no_heading or item.style_level:
+        if item.kind != "paragraph" or item.no_heading:
             return None
         marker = legal_marker(item.text)
-        if marker is None or not _looks_like_heading_line(item, marker):
+        if marker is None or not (item.style_level or _looks_like_heading_line(item, marker)):
             return None
         return marker
 
@@ -219,9 +249,13 @@ class _Finder:
             title = self._title_line(index + 1)
             if title is not None:
                 rest, span = title, 2
-        if self.styled:
+        item = self.items[index]
+        if item.style_level and self.trust_styles:
+            rank = item.style_level
+        elif self.styled:
             rank += TEXT_BELOW_STYLES
-        return Heading(index, span, rank, number, rest)
+        role = "appendix" if word == "phụ lục" else "heading"
+        return Heading(index, span, rank, number, rest, role)
 
     def _title_line(self, index: int) -> str | None:
         if index >= len(self.items):
@@ -262,24 +296,42 @@ class _Finder:
         return Heading(index, 0, RANK_PART, "", SIGNATURE_HEADING, role="signature")
 
     def _trailing_signature(self) -> None:
-        """The signer's title and name, centred at the very end, without "TM." or "Nơi nhận"."""
-        if not self.headings or self.headings[-1].role == "signature":
-            return
-        last = self.headings[-1]
-        index = len(self.items)
-        lines = 0
-        while index > last.index + last.span:
+        """The signer's block at the end of the text or before an appendix, even without
+        "TM." or "Nơi nhận": the title and name centred, or a small table of them."""
+        for position in range(len(self.headings) - 1, -1, -1):
+            heading = self.headings[position]
+            following = self.headings[position + 1] if position + 1 < len(self.headings) else None
+            if heading.role in ("signature", "preamble"):
+                continue
+            if following is not None and following.role != "appendix":
+                continue
+            stop = following.index if following is not None else len(self.items)
+            start = self._signer_block(heading.index + max(heading.span, 1), stop)
+            if start is not None:
+                self.headings.insert(
+                    position + 1, Heading(start, 0, RANK_PART, "", SIGNATURE_HEADING, "signature")
+                )
+
+    def _signer_block(self, first: int, stop: int) -> int | None:
+        index, lines = stop, 0
+        while index > first:
             item = self.items[index - 1]
             if not item.text:
                 index -= 1
                 continue
-            signer = item.kind == "paragraph" and item.centered and len(item.text) <= 60
-            if not signer:
+            if not (item.kind == "paragraph" and item.centered and len(item.text) <= 60):
                 break
             index -= 1
             lines += 1
-        if lines >= 2 and index > last.index + last.span and is_capitals(self.items[index].text):
-            self.headings.append(Heading(index, 0, RANK_PART, "", SIGNATURE_HEADING, "signature"))
+        if lines >= 2 and index > first and is_capitals(self.items[index].text):
+            return index
+        filled = [i for i in range(first, stop) if self.items[i].text]
+        if filled and lines == 0 and filled[-1] > first:
+            item = self.items[filled[-1]]
+            small = item.kind == "table" and len(item.text) <= MAX_TITLE_LINE
+            if small and _SIGNER_RE.match(item.text):  # "CHỦ TỊCH QUỐC HỘI | Nguyễn Phú Trọng"
+                return filled[-1]
+        return None
 
     def _emphasised(self) -> list[Heading]:
         """Where nothing else marks the structure: short bold or capital paragraphs."""
@@ -313,7 +365,8 @@ def find_headings(items: list[Item]) -> list[Heading]:
     only_title = bool(headings) and all(item.title for item in before)
     if not only_title and any(item.text or item.kind != "paragraph" for item in before):
         headings.insert(0, Heading(0, 0, RANK_PART, "", document_title(items[:first]), "preamble"))
-    # The preamble and the signature block stand beside the document's top level.
+    # The preamble, the signature block and the appendices stand beside the document's top
+    # level, whether that is a Phần, a Chương or an Điều.
     top = min((h.rank for h in headings if h.role == "heading"), default=RANK_PART)
     for heading in headings:
         if heading.role != "heading":
