@@ -399,3 +399,63 @@ def test_heading_styles_that_contradict_the_words_give_way_and_appendices_stand_
         (1, "PHỤ LỤC", "DANH SÁCH CÁC HUYỆN"),
     ]
     assert report.sections[4].body == "Luật này đã được Quốc hội thông qua."
+
+
+# --- Word 97-2003 -----------------------------------------------------------------------------
+
+
+def _libreoffice_doc(document) -> bytes:
+    """A real .doc, made by LibreOffice from a .docx built here."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from consult.drafts.convert import soffice
+
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "nghi-dinh.docx"
+        source.write_bytes(docx_bytes(document))
+        profile = (Path(folder) / "profile").as_uri()
+        subprocess.run(  # noqa: S603
+            [soffice(), f"-env:UserInstallation={profile}", "--headless", "--convert-to", "doc",
+             "--outdir", folder, str(source)],
+            check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+        return (Path(folder) / "nghi-dinh.doc").read_bytes()
+
+
+def _needs_libreoffice():
+    import glob
+
+    from consult.drafts.convert import soffice
+
+    if soffice() is None or not glob.glob("/usr/lib/libreoffice/program/libswlo.so"):
+        pytest.skip("LibreOffice Writer is not installed (scripts/test.sh installs it)")
+
+
+def test_word_97_2003_doc_is_converted_through_libreoffice():
+    _needs_libreoffice()
+    data = _libreoffice_doc(decree())
+    assert data.startswith(importer.OLE_MAGIC)
+    report = read_upload("nghi-dinh.doc", data)
+    assert [s.number for s in report.sections][:4] == ["", "Chương I", "Điều 1", "Điều 2"]
+    assert report.sections[6].heading == LONG_TITLE.strip()
+
+
+def test_doc_conversion_that_hangs_is_killed_and_refused(monkeypatch, tmp_path):
+    from consult.drafts import convert
+
+    hanging = tmp_path / "soffice"
+    hanging.write_text("#!/bin/sh\nsleep 30 &\nsleep 30\n")
+    hanging.chmod(0o755)
+    monkeypatch.setattr(convert, "soffice", lambda: str(hanging))
+    started = time.perf_counter()
+    with pytest.raises(convert.ConversionError, match="too long"):
+        convert.doc_to_docx(b"not really a doc", timeout=1)
+    assert time.perf_counter() - started < 10
+
+
+def test_doc_without_libreoffice_says_how_to_save_as_docx(monkeypatch):
+    monkeypatch.setattr(importer, "soffice", lambda: None)
+    with pytest.raises(DraftImportError, match=r"save it as a Word document \(\.docx\)"):
+        read_upload("du-thao.doc", importer.OLE_MAGIC + b"\0" * 512)

@@ -19,7 +19,7 @@ from consult.forms import Form, short_code_field
 from consult.models import Proposal, Visibility
 from consult.validators import PlausibleDate
 
-IMPORT_EXTENSIONS = ["docx", "md", "markdown", "txt"]
+IMPORT_EXTENSIONS = ["docx", "doc", "md", "markdown", "txt"]
 
 
 class ProposalForm(Form):
@@ -50,10 +50,14 @@ class DraftImportForm(Form):
         _l("Draft file"),
         validators=[
             FileRequired(),
-            FileAllowed(IMPORT_EXTENSIONS, _l("Choose a Word (.docx) or Markdown (.md) file.")),
+            FileAllowed(
+                IMPORT_EXTENSIONS,
+                _l("Choose a Word (.docx, .doc), Markdown (.md) or text (.txt) file."),
+            ),
         ],
         description=_l(
-            "Word headings (Heading 1, 2, 3…) or Markdown headings (#, ##, ###) become sections."
+            "Parts, chapters, articles (Phần, Chương, Mục, Điều) and numbered headings (I., "
+            "1., 1.1) are read from the text, in any style; Word and Markdown headings too."
         ),
     )
     change_note = TextAreaField(

@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from consult.drafts.convert import ConversionError, doc_to_docx, soffice
 from consult.drafts.structure import Heading, Item, find_headings, is_capitals
 from consult.exceptions import UserFacingError
 
@@ -39,6 +40,7 @@ MAX_PARAGRAPH_CHARS = 100_000
 MARKDOWN_EXTENSIONS = (".md", ".markdown")
 TEXT_EXTENSIONS = (".txt",)
 DOCX_EXTENSIONS = (".docx",)
+LEGACY_WORD_EXTENSIONS = (".doc",)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -173,7 +175,8 @@ def parse_upload(
 def read_upload(filename: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> ImportReport:
     """The sections of an uploaded draft and what the preview says about them."""
     extension = _extension(filename)
-    if extension not in DOCX_EXTENSIONS + MARKDOWN_EXTENSIONS + TEXT_EXTENSIONS:
+    known = DOCX_EXTENSIONS + LEGACY_WORD_EXTENSIONS + MARKDOWN_EXTENSIONS + TEXT_EXTENSIONS
+    if extension not in known:
         raise DraftImportError(_unsupported_message(extension))
     if not data:
         raise DraftImportError(_l("The file is empty."))
@@ -185,6 +188,15 @@ def read_upload(filename: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) 
                 limit=_megabytes(max_bytes),
             )
         )
+    if extension in LEGACY_WORD_EXTENSIONS or data.startswith(OLE_MAGIC):
+        # Word 97-2003, or such a file renamed .docx: LibreOffice converts it when installed.
+        if soffice() is None:
+            raise DraftImportError(_unsupported_message(".doc"))
+        try:
+            data = doc_to_docx(data)
+        except ConversionError as exc:
+            raise DraftImportError(exc.message) from None
+        return read_docx(data)
     if extension in DOCX_EXTENSIONS:
         return read_docx(data)
     if extension in TEXT_EXTENSIONS:
