@@ -453,3 +453,43 @@ def test_doc_conversion_that_hangs_is_killed_and_refused(monkeypatch, tmp_path):
     with pytest.raises(convert.ConversionError, match="too long"):
         convert.doc_to_docx(b"not really a doc", timeout=1)
     assert time.perf_counter() - started < 10
+
+
+# --- other packages -------------------------------------------------------------------------
+
+
+def _rewrite(data: bytes, change) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            name, content = change(item.filename, source.read(item.filename))
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def test_strict_open_xml_is_read():
+    pairs = [(t, s) for s, t in importer._STRICT_NAMESPACES]
+
+    def to_strict(name, content):
+        if name.endswith((".xml", ".rels")):
+            for transitional, strict in pairs:
+                content = content.replace(transitional.encode(), strict.encode())
+        return name, content
+
+    report = read_docx(_rewrite(docx_bytes(decree()), to_strict))
+    assert [s.number for s in report.sections][:3] == ["", "Chương I", "Điều 1"]
+
+
+def test_a_main_part_not_named_document_xml_is_read():
+    def rename(name, content):
+        if name == "word/document.xml":
+            return "word/main.xml", content
+        if name in ("[Content_Types].xml", "_rels/.rels"):
+            content = content.replace(b"word/document.xml", b"word/main.xml")
+        if name == "word/_rels/document.xml.rels":
+            return "word/_rels/main.xml.rels", content
+        return name, content
+
+    report = read_docx(_rewrite(docx_bytes(decree()), rename))
+    assert [s.number for s in report.sections][:3] == ["", "Chương I", "Điều 1"]

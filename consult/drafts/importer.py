@@ -512,13 +512,63 @@ def _open_docx(data: bytes) -> DocxDocument:
         _check_zip_size(archive)
         if "[Content_Types].xml" not in archive.namelist():
             raise not_docx
+        if _is_strict(archive):
+            data = _strict_to_transitional(archive)
     try:
+        # The main part is wherever the package's relationships say ("word/main.xml" too).
         document = Document(io.BytesIO(data))
     except Exception:  # python-docx and lxml raise many unrelated types for broken packages
         raise not_docx from None
     if document.element.body is None:
         raise not_docx
     return document
+
+
+# Strict Open XML names the same elements in other namespaces; python-docx knows only the
+# transitional ones, so the parts are renamed before it reads them.
+_STRICT_NAMESPACES = (
+    ("http://purl.oclc.org/ooxml/wordprocessingml/main",
+     "http://schemas.openxmlformats.org/wordprocessingml/2006/main"),
+    ("http://purl.oclc.org/ooxml/officeDocument/relationships",
+     "http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
+    ("http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing",
+     "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"),
+    ("http://purl.oclc.org/ooxml/drawingml/main",
+     "http://schemas.openxmlformats.org/drawingml/2006/main"),
+    ("http://purl.oclc.org/ooxml/drawingml/picture",
+     "http://schemas.openxmlformats.org/drawingml/2006/picture"),
+    ("http://purl.oclc.org/ooxml/officeDocument/math",
+     "http://schemas.openxmlformats.org/officeDocument/2006/math"),
+    ("http://purl.oclc.org/ooxml/officeDocument/sharedTypes",
+     "http://schemas.openxmlformats.org/officeDocument/2006/sharedTypes"),
+    ("http://purl.oclc.org/ooxml/officeDocument/extendedProperties",
+     "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"),
+    ("http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes",
+     "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"),
+    ("http://purl.oclc.org/ooxml/officeDocument/customXml",
+     "http://schemas.openxmlformats.org/officeDocument/2006/customXml"),
+)  # fmt: skip
+_STRICT_MARK = b"http://purl.oclc.org/ooxml/"
+
+
+def _is_strict(archive: zipfile.ZipFile) -> bool:
+    try:
+        with archive.open("_rels/.rels") as rels:
+            return _STRICT_MARK in rels.read(MAX_UNCOMPRESSED_BYTES)
+    except KeyError:
+        return False
+
+
+def _strict_to_transitional(archive: zipfile.ZipFile) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in archive.infolist():
+            content = archive.read(member)
+            if member.filename.endswith((".xml", ".rels")):
+                for strict, transitional in _STRICT_NAMESPACES:
+                    content = content.replace(strict.encode(), transitional.encode())
+            target.writestr(member.filename, content)
+    return out.getvalue()
 
 
 def _check_zip_size(archive: zipfile.ZipFile) -> None:
