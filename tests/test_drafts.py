@@ -466,3 +466,38 @@ def test_word_decree_typed_in_body_styles_imports_with_its_long_article_title(
     assert preview.status_code == 200
     assert "image1.png" in text  # what could not be kept is named
     assert "2" in text and ("tracked" in text or "theo dõi thay đổi" in text)
+
+
+def test_import_preview_lists_what_changes_and_the_team_corrects_a_match(
+    client, auth, make_proposal
+):
+    proposal = make_proposal(sections=[], publish=False)
+    auth.login_as(Role.DRAFTING)
+    first = (
+        "# Chương I. Quy định chung\n\nA.\n\n# Chương II. Phạm vi\n\nB.\n\n# Chương III. Cũ\n\nC.\n"
+    )
+    _import(client, proposal, _md_upload(first))
+    before = {s.number: s.key for s in _reload(proposal).drafts[0].sections}
+
+    second = "# Chương I. Tổng quan\n\nA.\n\n# Chương IV. Phạm vi\n\nB.\n\n# Chương V. Mới\n\nD.\n"
+    preview = client.post(
+        f"/proposals/{proposal.code}/import",
+        data=_md_upload(second),
+        content_type="multipart/form-data",
+    )
+    page = preview.get_data(as_text=True)
+    # Number alone between two headings is a question; a heading alone is a renumbering.
+    assert "Quy định chung" in page and ("The same section?" in page or "Cùng một phần?" in page)
+    assert "Chương II" in page  # "renumbered: was Chương II"
+    assert "Chương III Cũ" in page  # listed among the sections that will be removed
+    token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
+    # The team says Chương I "Tổng quan" is a new section, not the old "Quy định chung".
+    confirm = client.post(
+        f"/proposals/{proposal.code}/import/confirm",
+        data={"token": token, "match-0": "", "match-1": before["Chương II"], "match-2": ""},
+    )
+    assert confirm.status_code == 302
+    after = _reload(proposal).drafts[0].sections
+    assert [s.number for s in after] == ["Chương I", "Chương IV", "Chương V"]
+    assert after[0].key != before["Chương I"]
+    assert after[1].key == before["Chương II"]

@@ -196,17 +196,17 @@ def import_draft(code: str):
             sections = report.sections
             token = import_store.save(sections, user_id=current_user.id, proposal_id=proposal.id)
             confirm = DraftImportConfirmForm(token=token, change_note=form.change_note.data or "")
-            previous = target or proposal.latest_draft
-            keys = draft_service.match_section_keys(
-                list(previous.sections) if previous else [], sections
-            )
+            reference = draft_service.import_reference(proposal)
+            matches = draft_service.match_sections(reference, sections)
+            claimed = {m.section.key for m in matches if m.section is not None}
             return render_template(
                 "drafts/import_preview.html",
                 proposal=proposal,
                 target=target,
                 sections=sections,
                 report=report,
-                continued=[k is not None for k in keys],
+                matches=matches,
+                removed=[s for s in reference if s.key not in claimed],
                 form=confirm,
             )
     status = 422 if form.errors else 200
@@ -228,7 +228,11 @@ def confirm_import(code: str):
     if not sections:
         flash(_("The preview has expired. Please upload the file again."), "error")
         return redirect(url_for("drafts.import_draft", code=proposal.code))
-    draft = draft_service.import_draft(proposal, sections, form.change_note.data or "")
+    # The drafting team's corrections of the matching, one "match-N" per incoming section.
+    keys = None
+    if any(name.startswith("match-") for name in request.form):
+        keys = [request.form.get(f"match-{i}") or None for i in range(len(sections))]
+    draft = draft_service.import_draft(proposal, sections, form.change_note.data or "", keys)
     db.session.commit()
     flash(
         _("%(n)d sections imported into draft %(d)d.", n=len(sections), d=draft.number), "success"
