@@ -1278,10 +1278,6 @@ def _render_marks(chars: list[_Char], *, table_cell: bool) -> str:
             text.clear()
 
     for char in chars:
-        if char.raw:
-            flush_text()
-            out.append(char.char)
-            continue
         wanted = char.marks
         if set(open_marks) != wanted:
             flush_text()
@@ -1296,6 +1292,10 @@ def _render_marks(chars: list[_Char], *, table_cell: bool) -> str:
                 if mark in wanted and mark not in open_marks:
                     out.append(_MARKERS[mark])
                     open_marks.append(mark)
+        if char.raw:  # Markdown of our own (a footnote reference), after the marks close
+            flush_text()
+            out.append(char.char)
+            continue
         text.append(char.char)
     flush_text()
     out.extend(_MARKERS[mark] for mark in reversed(open_marks))
