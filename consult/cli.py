@@ -25,6 +25,7 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 departments_cli = AppGroup("departments", help="Manage departments.")
 drafts_cli = AppGroup("drafts", help="Import drafts of proposals.")
 notify_cli = AppGroup("notify", help="Send notifications and deadline reminders.")
+proposals_cli = AppGroup("proposals", help="Create proposals and seat their boards.")
 
 
 def _fail(message: str) -> None:
@@ -218,6 +219,122 @@ def import_draft_command(proposal_code, path, change_note, dry_run):
     click.echo(_("%(n)d sections imported into draft %(d)d.", n=len(sections), d=draft.number))
 
 
+def _operator(email: str | None) -> User:
+    """Who the command acts as: the administrator named, or the first active one."""
+    if email:
+        user = User.by_email(email)
+    else:
+        user = db.session.scalar(
+            select(User).where(User.role == Role.ADMIN, User.is_active.is_(True)).order_by(User.id)
+        )
+    if user is None or not user.is_admin:
+        _fail(_("No active administrator account to act as (use --by)."))
+    return user
+
+
+def _proposal_or_fail(code: str):
+    from consult.models import Proposal
+
+    proposal = Proposal.by_code(code)
+    if proposal is None:
+        _fail(_("No proposal with code %(code)s.", code=code))
+    return proposal
+
+
+_by_option = click.option("--by", "by_email", help="Administrator to act as (default: the first).")
+
+
+@proposals_cli.command("create")
+@click.option("--code", required=True, help="Short code, e.g. DTTM-CT.")
+@click.option("--title", required=True)
+@click.option("--lead", "lead_code", required=True, help="Code of the lead agency, e.g. SKHDT.")
+@click.option("--chair", "chair_email", required=True, help="Email of the board's chair.")
+@click.option("--public/--internal", default=False, show_default=True)
+@_by_option
+def create_proposal_command(code, title, lead_code, chair_email, public, by_email):
+    """Create a proposal with its lead agency and board chair, and an empty draft 1."""
+    from consult.models import Proposal, Visibility
+    from consult.services import drafts as draft_service
+
+    operator = _operator(by_email)
+    lead = Department.by_code(lead_code)
+    if lead is None:
+        _fail(_("No department with code %(code)s.", code=lead_code))
+    chair = _user_or_fail(chair_email)
+    if Proposal.by_code(code) is not None:
+        _fail(_("This code is already used by another proposal."))
+    try:
+        proposal = draft_service.create_proposal(
+            code=code,
+            title=title,
+            summary="",
+            visibility=Visibility.PUBLIC if public else Visibility.INTERNAL,
+            user=operator,
+            lead_agency=lead,
+        )
+        draft_service.set_chair(proposal, operator, chair)
+        if chair.id != operator.id:
+            draft_service.unseat_member(proposal, operator, operator)
+        draft_service.start_next_draft(proposal)
+    except draft_service.BoardError as exc:
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(_("Proposal %(code)s created.", code=proposal.code))
+
+
+@proposals_cli.command("board-add")
+@click.argument("code")
+@click.argument("email")
+@click.option("--seat", type=click.Choice(["member", "organizer"]), default="member")
+@_by_option
+def board_add_command(code, email, seat, by_email):
+    """Give EMAIL a seat on proposal CODE's board (or among its organizers)."""
+    from consult.models import Seat
+    from consult.services import drafts as draft_service
+
+    proposal, person = _proposal_or_fail(code), _user_or_fail(email)
+    try:
+        draft_service.seat_member(proposal, _operator(by_email), person, Seat(seat))
+    except draft_service.BoardError as exc:
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(_("%(name)s now has a seat.", name=person.full_name))
+
+
+@proposals_cli.command("board-remove")
+@click.argument("code")
+@click.argument("email")
+@_by_option
+def board_remove_command(code, email, by_email):
+    """Remove EMAIL's seat on proposal CODE."""
+    from consult.services import drafts as draft_service
+
+    proposal, person = _proposal_or_fail(code), _user_or_fail(email)
+    try:
+        draft_service.unseat_member(proposal, _operator(by_email), person)
+    except draft_service.BoardError as exc:
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(_("The board is saved."))
+
+
+@proposals_cli.command("set-chair")
+@click.argument("code")
+@click.argument("email")
+@_by_option
+def set_chair_command(code, email, by_email):
+    """Hand the chair of proposal CODE's board to EMAIL."""
+    from consult.services import drafts as draft_service
+
+    proposal, person = _proposal_or_fail(code), _user_or_fail(email)
+    try:
+        draft_service.set_chair(proposal, _operator(by_email), person)
+    except draft_service.BoardError as exc:
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(_("The board is saved."))
+
+
 @click.command("report")
 @click.option("--draft", "draft_id", type=int, required=True, help="The draft's id.")
 @click.option(
@@ -351,6 +468,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(departments_cli)
     app.cli.add_command(drafts_cli)
     app.cli.add_command(notify_cli)
+    app.cli.add_command(proposals_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(report_command)
     app.cli.add_command(backup_command)

@@ -44,7 +44,7 @@ def _import(client, proposal, data, change_note=""):
 
 
 def test_drafting_team_creates_a_proposal(client, auth):
-    auth.login_as(Role.DRAFTING)
+    auth.login_as(Role.REVIEWER, may_create_proposals=True)
     response = client.post(
         "/proposals/new",
         data={"code": "dttm-ct", "title": "Đề án đô thị thông minh", "visibility": "public"},
@@ -57,7 +57,7 @@ def test_drafting_team_creates_a_proposal(client, auth):
 
 def test_proposal_code_must_be_unique(client, auth, make_proposal):
     make_proposal(code="DTTM-CT")
-    auth.login_as(Role.DRAFTING)
+    auth.login_as(Role.REVIEWER, may_create_proposals=True)
     response = client.post(
         "/proposals/new", data={"code": "DTTM-CT", "title": "Khác", "visibility": "internal"}
     )
@@ -68,7 +68,7 @@ def test_proposal_code_must_be_unique(client, auth, make_proposal):
 
 def test_markdown_import_shows_a_preview_then_saves(client, auth, make_proposal):
     proposal = make_proposal(sections=[], publish=False)
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     text = (
         "# Chương I. Sự cần thiết\n\nMở đầu.\n\n## 1.1. Bối cảnh\n\n- một\n- hai\n\n"
         "## 1.2. Mục tiêu\n\n| Giai đoạn | Năm |\n|---|---|\n| 1 | 2018-2020 |\n"
@@ -95,7 +95,7 @@ def test_markdown_import_shows_a_preview_then_saves(client, auth, make_proposal)
 
 def test_docx_import(client, auth, make_proposal):
     proposal = make_proposal(sections=[], publish=False)
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     document = docx.Document()
     document.add_heading("Chương II. Hiện trạng đô thị", level=1)
     document.add_paragraph("Cần Thơ có hạ tầng viễn thông phát triển.")
@@ -124,7 +124,7 @@ def test_bad_files_get_a_clear_error_and_create_nothing(
     client, auth, make_proposal, name, content, message
 ):
     proposal = make_proposal()
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     response = client.post(
         f"/proposals/{proposal.code}/import",
         data={"file": (io.BytesIO(content), name)},
@@ -138,7 +138,7 @@ def test_bad_files_get_a_clear_error_and_create_nothing(
 def test_too_large_import_is_refused(app, client, auth, make_proposal):
     proposal = make_proposal()
     app.config["MAX_IMPORT_BYTES"] = 1000
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     response = client.post(
         f"/proposals/{proposal.code}/import",
         data=_md_upload("# Chương I\n\n" + "chữ " * 1000),
@@ -150,7 +150,7 @@ def test_too_large_import_is_refused(app, client, auth, make_proposal):
 
 def test_expired_or_foreign_preview_token_saves_nothing(client, auth, make_proposal):
     proposal = make_proposal(sections=[], publish=False)
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     response = client.post(
         f"/proposals/{proposal.code}/import/confirm", data={"token": "../../etc/passwd"}
     )
@@ -161,7 +161,7 @@ def test_expired_or_foreign_preview_token_saves_nothing(client, auth, make_propo
 @pytest.mark.parametrize("fmt", ["docx", "md"])
 def test_example_files_can_be_downloaded_and_imported(client, auth, make_proposal, fmt):
     proposal = make_proposal(sections=[], publish=False)
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     response = client.get(f"/proposals/{proposal.code}/import/example.{fmt}")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment")
@@ -171,7 +171,7 @@ def test_example_files_can_be_downloaded_and_imported(client, auth, make_proposa
 
 def test_identity_survives_publish_copy_and_reimport(client, auth, make_proposal):
     proposal = make_proposal()
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     draft1 = proposal.drafts[0]
     keys1 = {s.heading: s.key for s in draft1.sections}
 
@@ -215,7 +215,7 @@ def test_compare_lists_added_removed_and_moved(client, auth, make_proposal):
         draft2, after=draft2.sections[-1], level=2, number="1.3", heading="Bài học", body="Mới."
     )
     db.session.commit()
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     page = client.get(f"/proposals/{proposal.code}/compare").get_data(as_text=True)
     assert "Căn cứ pháp lý" in page and "Bài học" in page
     assert "change-moved" in page and "change-added" in page and "change-removed" in page
@@ -227,7 +227,7 @@ def test_compare_lists_added_removed_and_moved(client, auth, make_proposal):
 
 def test_sections_are_edited_online_while_in_preparation(client, auth, make_proposal):
     proposal = make_proposal(publish=False)
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     draft = proposal.drafts[0]
     first = draft.sections[0]
     base = f"/proposals/{proposal.code}/drafts/1/sections"
@@ -265,7 +265,7 @@ def test_sections_are_edited_online_while_in_preparation(client, auth, make_prop
 
 def test_section_form_rejects_bad_input(client, auth, make_proposal):
     proposal = make_proposal(publish=False)
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     section = proposal.drafts[0].sections[0]
     base = f"/proposals/{proposal.code}/drafts/1/sections"
     response = client.post(f"{base}/{section.id}/edit", data={"number": "1", "heading": ""})
@@ -282,7 +282,7 @@ def test_section_form_rejects_bad_input(client, auth, make_proposal):
 
 def test_published_text_can_no_longer_be_changed(client, auth, make_proposal):
     proposal = make_proposal()
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     section = proposal.drafts[0].sections[0]
     base = f"/proposals/{proposal.code}/drafts/1/sections"
     assert client.post(f"{base}/{section.id}/edit", data={"heading": "X"}).status_code == 403
@@ -296,7 +296,7 @@ def test_published_text_can_no_longer_be_changed(client, auth, make_proposal):
 
 def test_publish_close_and_extend(client, auth, make_proposal):
     proposal = make_proposal()
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     client.post(f"/proposals/{proposal.code}/drafts/next")
     bad = client.post(
         f"/proposals/{proposal.code}/drafts/2/publish",

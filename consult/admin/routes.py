@@ -34,9 +34,7 @@ def index():
 @bp.route("/departments")
 @admin_required
 def list_departments():
-    query = select(Department).order_by(
-        Department.is_drafting_body.desc(), Department.kind, Department.name
-    )
+    query = select(Department).order_by(Department.kind, Department.name)
     kind = request.args.get("kind", "")
     if kind in {k.value for k in DepartmentKind}:
         query = query.where(Department.kind == DepartmentKind(kind))
@@ -209,6 +207,7 @@ def create_user():
                 password=form.password.data,
                 department=form.department,
                 locale=form.locale.data or None,
+                may_create_proposals=form.may_create_proposals.data,
             )
         except AccountError as exc:
             db.session.rollback()
@@ -243,6 +242,7 @@ def edit_user(user_id: int):
                 role=Role(form.role.data),
                 department=form.department,
                 locale=form.locale.data or None,
+                may_create_proposals=form.may_create_proposals.data,
             )
         except AccountError as exc:
             db.session.rollback()

@@ -15,7 +15,15 @@ from consult.models.comments import (
     DraftInvitation,
     ResponseKind,
 )
-from consult.models.drafts import Draft, DraftStatus, Proposal, Section, Visibility
+from consult.models.drafts import (
+    Draft,
+    DraftStatus,
+    Proposal,
+    ProposalMember,
+    Seat,
+    Section,
+    Visibility,
+)
 from consult.models.notifications import (
     Channel,
     EmailState,
@@ -49,6 +57,8 @@ __all__ = [
     "Draft",
     "DraftStatus",
     "Proposal",
+    "ProposalMember",
+    "Seat",
     "Role",
     "Section",
     "SignInFailures",

@@ -136,8 +136,8 @@ def unlock_sign_in(email: str) -> bool:
 
 
 def check_department_fits_role(role: Role, department: Department | None) -> None:
-    if role.belongs_to_consulted_body and (department is None or department.is_drafting_body):
-        raise AccountError(_("Reviewers and leads must belong to a consulted department."))
+    if role.speaks_for_body and department is None:
+        raise AccountError(_("Reviewers and leads must belong to a department."))
     if department is not None and not department.is_active:
         raise AccountError(_("This department is deactivated."))
 
@@ -150,13 +150,19 @@ def create_user(
     password: str,
     department: Department | None,
     locale: str | None = None,
+    may_create_proposals: bool = False,
 ) -> User:
     email = normalise_email(email)
     if User.by_email(email) is not None:
         raise AccountError(_("An account with this email already exists."))
     check_department_fits_role(role, department)
     user = User(
-        email=email, full_name=full_name.strip(), role=role, department=department, locale=locale
+        email=email,
+        full_name=full_name.strip(),
+        role=role,
+        department=department,
+        locale=locale,
+        may_create_proposals=may_create_proposals,
     )
     user.set_password(password)
     db.session.add(user)
@@ -165,7 +171,14 @@ def create_user(
 
 
 def update_user(
-    user: User, *, email: str, full_name: str, role: Role, department: Department | None, locale
+    user: User,
+    *,
+    email: str,
+    full_name: str,
+    role: Role,
+    department: Department | None,
+    locale,
+    may_create_proposals: bool | None = None,
 ) -> None:
     email = normalise_email(email)
     other = User.by_email(email)
@@ -177,6 +190,8 @@ def update_user(
         user.rotate_session_token()
     user.email, user.full_name, user.role = email, full_name.strip(), role
     user.department, user.locale = department, locale
+    if may_create_proposals is not None:
+        user.may_create_proposals = may_create_proposals
     db.session.flush()
 
 
@@ -205,8 +220,6 @@ def upsert_department(
 
 
 def set_department_active(department: Department, active: bool) -> None:
-    if not active and department.is_drafting_body:
-        raise AccountError(_("The drafting body cannot be deactivated."))
     department.is_active = active
     db.session.flush()
 

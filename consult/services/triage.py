@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from consult.extensions import db
@@ -21,11 +21,11 @@ from consult.models import (
     CommentStatus,
     Department,
     Draft,
-    Role,
+    Proposal,
     Section,
     User,
 )
-from consult.models.base import utcnow
+from consult.models.drafts import IllegalTransition
 from consult.services import notifications
 from consult.services.comments import filter_comments
 from consult.textsearch import cosine, features, like_pattern
@@ -51,6 +51,9 @@ SORTS = {
 }
 
 
+DUPLICATES = "duplicate"
+
+
 @dataclass
 class InboxFilters:
     """The inbox's filters, read from and written to the URL so every view can be shared."""
@@ -59,6 +62,7 @@ class InboxFilters:
     department: int | None = None
     kind: CommentKind | None = None
     status: CommentStatus | None = None
+    duplicates: bool = False  # the status filter's "duplicates" choice
     assignee: str = ""  # a user id, "none" or ""
     source: CommentSource | None = None
     answered: str = ""  # "yes", "no" or ""
@@ -73,6 +77,7 @@ class InboxFilters:
             department=parse_id(args.get("department")),
             kind=parse_enum(CommentKind, args.get("kind")),
             status=parse_enum(CommentStatus, args.get("status")),
+            duplicates=args.get("status") == DUPLICATES,
             assignee=assignee if assignee == "none" or parse_id(assignee) else "",
             source=parse_enum(CommentSource, args.get("source")),
             answered=args.get("answered", "") if args.get("answered") in ("yes", "no") else "",
@@ -85,7 +90,9 @@ class InboxFilters:
             "section": self.section,
             "department": self.department,
             "kind": self.kind.value if self.kind else None,
-            "status": self.status.value if self.status else None,
+            "status": DUPLICATES
+            if self.duplicates
+            else (self.status.value if self.status else None),
             "assignee": self.assignee,
             "source": self.source.value if self.source else None,
             "answered": self.answered,
@@ -124,6 +131,7 @@ def inbox_query(draft: Draft, filters: InboxFilters) -> Select:
         section=filters.section,
         kind=filters.kind,
         status=filters.status,
+        duplicates=filters.duplicates,
         source=filters.source,
     )
     if filters.department:
@@ -132,14 +140,10 @@ def inbox_query(draft: Draft, filters: InboxFilters) -> Select:
         query = query.where(Comment.assignee_id.is_(None))
     elif filters.assignee:
         query = query.where(Comment.assignee_id == int(filters.assignee))
-    answered = and_(
-        Comment.status.in_([s for s in CommentStatus if s.needs_answer]),
-        Comment.answer.is_not(None) | Comment.duplicate_of_id.is_not(None),
-    )
     if filters.answered == "yes":
-        query = query.where(answered)
+        query = query.where(Comment.answered_clause())
     elif filters.answered == "no":
-        query = query.where(~answered)
+        query = query.where(~Comment.answered_clause())
     if filters.q:
         query = query.where(Comment.search_text.like(like_pattern(filters.q), escape="\\"))
     return query.order_by(*SORTS[filters.sort]())
@@ -189,22 +193,16 @@ def answer_comment(
     _require_triage(comment, user)
     _check_version(comment, expected_version)
     answer = (answer or "").strip() or None
-    if status is CommentStatus.DUPLICATE:
-        raise TriageError(_l("Mark duplicates from the list of similar comments."))
-    if status.needs_answer and not answer:
-        raise TriageError(_l("Write the answer: it is required for this status."))
-    if comment.duplicate_of is not None:
-        raise TriageError(_l("This comment is answered through the comment it duplicates."))
-    changed = status != comment.status or answer != comment.answer
-    if status != comment.status:
-        _record(comment, user, "status", comment.status.value, status.value)
-        comment.status = status
-    if answer != comment.answer:
-        _record(comment, user, "answer", comment.answer, answer)
-        comment.answer = answer
+    old_status, old_answer = comment.status, comment.answer
+    try:
+        changed = comment.set_answer(status, answer, user)
+    except IllegalTransition as exc:
+        raise TriageError(str(exc)) from exc
+    if status != old_status:
+        _record(comment, user, "status", old_status.value, status.value)
+    if answer != old_answer:
+        _record(comment, user, "answer", old_answer, answer)
         comment.answer_html = str(render_markdown(answer)) if answer else None
-        comment.answered_at = utcnow() if answer else None
-        comment.answered_by = user if answer else None
     db.session.flush()
     if changed:
         notifications.comment_answered(comment, user)
@@ -212,8 +210,8 @@ def answer_comment(
 
 def assign_comment(comment: Comment, user: User, assignee: User | None) -> None:
     _require_triage(comment, user)
-    if assignee is not None and assignee.role not in (Role.DRAFTING, Role.ADMIN):
-        raise TriageError(_l("Comments are assigned to members of the drafting team."))
+    if assignee is not None and not comment.draft.can_manage(assignee):
+        raise TriageError(_l("Comments are assigned to members of the drafting board."))
     if comment.assignee_id != (assignee.id if assignee else None):
         _record(
             comment,
@@ -233,18 +231,15 @@ def mark_duplicates(primary: Comment, others: list[Comment], user: User) -> None
     merged = []
     for other in others:
         _require_triage(other, user)
-        if other.draft_id != primary.draft_id:
-            raise TriageError(_l("Only comments on the same draft can be merged."))
         if other.effective.id == primary.id:
             continue
-        # A comment that had duplicates of its own brings them along.
-        for child in list(other.duplicates):
-            child.duplicate_of = primary
-            _record(child, user, "duplicate_of", other.id, primary.id)
-        _record(other, user, "duplicate_of", None, primary.id)
-        _record(other, user, "status", other.status.value, CommentStatus.DUPLICATE.value)
-        other.duplicate_of = primary
-        other.status = CommentStatus.DUPLICATE
+        before = {c.id: c.duplicate_of_id for c in [*other.duplicates, other]}
+        try:
+            moved = other.mark_duplicate_of(primary)
+        except IllegalTransition as exc:
+            raise TriageError(str(exc)) from exc
+        for child in moved:
+            _record(child, user, "duplicate_of", before.get(child.id), primary.id)
         merged.append(other)
     db.session.flush()
     if merged:
@@ -257,8 +252,7 @@ def separate_duplicate(comment: Comment, user: User) -> None:
         return
     _record(comment, user, "duplicate_of", comment.duplicate_of_id, None)
     _record(comment, user, "status", comment.status.value, CommentStatus.UNDER_REVIEW.value)
-    comment.duplicate_of = None
-    comment.status = CommentStatus.UNDER_REVIEW
+    comment.separate()
     db.session.flush()
 
 
@@ -369,6 +363,7 @@ class Dashboard:
     by_section: list[tuple[Section | None, int, int]] = field(default_factory=list)
     by_department: list[tuple[str, int, int]] = field(default_factory=list)
     unanswered: int = 0
+    duplicates: int = 0
 
     @property
     def answered(self) -> int:
@@ -396,7 +391,10 @@ def dashboard(draft: Draft) -> Dashboard:
     sections: dict[int | None, list[int]] = {}
     departments: dict[str, list] = {}
     for comment in comments:
-        result.by_status[comment.status] += 1
+        if comment.is_duplicate:
+            result.duplicates += 1
+        else:
+            result.by_status[comment.status] += 1
         answered = comment.is_answered
         result.unanswered += 0 if answered else 1
         sections.setdefault(comment.section_id, [0, 0])
@@ -417,11 +415,6 @@ def dashboard(draft: Draft) -> Dashboard:
     return result
 
 
-def team_members() -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.role.in_([Role.DRAFTING, Role.ADMIN]), User.is_active.is_(True))
-            .order_by(User.full_name)
-        )
-    )
+def team_members(proposal: Proposal) -> list[User]:
+    """Who comments can be assigned to: the proposal's board."""
+    return sorted((m.user for m in proposal.board() if m.user.is_active), key=lambda u: u.full_name)

@@ -10,13 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from consult.auth.routes import safe_next_url
-from consult.drafts.routes import draft_url, load_draft
+from consult.drafts.routes import draft_url
 from consult.extensions import db
 from consult.forms import EmptyForm
-from consult.models import Comment, CommentKind, CommentStatus, Role, Section, User
+from consult.models import Comment, CommentKind, CommentStatus, Section, User
 from consult.models.audit import AuditAction
-from consult.models.drafts import DRAFTING_ROLES
-from consult.permissions import load_or_404, role_required
+from consult.permissions import load_draft, load_or_404, login_required
 from consult.services import audit
 from consult.services import comments as comment_service
 from consult.services import triage as triage_service
@@ -25,14 +24,9 @@ from consult.triage import bp
 from consult.triage.forms import AnswerForm, BulkForm, LinkForm, MessageForm
 from consult.utils import flash_form_errors, paginate_by_ids, parse_ids
 
-drafting_required = role_required(*DRAFTING_ROLES)
-
 
 def load_comment_for_triage(comment_id: int) -> Comment:
-    comment = load_or_404(Comment, comment_id)
-    if not comment.can_triage(current_user):
-        abort(404 if not comment.is_submitted else 403)
-    return comment
+    return load_or_404(Comment, comment_id, can="triage")
 
 
 def triage_url(comment: Comment, **kw) -> str:
@@ -40,14 +34,14 @@ def triage_url(comment: Comment, **kw) -> str:
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/inbox")
-@drafting_required
+@login_required
 def inbox(code: str, number: int):
-    draft = load_draft(code, number)
+    draft = load_draft(code, number, can="manage")
     filters = InboxFilters.from_args(request.args)
     page = paginate_by_ids(
         triage_service.inbox_query(draft, filters), *triage_service.inbox_loading()
     )
-    members = triage_service.team_members()
+    members = triage_service.team_members(draft.proposal)
     departments = comment_service.commenting_departments(draft)
     return render_template(
         "triage/inbox.html",
@@ -64,10 +58,10 @@ def inbox(code: str, number: int):
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/inbox/bulk", methods=["POST"])
-@drafting_required
+@login_required
 def bulk_action(code: str, number: int):
-    draft = load_draft(code, number)
-    members = triage_service.team_members()
+    draft = load_draft(code, number, can="manage")
+    members = triage_service.team_members(draft.proposal)
     form = BulkForm(members)
     target = safe_next_url(request.form.get("next"), draft_url(draft, "triage.inbox"))
     ids = parse_ids(request.form.getlist("comment_id"))
@@ -133,10 +127,10 @@ def _record_triage(comment: Comment, before: tuple) -> None:
 
 
 @bp.route("/comments/<int:comment_id>/triage", methods=["GET", "POST"])
-@drafting_required
+@login_required
 def triage_comment(comment_id: int):
     comment = load_comment_for_triage(comment_id)
-    members = triage_service.team_members()
+    members = triage_service.team_members(comment.draft.proposal)
     form = AnswerForm(members)
     if request.method == "GET":
         form.status.data = comment.status.value
@@ -178,7 +172,7 @@ def triage_comment(comment_id: int):
 
 
 @bp.route("/comments/<int:comment_id>/duplicates", methods=["POST"])
-@drafting_required
+@login_required
 def mark_duplicates(comment_id: int):
     comment = load_comment_for_triage(comment_id)
     if EmptyForm().validate_on_submit():
@@ -211,7 +205,7 @@ def mark_duplicates(comment_id: int):
 
 
 @bp.route("/comments/<int:comment_id>/separate", methods=["POST"])
-@drafting_required
+@login_required
 def separate_duplicate(comment_id: int):
     comment = load_comment_for_triage(comment_id)
     if EmptyForm().validate_on_submit():
@@ -223,7 +217,7 @@ def separate_duplicate(comment_id: int):
 
 
 @bp.route("/comments/<int:comment_id>/link", methods=["POST"])
-@drafting_required
+@login_required
 def link_section(comment_id: int):
     comment = load_comment_for_triage(comment_id)
     next_draft = triage_service.next_draft_of(comment.draft)
@@ -244,7 +238,7 @@ def link_section(comment_id: int):
 
 
 @bp.route("/comments/<int:comment_id>/messages", methods=["POST"])
-@role_required(*Role)
+@login_required
 def post_message(comment_id: int):
     comment = load_or_404(Comment, comment_id)
     if not comment.can_discuss(current_user):
@@ -262,9 +256,9 @@ def post_message(comment_id: int):
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/dashboard")
-@role_required(*DRAFTING_ROLES, Role.ORGANIZER)
+@login_required
 def dashboard(code: str, number: int):
-    draft = load_draft(code, number)
+    draft = load_draft(code, number, can="report")
     return render_template(
         "triage/dashboard.html",
         draft=draft,

@@ -8,13 +8,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from consult.drafts.routes import load_draft
 from consult.extensions import db
 from consult.forms import EmptyForm
-from consult.models import Comment, CommentKind, Department, Role, Section, Workshop
+from consult.models import Comment, CommentKind, Department, Section, Workshop
 from consult.models.audit import AuditAction
-from consult.models.drafts import DRAFTING_ROLES
-from consult.permissions import load_or_404, role_required
+from consult.permissions import load_draft, load_or_404, login_required
 from consult.services import audit
 from consult.services import comments as comment_service
 from consult.services import workshops as workshop_service
@@ -24,18 +22,15 @@ from consult.utils import download_response, flash_form_errors, parse_ids
 from consult.workshops import bp
 from consult.workshops.forms import FloorCommentForm, GuestForm, WorkshopForm
 
-workshop_roles = role_required(Role.ORGANIZER, *DRAFTING_ROLES)
-organizer_required = role_required(Role.ORGANIZER, Role.ADMIN)
-
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _consulted_bodies():
-    return [d for d in Department.active_choices() if not d.is_drafting_body]
+def _consulted_bodies(draft):
+    return [d for d in Department.active_choices() if d.id != draft.proposal.lead_agency_id]
 
 
 def _form(draft, workshop=None):
-    return WorkshopForm(draft.sections, _consulted_bodies(), obj=workshop)
+    return WorkshopForm(draft.sections, _consulted_bodies(draft), obj=workshop)
 
 
 def workshop_url(workshop: Workshop, **kw) -> str:
@@ -43,9 +38,9 @@ def workshop_url(workshop: Workshop, **kw) -> str:
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/workshops")
-@workshop_roles
+@login_required
 def list_workshops(code: str, number: int):
-    draft = load_draft(code, number)
+    draft = load_draft(code, number, can="run_workshops")
     workshops = db.session.scalars(
         select(Workshop)
         .where(Workshop.draft_id == draft.id)
@@ -78,9 +73,9 @@ def _save(form, draft, workshop=None):
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/workshops/new", methods=["GET", "POST"])
-@organizer_required
+@login_required
 def create_workshop(code: str, number: int):
-    draft = load_draft(code, number)
+    draft = load_draft(code, number, can="run_workshops")
     form = _form(draft)
     if form.validate_on_submit():
         try:
@@ -99,7 +94,7 @@ def create_workshop(code: str, number: int):
 
 
 @bp.route("/workshops/<int:workshop_id>/edit", methods=["GET", "POST"])
-@organizer_required
+@login_required
 def edit_workshop(workshop_id: int):
     workshop = load_or_404(Workshop, workshop_id, can="edit")
     draft = workshop.draft
@@ -125,7 +120,7 @@ def edit_workshop(workshop_id: int):
 
 
 @bp.route("/workshops/<int:workshop_id>")
-@workshop_roles
+@login_required
 def view_workshop(workshop_id: int):
     workshop = load_or_404(Workshop, workshop_id)
     comments = db.session.scalars(
@@ -147,7 +142,7 @@ def view_workshop(workshop_id: int):
 
 
 @bp.route("/workshops/<int:workshop_id>/attendance", methods=["POST"])
-@organizer_required
+@login_required
 def record_attendance(workshop_id: int):
     workshop = load_or_404(Workshop, workshop_id, can="edit")
     if EmptyForm().validate_on_submit():
@@ -161,7 +156,7 @@ def record_attendance(workshop_id: int):
 
 
 @bp.route("/workshops/<int:workshop_id>/guests", methods=["POST"])
-@organizer_required
+@login_required
 def add_guest(workshop_id: int):
     workshop = load_or_404(Workshop, workshop_id, can="edit")
     form = GuestForm()
@@ -176,7 +171,7 @@ def add_guest(workshop_id: int):
 
 
 @bp.route("/workshops/<int:workshop_id>/comments", methods=["POST"])
-@organizer_required
+@login_required
 def record_comment(workshop_id: int):
     workshop = load_or_404(Workshop, workshop_id, can="edit")
     form = FloorCommentForm(workshop)
@@ -205,7 +200,7 @@ def record_comment(workshop_id: int):
 
 
 @bp.route("/workshops/<int:workshop_id>/<kind>.<fmt>")
-@workshop_roles
+@login_required
 def download(workshop_id: int, kind: str, fmt: str):
     workshop = load_or_404(Workshop, workshop_id)
     if kind not in ("packet", "report") or fmt not in ("docx", "pdf"):

@@ -1,7 +1,7 @@
 """Section headings as text: article titles longer than 500 characters import on PostgreSQL.
 
 Revision ID: 7c41e2a9d5f3
-Revises: 5e1a7c3d9b20
+Revises: 99c549ac344c
 Create Date: 2026-12-01 21:30:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "7c41e2a9d5f3"
-down_revision = "5e1a7c3d9b20"
+down_revision = "99c549ac344c"
 branch_labels = None
 depends_on = None
 
