@@ -108,7 +108,7 @@ def measure(folder: Path) -> list[dict]:
     from consult.config import TestConfig
     from consult.drafts.importer import DraftImportError, parse_upload
     from consult.extensions import db
-    from consult.models import Role, User, Visibility
+    from consult.models import Department, DepartmentKind, Role, User, Visibility
     from consult.services import drafts as draft_service
 
     scratch = Path(tempfile.mkdtemp(prefix="import-corpus-"))
@@ -121,9 +121,16 @@ def measure(folder: Path) -> list[dict]:
     rows = []
     with app.app_context():
         db.create_all()
-        user = User(email="bench@example.org", full_name="Bench", role=Role.ADMIN)
+        body = Department(code="BST", name="Ban soạn thảo", kind=DepartmentKind.DEPARTMENT)
+        user = User(
+            email="bench@example.org",
+            full_name="Bench",
+            role=Role.ADMIN,
+            department=body,
+            may_create_proposals=True,
+        )
         user.set_password("Correct-horse-42")
-        db.session.add(user)
+        db.session.add_all([body, user])
         db.session.commit()
         files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
         for index, path in enumerate(files):
@@ -143,6 +150,7 @@ def measure(folder: Path) -> list[dict]:
                     summary="",
                     visibility=Visibility.PUBLIC,
                     user=user,
+                    lead_agency=body,
                 )
                 draft = draft_service.import_draft(proposal, parsed)
                 db.session.commit()

@@ -448,7 +448,7 @@ def test_word_decree_typed_in_body_styles_imports_with_its_long_article_title(
     from tests.test_importer_structure import LONG_TITLE, decree, docx_bytes, rich_document
 
     proposal = make_proposal(sections=[], publish=False)
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     upload = {"file": (io.BytesIO(docx_bytes(decree())), "nghi-dinh.docx")}
     page = _import(client, proposal, upload)
     assert "Từ của tệp nằm trong các phần" in page or "Words of the file" in page
@@ -472,7 +472,7 @@ def test_import_preview_lists_what_changes_and_the_team_corrects_a_match(
     client, auth, make_proposal
 ):
     proposal = make_proposal(sections=[], publish=False)
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     first = (
         "# Chương I. Quy định chung\n\nA.\n\n# Chương II. Phạm vi\n\nB.\n\n# Chương III. Cũ\n\nC.\n"
     )
