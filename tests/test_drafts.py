@@ -501,3 +501,33 @@ def test_import_preview_lists_what_changes_and_the_team_corrects_a_match(
     assert [s.number for s in after] == ["Chương I", "Chương IV", "Chương V"]
     assert after[0].key != before["Chương I"]
     assert after[1].key == before["Chương II"]
+
+
+def test_the_team_chooses_clauses_as_sections_in_the_preview(client, auth, make_proposal):
+    proposal = make_proposal(sections=[], publish=False)
+    auth.login(proposal.chair)
+    text = "QUYẾT ĐỊNH\nĐiều 1. Phạm vi\n1. Khoản một.\n2. Khoản hai.\nĐiều 2. Hiệu lực\nTừ nay.\n"
+    upload = {"file": (io.BytesIO(text.encode()), "qd.txt")}
+    preview = client.post(
+        f"/proposals/{proposal.code}/import", data=upload, content_type="multipart/form-data"
+    )
+    page = preview.get_data(as_text=True)
+    assert "Khoản 1" not in page  # articles stay whole by default
+    token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
+    again = client.post(
+        f"/proposals/{proposal.code}/import/confirm",
+        data={"token": token, "split": "clauses", "action": "split"},
+    )
+    page = again.get_data(as_text=True)
+    assert again.status_code == 200 and "Khoản 1" in page and "Khoản 2" in page
+    assert _reload(proposal).drafts[0].sections == []  # still nothing saved
+    token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
+    saved = client.post(
+        f"/proposals/{proposal.code}/import/confirm", data={"token": token, "split": "clauses"}
+    )
+    assert saved.status_code == 302
+    sections = _reload(proposal).drafts[0].sections
+    assert [(s.level, s.number) for s in sections] == [
+        (1, ""), (1, "Điều 1"), (2, "Khoản 1"), (2, "Khoản 2"), (1, "Điều 2")
+    ]  # fmt: skip
+    assert sections[2].body == "1\\. Khoản một."

@@ -8,6 +8,7 @@ from wtforms import (
     DateTimeLocalField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -89,6 +90,15 @@ class DraftImportForm(Form):
 class DraftImportConfirmForm(Form):
     token = HiddenField(validators=[DataRequired(), Length(max=64)])
     change_note = HiddenField(validators=[Optional(), Length(max=5000)])
+    split = SelectField(
+        _l("Sections"),
+        choices=[
+            SelectChoice("articles", _l("one per article (its clauses and points in its text)")),
+            SelectChoice("clauses", _l("one per clause (khoản) as well")),
+            SelectChoice("points", _l("one per point (điểm) as well")),
+        ],
+        default="articles",
+    )
     submit = SubmitField(_l("Save the draft"))
 
 

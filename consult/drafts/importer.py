@@ -162,6 +162,57 @@ def validate_levels(sections: Iterable[ParsedSection]) -> list[ParsedSection]:
 
 
 # ---------------------------------------------------------------------------------------------
+# A deeper split, chosen in the preview
+
+SPLIT_ARTICLES, SPLIT_CLAUSES, SPLIT_POINTS = "articles", "clauses", "points"
+_CLAUSE_RE = re.compile(r"^(\d{1,3})\\?[.)]\s")  # "1. " / "1\. " (escaped by the Word reader)
+_POINT_RE = re.compile(r"^([a-zđ])\)\s")
+
+
+def split_articles(sections: list[ParsedSection], depth: str) -> list[ParsedSection]:
+    """Each article's khoản ("1.", "2.") and, deeper, điểm ("a)", "b)") as sections of their own.
+
+    Articles stay whole by default: their clauses and points are what comments quote. The
+    text is not changed, only cut: "1. ..." stays at the start of the clause's body.
+    """
+    if depth not in (SPLIT_CLAUSES, SPLIT_POINTS):
+        return list(sections)
+    result = []
+    for section in sections:
+        if not section.number.casefold().startswith("điều"):
+            result.append(section)
+            continue
+        intro, clauses = _split_lines(section.body, _CLAUSE_RE)
+        result.append(replace(section, body=intro))
+        for number, text in clauses:
+            clause = ParsedSection(section.level + 1, f"Khoản {number}", "", text)
+            if depth != SPLIT_POINTS:
+                result.append(clause)
+                continue
+            clause_intro, points = _split_lines(text, _POINT_RE)
+            result.append(replace(clause, body=clause_intro))
+            result.extend(
+                ParsedSection(section.level + 2, f"Điểm {letter}", "", point)
+                for letter, point in points
+            )
+    return validate_levels(result)
+
+
+def _split_lines(body: str, pattern: re.Pattern) -> tuple[str, list[tuple[str, str]]]:
+    intro: list[str] = []
+    parts: list[tuple[str, list[str]]] = []
+    for line in body.split("\n"):
+        match = pattern.match(line)
+        if match:
+            parts.append((match.group(1), [line]))
+        elif parts:
+            parts[-1][1].append(line)
+        else:
+            intro.append(line)
+    return _trim_blank_lines(intro), [(n, _trim_blank_lines(lines)) for n, lines in parts]
+
+
+# ---------------------------------------------------------------------------------------------
 # Upload dispatch
 
 

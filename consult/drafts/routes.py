@@ -22,7 +22,7 @@ from consult.drafts.forms import (
     SeatForm,
     SectionForm,
 )
-from consult.drafts.importer import DraftImportError, read_upload
+from consult.drafts.importer import DraftImportError, read_upload, split_articles
 from consult.drafts.redline import compare_docx, compare_sections, redline_html
 from consult.extensions import db
 from consult.forms import EmptyForm
@@ -246,26 +246,34 @@ def import_draft(code: str):
         except DraftImportError as exc:
             form.file.errors.append(str(exc))
         else:
-            sections = report.sections
-            token = import_store.save(sections, user_id=current_user.id, proposal_id=proposal.id)
-            confirm = DraftImportConfirmForm(token=token, change_note=form.change_note.data or "")
-            reference = draft_service.import_reference(proposal)
-            matches = draft_service.match_sections(reference, sections)
-            claimed = {m.section.key for m in matches if m.section is not None}
-            return render_template(
-                "drafts/import_preview.html",
-                proposal=proposal,
-                target=target,
-                sections=sections,
-                report=report,
-                matches=matches,
-                removed=[s for s in reference if s.key not in claimed],
-                form=confirm,
-            )
+            return _import_preview(proposal, report, form.change_note.data or "", "articles")
     status = 422 if form.errors else 200
     return render_template(
         "drafts/import.html", proposal=proposal, form=form, target=target
     ), status
+
+
+def _import_preview(proposal: Proposal, report, change_note: str, split: str):
+    """The preview of an import: what will change, what was kept; the file kept for saving."""
+    token = import_store.save(report, user_id=current_user.id, proposal_id=proposal.id)
+    # Not filled from the request: a preview again must carry its new token.
+    confirm = DraftImportConfirmForm(
+        formdata=None, token=token, change_note=change_note, split=split
+    )
+    sections = split_articles(report.sections, split)
+    reference = draft_service.import_reference(proposal)
+    matches = draft_service.match_sections(reference, sections)
+    claimed = {m.section.key for m in matches if m.section is not None}
+    return render_template(
+        "drafts/import_preview.html",
+        proposal=proposal,
+        target=proposal.draft_in_preparation(),
+        sections=sections,
+        report=report,
+        matches=matches,
+        removed=[s for s in reference if s.key not in claimed],
+        form=confirm,
+    )
 
 
 @bp.route("/proposals/<code>/import/confirm", methods=["POST"])
@@ -273,14 +281,17 @@ def import_draft(code: str):
 def confirm_import(code: str):
     proposal = load_proposal(code, can="manage")
     form = DraftImportConfirmForm()
-    sections = None
+    report = None
     if form.validate_on_submit():
-        sections = import_store.take(
+        report = import_store.take(
             form.token.data, user_id=current_user.id, proposal_id=proposal.id
         )
-    if not sections:
+    if report is None or not report.sections:
         flash(_("The preview has expired. Please upload the file again."), "error")
         return redirect(url_for("drafts.import_draft", code=proposal.code))
+    if request.form.get("action") == "split":  # the same file, cut deeper or less deep
+        return _import_preview(proposal, report, form.change_note.data or "", form.split.data)
+    sections = split_articles(report.sections, form.split.data)
     # The drafting team's corrections of the matching, one "match-N" per incoming section.
     keys = None
     if any(name.startswith("match-") for name in request.form):
