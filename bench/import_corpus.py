@@ -106,7 +106,7 @@ def _heading_key(text: str) -> str:
 def measure(folder: Path) -> list[dict]:
     from consult import create_app
     from consult.config import TestConfig
-    from consult.drafts.importer import DraftImportError, parse_upload
+    from consult.documents.importer import DraftImportError, parse_upload
     from consult.extensions import db
     from consult.models import Department, DepartmentKind, Role, User, Visibility
     from consult.services import drafts as draft_service

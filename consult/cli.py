@@ -15,9 +15,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.extensions import db
-from consult.models import AuditAction, Department, Role, User
+from consult.models import Department, Role, User
 from consult.services import accounts as account_service
-from consult.services import audit
 from consult.services.accounts import AccountError
 from consult.validators import password_problem
 
@@ -58,10 +57,10 @@ def create_user_command(email, full_name, role, department_code, locale, passwor
             password=password,
             department=department,
             locale=locale,
+            via="cli",
         )
     except AccountError as exc:
         _fail(str(exc))
-    audit.record(AuditAction.USER_CREATE, user, detail={"email": user.email, "via": "cli"})
     db.session.commit()
     click.echo(_("Account %(email)s created.", email=user.email))
 
@@ -87,8 +86,7 @@ def _user_or_fail(email: str) -> User:
 def deactivate_user_command(email):
     """Deactivate an account: it can no longer sign in, its sessions end."""
     user = _user_or_fail(email)
-    account_service.set_user_active(user, False)
-    audit.record(AuditAction.USER_DEACTIVATE, user, detail={"email": user.email, "via": "cli"})
+    account_service.set_user_active(user, False, via="cli")
     db.session.commit()
     click.echo(_("%(email)s deactivated.", email=email))
 
@@ -98,8 +96,7 @@ def deactivate_user_command(email):
 def activate_user_command(email):
     """Reactivate an account."""
     user = _user_or_fail(email)
-    account_service.set_user_active(user, True)
-    audit.record(AuditAction.USER_ACTIVATE, user, detail={"email": user.email, "via": "cli"})
+    account_service.set_user_active(user, True, via="cli")
     db.session.commit()
     click.echo(_("%(email)s reactivated.", email=email))
 
@@ -113,9 +110,7 @@ def set_password_command(email, password):
     problem = password_problem(password, user.email)
     if problem:
         _fail(problem)
-    user.set_password(password)
-    account_service.unlock_sign_in(user.email)
-    audit.record(AuditAction.PASSWORD_RESET, user, detail={"email": user.email, "via": "cli"})
+    account_service.reset_password(user, password, via="cli")
     db.session.commit()
     click.echo(_("The password of %(email)s has been set.", email=email))
 
@@ -128,16 +123,12 @@ def import_departments_command(csv_file):
         text = csv_file.read().decode("utf-8-sig")
     except UnicodeDecodeError:
         _fail(_("The file must be saved as UTF-8 text."))
-    result = account_service.import_departments_csv(text)
+    result = account_service.import_departments_csv(text, via="cli")
     if result.errors:
         db.session.rollback()
         for error in result.errors:
             click.echo(error, err=True)
         raise click.ClickException(_("Nothing was imported."))
-    audit.record(
-        AuditAction.DEPARTMENT_IMPORT,
-        detail={"created": result.created, "updated": result.updated, "via": "cli"},
-    )
     db.session.commit()
     click.echo(
         _(
@@ -166,7 +157,7 @@ def import_draft_command(proposal_code, path, change_note, dry_run):
 
     from flask import current_app
 
-    from consult.drafts.importer import DraftImportError, read_upload
+    from consult.documents.importer import DraftImportError, read_upload
     from consult.models import Proposal
     from consult.services import drafts as draft_service
 
@@ -301,21 +292,25 @@ def board_add_command(code, email, seat, by_email):
     click.echo(_("%(name)s now has a seat.", name=person.full_name))
 
 
+def _change_board(code: str, email: str, by_email: str | None, change: str) -> None:
+    from consult.services import drafts as draft_service
+
+    proposal, person = _proposal_or_fail(code), _user_or_fail(email)
+    try:
+        getattr(draft_service, change)(proposal, _operator(by_email), person)
+    except draft_service.BoardError as exc:
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(_("The board is saved."))
+
+
 @proposals_cli.command("board-remove")
 @click.argument("code")
 @click.argument("email")
 @_by_option
 def board_remove_command(code, email, by_email):
     """Remove EMAIL's seat on proposal CODE."""
-    from consult.services import drafts as draft_service
-
-    proposal, person = _proposal_or_fail(code), _user_or_fail(email)
-    try:
-        draft_service.unseat_member(proposal, _operator(by_email), person)
-    except draft_service.BoardError as exc:
-        _fail(str(exc))
-    db.session.commit()
-    click.echo(_("The board is saved."))
+    _change_board(code, email, by_email, "unseat_member")
 
 
 @proposals_cli.command("set-chair")
@@ -324,15 +319,7 @@ def board_remove_command(code, email, by_email):
 @_by_option
 def set_chair_command(code, email, by_email):
     """Hand the chair of proposal CODE's board to EMAIL."""
-    from consult.services import drafts as draft_service
-
-    proposal, person = _proposal_or_fail(code), _user_or_fail(email)
-    try:
-        draft_service.set_chair(proposal, _operator(by_email), person)
-    except draft_service.BoardError as exc:
-        _fail(str(exc))
-    db.session.commit()
-    click.echo(_("The board is saved."))
+    _change_board(code, email, by_email, "set_chair")
 
 
 @click.command("report")
@@ -352,8 +339,8 @@ def report_command(draft_id, fmt, output, **filters):
     """Write the summary report of a draft ("bản tổng hợp ý kiến") to a file."""
     from flask import current_app, render_template
 
+    from consult.documents.report import write_report
     from consult.models import Draft
-    from consult.reports.export import write_report
     from consult.services import reports as report_service
 
     draft = db.session.get(Draft, draft_id)

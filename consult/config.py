@@ -77,6 +77,13 @@ class Config:
     MAX_ATTACHMENT_BYTES = int(os.environ.get("MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024))
     MAX_ATTACHMENTS = 5
     MAX_IMPORT_BYTES = int(os.environ.get("MAX_IMPORT_BYTES", 10 * 1024 * 1024))
+    # Word and Excel files are zips: what an attachment or an imported draft may expand to
+    # (consult/zipsafety.py). Deflate tops out near 1000:1; real Office XML stays under 30:1.
+    ZIP_MAX_UNCOMPRESSED_BYTES = int(
+        os.environ.get("ZIP_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024)
+    )
+    ZIP_MAX_ENTRIES = 2000
+    ZIP_MAX_COMPRESSION_RATIO = 100
     PER_PAGE = 50
     # Sign-in throttling. The per-address limit counts failed attempts only, so an office
     # behind one address signs in as many people as it likes; memory:// is per process,

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Flask, current_app, request
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale
 
 from consult.forms import EmptyForm
-
-
-def vn_datetime(value: datetime | None, format: str = "short") -> str:
-    """Show a stored UTC time in Vietnam time (BABEL_DEFAULT_TIMEZONE), in the user's locale."""
-    if value is None:
-        return ""
-    return format_datetime(value, format)
+from consult.i18n import vn_datetime
 
 
 def _unread_notifications() -> int:

@@ -27,6 +27,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
 from consult.exceptions import UserFacingError
+from consult.zipsafety import expands_too_far
 
 KIND_MIMETYPES: dict[str, str] = {
     "pdf": "application/pdf",
@@ -59,9 +60,6 @@ KIND_LABELS: dict[str, str] = {
 COMMENT_KINDS = {"pdf", "docx", "xlsx", "png", "jpeg", "gif", "webp"}
 LETTER_KINDS = {"pdf", "png", "jpeg"}
 
-# Office files are zips: these bound what we agree to accept, whatever the upload size.
-MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
-MAX_ZIP_ENTRIES = 2000
 MAX_NAME_LENGTH = 200
 FALLBACK_STEM = "tep-dinh-kem"
 SUBFOLDER = "attachments"
@@ -102,7 +100,7 @@ def store_upload(storage: FileStorage, *, allowed: set[str], max_bytes: int) -> 
     data = _read_limited(storage, max_bytes)
     if len(data) > max_bytes:
         raise UploadError(
-            _l("The file is larger than the limit of %(limit)s MB.", limit=_megabytes(max_bytes))
+            _l("The file is larger than the limit of %(limit)s MB.", limit=megabytes(max_bytes))
         )
     if not data:
         raise UploadError(_l("The file is empty."))
@@ -143,11 +141,6 @@ def stored_path(stored_name: str) -> Path:
     if not isinstance(stored_name, str) or not _STORED_NAME_RE.fullmatch(stored_name):
         raise ValueError("Not a stored file name.")
     return _folder() / stored_name
-
-
-def delete_stored(stored_name: str) -> None:
-    """Remove a stored file; a file already gone is fine."""
-    stored_path(stored_name).unlink(missing_ok=True)
 
 
 def allowed_types_text(allowed: set[str]) -> str:
@@ -198,7 +191,8 @@ def _write_new(data: bytes) -> str:
     return stored_name
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
+    """A size in MB as limits are shown to users: "10", "2.5"."""
     # Rounded up to a tenth, so a small limit never reads "0".
     text = f"{math.ceil(size * 10 / (1024 * 1024)) / 10:.1f}"
     return text.removesuffix(".0")
@@ -262,10 +256,9 @@ def _sniff_office(data: bytes) -> str | None:
     except (zipfile.BadZipFile, ValueError, EOFError, OSError):
         return None
     with archive:
-        members = archive.infolist()
-        total = sum(member.file_size for member in members)
-        if len(members) > MAX_ZIP_ENTRIES or total > MAX_UNCOMPRESSED_BYTES:
+        if expands_too_far(archive):
             raise UploadError(_l("The file expands to too much data to be processed safely."))
+        members = archive.infolist()
         # An entry must sit at the very start: no executable or other file in front.
         if not members or min(member.header_offset for member in members) != 0:
             return None

@@ -5,13 +5,18 @@ from __future__ import annotations
 import io
 import tempfile
 from datetime import date
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
-from flask import current_app, request, send_file
+from flask import current_app, request, send_file, url_for
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 from werkzeug.routing import IntegerConverter
 
 from consult.extensions import db
+
+if TYPE_CHECKING:
+    from consult.models import Draft
 
 
 def paginate(query, per_page: int | None = None):
@@ -144,3 +149,17 @@ def parse_enum(enum_cls, value: str | None):
 
 def parse_ids(values) -> list[int]:
     return [i for i in (parse_id(v) for v in values) if i is not None]
+
+
+def draft_url(draft: Draft, endpoint: str = "drafts.view_draft", **kw) -> str:
+    return url_for(endpoint, code=draft.proposal.code, number=draft.number, **kw)
+
+
+def safe_next_url(target: str | None, default: str | None = None) -> str:
+    """Only local paths are followed after a form, never another site (open redirect)."""
+    if target:
+        parts = urlsplit(target)
+        local = target.startswith("/") and not target.startswith("//")
+        if local and not parts.scheme and not parts.netloc and "\\" not in target:
+            return target
+    return default or url_for("main.index")

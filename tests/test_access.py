@@ -12,6 +12,7 @@ import pytest
 from consult import create_app
 from consult.extensions import db
 from consult.models import Role, Seat
+from tests.conftest import login
 
 ANONYMOUS = None
 # The people the matrix signs in: each global role, and each seat on the proposal under
@@ -191,7 +192,7 @@ def test_every_route_is_in_the_table():
 
 
 @pytest.fixture
-def url_values(make_department, make_user, make_proposal, make_seated, lead_agency):
+def url_values(request, make_department, make_user, make_proposal, make_seated, lead_agency):
     """Values for the URL arguments of every route: existing objects of each kind.
 
     The proposal has draft 1 open for comments and draft 2 in preparation.
@@ -240,6 +241,7 @@ def url_values(make_department, make_user, make_proposal, make_seated, lead_agen
     path = uploads.stored_path(attachment.stored_name)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"%PDF-1.4")
+    request.addfinalizer(lambda: path.unlink(missing_ok=True))  # the data folder is shared
     response = DepartmentResponse(
         draft=proposal.drafts[0], department=department, kind=ResponseKind.AGREE,
         submitted_by=comment.author,
@@ -306,7 +308,7 @@ def test_route_access(app, client, auth, url_values, endpoint, path, actor):
     elif actor == ADMIN:
         auth.login_as(Role.ADMIN)
     elif actor is not None:
-        auth.login(people[actor])
+        login(client, people[actor])
     method = "GET" if "GET" in rule.methods else "POST"
     response = client.open(url, method=method)
     response.close()

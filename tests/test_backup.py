@@ -14,14 +14,17 @@ from sqlalchemy import func, select, text
 from consult import backup
 from consult.extensions import db
 from consult.models import Attachment, Comment, CommentKind, Department
+from tests.conftest import login
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"so-do-kien-truc"
 
 
 @pytest.fixture
-def written(consultation, client, auth):
-    """A comment with an attachment, stored through the comment form."""
-    auth.login(consultation.people.reviewer)
+def written(app, consultation, client, tmp_path, monkeypatch):
+    """A comment with an attachment, stored through the comment form, in a DATA_DIR of this
+    test's own (the suite's holds every other test's attachments)."""
+    monkeypatch.setitem(app.config, "DATA_DIR", str(tmp_path / "data"))
+    login(client, consultation.people.reviewer)
     response = client.post(
         f"{consultation.base}/comments",
         data={

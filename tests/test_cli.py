@@ -2,6 +2,7 @@
 
 from consult.extensions import db
 from consult.models import Department, DepartmentKind, Role, User
+from tests.conftest import login
 
 
 def test_users_create_and_list(runner, make_department):
@@ -122,9 +123,7 @@ def test_seed_demo_is_idempotent_and_loads_the_proposal(runner, client):
     assert len(carried) >= len(draft3.sections) - 3  # a section keeps its identity
 
     for account in DEMO_ACCOUNTS:
-        response = client.post("/login", data={"email": account.email, "password": DEMO_PASSWORD})
-        assert response.status_code == 302, account.email
-        client.post("/logout")
+        login(client, account, DEMO_PASSWORD)
 
 
 def test_demo_responses_to_the_open_draft_fall_inside_its_period(runner):

@@ -14,16 +14,9 @@ from consult.models import Attachment, Comment, DepartmentResponse, ResponseKind
 from consult.models.base import utcnow
 from consult.services import comments as comment_service
 from consult.services.comments import CommentError
-from tests.conftest import PASSWORD
+from tests.conftest import login
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def login(client, user):
-    client.post("/logout")
-    assert (
-        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
-    )
 
 
 def post_comment(client, c, **data):
@@ -479,3 +472,15 @@ def test_edit_history_is_the_departments_own(client, consultation):
     assert "Bản cuối." in page and "Bản nháp đầu tiên." not in page
     login(client, c.people.reviewer2)
     assert "Bản nháp đầu tiên." in client.get(f"/comments/{comment.id}").get_data(as_text=True)
+
+
+def test_the_attachment_limits_shown_are_the_configured_ones(
+    app, client, consultation, monkeypatch
+):
+    c = consultation
+    monkeypatch.setitem(app.config, "MAX_ATTACHMENT_BYTES", 5 * 1024 * 1024 // 2)
+    monkeypatch.setitem(app.config, "MAX_ATTACHMENTS", 3)
+    login(client, c.people.reviewer)
+    for path in (c.base, f"{c.base}/sections/{c.section.id}"):
+        page = client.get(path).get_data(as_text=True)
+        assert "tối đa 3 tệp, mỗi tệp 2.5 MB" in page, path

@@ -24,6 +24,7 @@ from consult.models import (
     WorkshopParticipant,
 )
 from consult.services import comments as comment_service
+from tests.conftest import login
 
 POST_RULES = sorted(
     (rule.endpoint, rule.rule)
@@ -62,7 +63,7 @@ def test_post_without_token_is_refused_and_changes_nothing(
     db.session.commit()
     # Sign in with CSRF off, then turn it back on for the request under test.
     csrf_app.config["WTF_CSRF_ENABLED"] = False
-    client.post("/login", data={"email": admin.email, "password": "Correct-horse-42"})
+    login(client, admin)
     csrf_app.config["WTF_CSRF_ENABLED"] = True
     before = _snapshot()
 

@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from consult.extensions import db
-from consult.models import Draft, DraftStatus, Proposal, Role, Section, Visibility
+from consult.models import Draft, DraftStatus, Proposal, Role, Seat, Section, Visibility
 from consult.models.base import utcnow
 from consult.models.drafts import IllegalTransition
 from consult.services import drafts as draft_service
+from tests.conftest import login
 
 
 def _md_upload(text: str, name: str = "du-thao.md"):
@@ -68,7 +69,7 @@ def test_proposal_code_must_be_unique(client, auth, make_proposal):
 
 def test_markdown_import_shows_a_preview_then_saves(client, auth, make_proposal):
     proposal = make_proposal(sections=[], publish=False)
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     text = (
         "# Chương I. Sự cần thiết\n\nMở đầu.\n\n## 1.1. Bối cảnh\n\n- một\n- hai\n\n"
         "## 1.2. Mục tiêu\n\n| Giai đoạn | Năm |\n|---|---|\n| 1 | 2018-2020 |\n"
@@ -95,7 +96,7 @@ def test_markdown_import_shows_a_preview_then_saves(client, auth, make_proposal)
 
 def test_docx_import(client, auth, make_proposal):
     proposal = make_proposal(sections=[], publish=False)
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     document = docx.Document()
     document.add_heading("Chương II. Hiện trạng đô thị", level=1)
     document.add_paragraph("Cần Thơ có hạ tầng viễn thông phát triển.")
@@ -124,7 +125,7 @@ def test_bad_files_get_a_clear_error_and_create_nothing(
     client, auth, make_proposal, name, content, message
 ):
     proposal = make_proposal()
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     response = client.post(
         f"/proposals/{proposal.code}/import",
         data={"file": (io.BytesIO(content), name)},
@@ -138,7 +139,7 @@ def test_bad_files_get_a_clear_error_and_create_nothing(
 def test_too_large_import_is_refused(app, client, auth, make_proposal):
     proposal = make_proposal()
     app.config["MAX_IMPORT_BYTES"] = 1000
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     response = client.post(
         f"/proposals/{proposal.code}/import",
         data=_md_upload("# Chương I\n\n" + "chữ " * 1000),
@@ -150,7 +151,7 @@ def test_too_large_import_is_refused(app, client, auth, make_proposal):
 
 def test_expired_or_foreign_preview_token_saves_nothing(client, auth, make_proposal):
     proposal = make_proposal(sections=[], publish=False)
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     response = client.post(
         f"/proposals/{proposal.code}/import/confirm", data={"token": "../../etc/passwd"}
     )
@@ -161,7 +162,7 @@ def test_expired_or_foreign_preview_token_saves_nothing(client, auth, make_propo
 @pytest.mark.parametrize("fmt", ["docx", "md"])
 def test_example_files_can_be_downloaded_and_imported(client, auth, make_proposal, fmt):
     proposal = make_proposal(sections=[], publish=False)
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     response = client.get(f"/proposals/{proposal.code}/import/example.{fmt}")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment")
@@ -171,7 +172,7 @@ def test_example_files_can_be_downloaded_and_imported(client, auth, make_proposa
 
 def test_identity_survives_publish_copy_and_reimport(client, auth, make_proposal):
     proposal = make_proposal()
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     draft1 = proposal.drafts[0]
     keys1 = {s.heading: s.key for s in draft1.sections}
 
@@ -215,7 +216,7 @@ def test_compare_lists_added_removed_and_moved(client, auth, make_proposal):
         draft2, after=draft2.sections[-1], level=2, number="1.3", heading="Bài học", body="Mới."
     )
     db.session.commit()
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     page = client.get(f"/proposals/{proposal.code}/compare").get_data(as_text=True)
     assert "Căn cứ pháp lý" in page and "Bài học" in page
     assert "change-moved" in page and "change-added" in page and "change-removed" in page
@@ -227,7 +228,7 @@ def test_compare_lists_added_removed_and_moved(client, auth, make_proposal):
 
 def test_sections_are_edited_online_while_in_preparation(client, auth, make_proposal):
     proposal = make_proposal(publish=False)
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     draft = proposal.drafts[0]
     first = draft.sections[0]
     base = f"/proposals/{proposal.code}/drafts/1/sections"
@@ -265,7 +266,7 @@ def test_sections_are_edited_online_while_in_preparation(client, auth, make_prop
 
 def test_section_form_rejects_bad_input(client, auth, make_proposal):
     proposal = make_proposal(publish=False)
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     section = proposal.drafts[0].sections[0]
     base = f"/proposals/{proposal.code}/drafts/1/sections"
     response = client.post(f"{base}/{section.id}/edit", data={"number": "1", "heading": ""})
@@ -282,7 +283,7 @@ def test_section_form_rejects_bad_input(client, auth, make_proposal):
 
 def test_published_text_can_no_longer_be_changed(client, auth, make_proposal):
     proposal = make_proposal()
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     section = proposal.drafts[0].sections[0]
     base = f"/proposals/{proposal.code}/drafts/1/sections"
     assert client.post(f"{base}/{section.id}/edit", data={"heading": "X"}).status_code == 403
@@ -296,7 +297,7 @@ def test_published_text_can_no_longer_be_changed(client, auth, make_proposal):
 
 def test_publish_close_and_extend(client, auth, make_proposal):
     proposal = make_proposal()
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     client.post(f"/proposals/{proposal.code}/drafts/next")
     bad = client.post(
         f"/proposals/{proposal.code}/drafts/2/publish",
@@ -362,7 +363,7 @@ def test_reading_pages(client, auth, make_proposal):
 
 @pytest.mark.parametrize("fmt", ["docx", "md"])
 def test_export_round_trips(client, auth, make_proposal, fmt):
-    from consult.drafts.importer import parse_upload
+    from consult.documents.importer import parse_upload
 
     proposal = make_proposal()
     auth.login_as(Role.REVIEWER)
@@ -531,3 +532,98 @@ def test_the_team_chooses_clauses_as_sections_in_the_preview(client, auth, make_
         (1, ""), (1, "Điều 1"), (2, "Khoản 1"), (2, "Khoản 2"), (1, "Điều 2")
     ]  # fmt: skip
     assert sections[2].body == "1\\. Khoản một."
+
+
+def test_services_refuse_people_without_the_right(consultation):
+    """The services check the same model rules as the routes: the last line of defence."""
+    from consult.exceptions import NotAllowed
+    from consult.services import comments as comment_service
+
+    c = consultation
+    draft2 = draft_service.start_next_draft(c.proposal, actor=c.people.member)
+    for person in (c.people.outsider, c.people.organizer, c.people.reviewer):
+        with pytest.raises(NotAllowed):
+            draft_service.add_section(
+                draft2, after=None, level=1, number="", heading="X", body="", actor=person
+            )
+        with pytest.raises(NotAllowed):
+            comment_service.close_draft(c.draft, actor=person)
+        with pytest.raises(NotAllowed):
+            draft_service.seat_member(c.proposal, person, person, Seat.MEMBER)
+    added = draft_service.add_section(
+        draft2, after=None, level=1, number="", heading="Mục mới", body="", actor=c.people.member
+    )
+    assert added in draft2.sections and added.heading == "Mục mới"
+
+
+def test_home_page_shows_each_user_their_proposals(client, consultation):
+    c = consultation
+    drafting_title, consulted_title = (
+        "Đề án bạn tham gia soạn thảo",
+        "Đề án cơ quan bạn được lấy ý kiến",
+    )
+
+    def section_of(page: str, code: str) -> str:
+        """The heading of the home-page group listing proposal ``code``."""
+        link = page.index(f"/proposals/{code}/drafts/")
+        return page[:link].rsplit("<h2", 1)[1]
+
+    login(client, c.people.member)
+    page = client.get("/").get_data(as_text=True)
+    assert drafting_title in section_of(page, "DTTM-CT")
+    assert "/proposals/KH-NN/" not in page  # another board's draft in preparation
+    login(client, c.people.reviewer)
+    page = client.get("/").get_data(as_text=True)
+    assert consulted_title in section_of(page, "DTTM-CT")
+    login(client, c.people.outsider)
+    page = client.get("/").get_data(as_text=True)
+    assert drafting_title in section_of(page, "KH-NN")
+    assert "Các đề án khác" in section_of(page, "DTTM-CT")
+
+
+def test_the_lead_agency_is_never_consulted_on_its_own_proposal(client, consultation):
+    from consult.services import comments as comment_service
+
+    c = consultation
+    lead_agency = c.proposal.lead_agency
+    comment_service.invite_departments(c.draft, [lead_agency, c.stttt], actor=c.people.drafting)
+    db.session.commit()
+    assert {i.department_id for i in c.draft.invitations} == {c.stttt.id}
+    # Nor can a consulted body be made the lead agency.
+    login(client, c.people.drafting)
+    response = client.post(
+        f"/proposals/{c.proposal.code}/edit",
+        data={"code": c.proposal.code, "title": c.proposal.title, "visibility": "internal",
+              "lead_agency": c.stttt.id},
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert "không thể đồng thời chủ trì" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Proposal, c.proposal.id).lead_agency_id == lead_agency.id
+
+
+def test_only_invited_bodies_read_each_others_comments(consultation, make_user, make_department):
+    from consult.models import CommentKind
+    from consult.services import comments as comment_service
+
+    c = consultation
+    c.draft.departments_see_each_other = True
+    comment = comment_service.create_comment(
+        c.draft, c.section, c.people.reviewer, kind=CommentKind.GENERAL, body="Ý kiến."
+    )
+    comment_service.submit_response(c.draft, c.people.lead)
+    db.session.commit()
+    not_invited = make_user(Role.REVIEWER, department=make_department())
+    assert comment.can_view(c.people.other_reviewer)  # SXD is invited
+    assert not comment.can_view(not_invited)
+    assert not comment.can_view(c.people.outsider)
+
+
+def test_a_body_invited_to_a_draft_in_preparation_cannot_become_its_lead(consultation):
+    from consult.services import comments as comment_service
+
+    c = consultation
+    draft2 = draft_service.start_next_draft(c.proposal, actor=c.people.drafting)
+    comment_service.invite_departments(draft2, [c.sxd], actor=c.people.drafting)
+    with pytest.raises(draft_service.BoardError):
+        draft_service.update_proposal(c.proposal, c.people.drafting, lead_agency=c.sxd)

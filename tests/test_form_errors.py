@@ -5,14 +5,7 @@ from __future__ import annotations
 from consult.extensions import db
 from consult.models import CommentStatus, DepartmentResponse, Proposal, Role
 from consult.services import comments as comment_service
-from tests.conftest import PASSWORD
-
-
-def login(client, user):
-    client.post("/logout")
-    assert (
-        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
-    )
+from tests.conftest import login
 
 
 def test_proposal_form_needs_a_title_and_a_known_visibility(client, auth):

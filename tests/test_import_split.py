@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from consult.drafts.importer import ParsedSection, parse_upload, split_articles
+from consult.documents.importer import ParsedSection, parse_upload, split_articles
 
 pytestmark = pytest.mark.nodb
 

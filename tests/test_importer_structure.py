@@ -14,8 +14,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from consult.drafts import importer
-from consult.drafts.importer import DraftImportError, read_docx, read_upload
+from consult.documents import importer
+from consult.documents.importer import DraftImportError, read_docx, read_upload
 
 pytestmark = pytest.mark.nodb
 
@@ -410,7 +410,7 @@ def _libreoffice_doc(document) -> bytes:
     import tempfile
     from pathlib import Path
 
-    from consult.drafts.convert import soffice
+    from consult.documents.convert import soffice
 
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "nghi-dinh.docx"
@@ -427,7 +427,7 @@ def _libreoffice_doc(document) -> bytes:
 def _needs_libreoffice():
     import glob
 
-    from consult.drafts.convert import soffice
+    from consult.documents.convert import soffice
 
     if soffice() is None or not glob.glob("/usr/lib/libreoffice/program/libswlo.so"):
         pytest.skip("LibreOffice Writer is not installed (scripts/test.sh installs it)")
@@ -443,7 +443,7 @@ def test_word_97_2003_doc_is_converted_through_libreoffice():
 
 
 def test_doc_conversion_that_hangs_is_killed_and_refused(monkeypatch, tmp_path):
-    from consult.drafts import convert
+    from consult.documents import convert
 
     hanging = tmp_path / "soffice"
     hanging.write_text("#!/bin/sh\nsleep 30 &\nsleep 30\n")

@@ -30,7 +30,7 @@ from consult.services import comments as comment_service
 from consult.services import notifications as notification_service
 from consult.services import triage as triage_service
 from consult.services import workshops as workshop_service
-from tests.conftest import PASSWORD
+from tests.conftest import login
 
 
 def _free_port() -> int:
@@ -470,7 +470,7 @@ def test_smtp_down_neither_breaks_the_request_nor_loses_the_notification(
     p = consultation.people
     comment = _submitted_comment(consultation)
     _clear_outbox()
-    client.post("/login", data={"email": p.drafting.email, "password": PASSWORD})
+    login(client, p.drafting)
 
     response = client.post(
         f"/comments/{comment.id}/triage",
@@ -538,7 +538,7 @@ def test_the_bell_counts_unread_and_opening_marks_read(consultation, client):
         comment, p.drafting, status=CommentStatus.NOTED, answer="Ghi nhận."
     )
     db.session.commit()
-    client.post("/login", data={"email": p.reviewer.email, "password": PASSWORD})
+    login(client, p.reviewer)
 
     page = client.get("/").get_data(as_text=True)
     assert 'class="bell-count">2<' in page  # publication and answer
@@ -558,7 +558,7 @@ def test_the_bell_counts_unread_and_opening_marks_read(consultation, client):
 def test_someone_elses_notification_is_not_found(consultation, client):
     p = consultation.people
     (theirs,) = _notifications(p.lead, NotificationKind.DRAFT_PUBLISHED)
-    client.post("/login", data={"email": p.reviewer.email, "password": PASSWORD})
+    login(client, p.reviewer)
     assert client.post(f"/notifications/{theirs.id}/open").status_code == 404
     db.session.expire_all()
     assert db.session.get(Notification, theirs.id).read_at is None
@@ -566,7 +566,7 @@ def test_someone_elses_notification_is_not_found(consultation, client):
 
 def test_settings_page_saves_choices_for_the_users_role(consultation, client):
     p = consultation.people
-    client.post("/login", data={"email": p.reviewer.email, "password": PASSWORD})
+    login(client, p.reviewer)
     page = client.get("/notifications/settings").get_data(as_text=True)
     assert "kind_deadline_reminder" in page
     assert "kind_response_received" not in page  # for the drafting team only
@@ -587,7 +587,7 @@ def test_settings_page_saves_choices_for_the_users_role(consultation, client):
 
 def test_settings_refuse_an_unknown_choice(consultation, client):
     p = consultation.people
-    client.post("/login", data={"email": p.reviewer.email, "password": PASSWORD})
+    login(client, p.reviewer)
     response = client.post("/notifications/settings", data={"kind_workshop": "pigeon"})
     assert response.status_code == 422
     assert "Lựa chọn không hợp lệ" in response.get_data(
@@ -632,7 +632,9 @@ def test_the_demo_has_reminders_to_send_right_away(app, runner):
         r.department_id for r in db.session.query(DepartmentResponse).filter_by(draft_id=draft3.id)
     }
     invited = {i.department_id for i in draft3.invitations}
-    staffed = {u.department_id for u in notification_service.department_members(invited)}
+    staffed = {
+        u.department_id for u in notification_service.department_members(invited, draft3.proposal)
+    }
     assert len(reminded) >= 3
     assert reminded == (invited - responded) & staffed
     # Only the reminders went out: the demo's history was mailed long ago.
@@ -687,3 +689,39 @@ def test_a_digest_that_cannot_be_sent_is_sent_by_a_later_run(app, consultation, 
         controller.stop()
     (digest,) = mailbox.to(p.lead.email)
     assert "Thư tổng hợp hằng ngày: 1 thông báo" in digest["Subject"]
+
+
+def test_people_seated_on_the_proposal_are_not_told_to_respond_for_their_body(
+    consultation, make_seated, smtp
+):
+    """A specialist of an invited body who sits on the board acts as a board member there."""
+    from consult.models import Seat
+    from consult.services import comments as comment_service
+
+    c = consultation
+    seated = make_seated(c.proposal, Seat.MEMBER, department=c.stttt)
+    comment_service.extend_deadline(c.draft, c.draft.closes_at + timedelta(days=3))
+    db.session.commit()
+    assert _notifications(c.people.reviewer, NotificationKind.DEADLINE_EXTENDED)
+    assert _notifications(seated, NotificationKind.DEADLINE_EXTENDED) == []
+
+
+def test_a_removed_board_member_hands_back_comments_and_hears_no_more(client, consultation):
+    from consult.models import Comment, CommentKind
+    from consult.services import comments as comment_service
+    from consult.services import drafts as draft_service
+    from consult.services import triage as triage_service
+
+    c = consultation
+    comment = comment_service.create_comment(
+        c.draft, c.section, c.people.reviewer, kind=CommentKind.GENERAL, body="Ý kiến."
+    )
+    comment_service.submit_response(c.draft, c.people.lead)
+    triage_service.assign_comment(comment, c.people.drafting, c.people.member)
+    draft_service.unseat_member(c.proposal, c.people.drafting, c.people.member)
+    db.session.commit()
+    assert db.session.get(Comment, comment.id).assignee_id is None
+    triage_service.post_message(db.session.get(Comment, comment.id), c.people.lead, "Xin hỏi.")
+    db.session.commit()
+    assert _notifications(c.people.member, NotificationKind.THREAD_MESSAGE) == []
+    assert _notifications(c.people.drafting, NotificationKind.THREAD_MESSAGE)

@@ -40,7 +40,9 @@ def unsubmitted(client, consultation):
     return c
 
 
-OUTSIDERS = ["other_reviewer", "other_lead", "drafting", "organizer"]
+# Everyone but the department itself: another department, the proposal's chair, a board
+# member and an organizer, the chair of another proposal, and an administrator.
+OUTSIDERS = ["other_reviewer", "other_lead", "drafting", "member", "organizer", "outsider", "admin"]
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
@@ -114,10 +116,34 @@ def test_a_response_and_its_letter_stay_with_their_department(client, unsubmitte
     login(client, c.people.drafting)
     assert client.get(f"/responses/{response.id}").status_code == 200
     assert client.get(f"/attachments/{letter.id}").status_code == 200
+    # The board of another proposal learns nothing of this one's submitted work.
+    login(client, c.people.outsider)
+    for path in (
+        f"/responses/{response.id}",
+        f"/attachments/{letter.id}",
+        f"/comments/{c.comment.id}",
+        f"/comments/{c.comment.id}/triage",
+        f"{c.base}/inbox",
+        f"{c.base}/report",
+        f"{c.base}/participation",
+        f"/proposals/{c.proposal.code}/board",
+    ):
+        assert client.get(path).status_code == 404, path
+    # A member of this proposal's board reads and triages it.
+    login(client, c.people.member)
+    assert client.get(f"/comments/{c.comment.id}/triage").status_code == 200
+    assert client.get(f"/responses/{response.id}").status_code == 200
 
 
 def test_ids_that_do_not_exist_are_404_not_500(client, consultation):
-    login(client, consultation.people.reviewer)
-    for path in ("/comments/999999", "/comments/999999/edit", "/attachments/999999",
-                 "/responses/999999", "/workshops/999999", "/comments/0"):  # fmt: skip
-        assert client.get(path).status_code in (403, 404), path
+    # Each path asked by someone whose role may open it, so that only the missing object
+    # can refuse (a reviewer is refused workshops whatever their id: 403).
+    people = consultation.people
+    for user, paths in (
+        (people.reviewer, ("/comments/999999", "/comments/999999/edit", "/attachments/999999",
+                           "/responses/999999", "/comments/0")),
+        (people.drafting, ("/workshops/999999", "/responses/999999", "/attachments/999999")),
+    ):  # fmt: skip
+        login(client, user)
+        for path in paths:
+            assert client.get(path).status_code == 404, (user.role, path)

@@ -12,7 +12,7 @@ import pytest
 from docx import Document
 from markupsafe import Markup
 
-from consult.drafts.redline import (
+from consult.documents.redline import (
     SectionChange,
     compare_docx,
     compare_sections,
@@ -258,8 +258,8 @@ def test_reimporting_the_portals_own_docx_export_shows_no_change():
     from types import SimpleNamespace
 
     from consult.demo import content
-    from consult.drafts.exporter import export_docx
-    from consult.drafts.importer import ParsedSection, parse_docx
+    from consult.documents.exporter import export_docx
+    from consult.documents.importer import ParsedSection, parse_docx
 
     for spec in content.DRAFTS:
         sections = [ParsedSection(*values) for values in spec["sections"]]

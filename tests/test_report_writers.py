@@ -21,21 +21,19 @@ from docx.shared import Cm, Pt
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from consult.reports import writers
-from consult.reports.model import (
-    ENGLISH_LABELS,
+from consult.documents import xlsx
+from consult.documents.csv import write_csv
+from consult.documents.docx import write_docx
+from consult.documents.pdf import write_pdf
+from consult.documents.summary import (
     VIETNAMESE_LABELS,
     ReportCounts,
     ReportRow,
     SummaryReport,
 )
-from consult.reports.writers import (
-    render_svg_bar_chart,
-    write_csv,
-    write_docx,
-    write_pdf,
-    write_xlsx,
-)
+from consult.documents.svg import render_svg_bar_chart
+from consult.documents.xlsx import write_xlsx
+from tests.english_labels import ENGLISH_LABELS
 
 LONG_ANSWER = (
     "Giải trình: nguồn vốn ngân sách được bố trí theo kế hoạch đầu tư công trung hạn; "
@@ -488,7 +486,7 @@ def test_xlsx_truncates_text_longer_than_excel_allows():
 
 
 def test_xlsx_goes_on_in_another_sheet_past_the_row_limit(monkeypatch):
-    monkeypatch.setattr(writers, "XLSX_MAX_ROWS", 2)
+    monkeypatch.setattr(xlsx, "XLSX_MAX_ROWS", 2)
     out = io.BytesIO()
     write_xlsx(make_report(), out)
     wb = load_workbook(io.BytesIO(out.getvalue()))

@@ -7,8 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from consult.admin import audit_export, bp
+from consult.admin import bp
 from consult.admin.forms import DepartmentForm, DepartmentImportForm, ResetPasswordForm, UserForm
+from consult.documents.csv import write_audit_csv
+from consult.documents.report import MIMETYPES
+from consult.documents.xlsx import write_audit_xlsx
 from consult.extensions import db
 from consult.forms import EmptyForm
 from consult.models import AuditAction, Department, DepartmentKind, Role, User
@@ -68,9 +71,6 @@ def create_department():
         except AccountError as exc:
             form.code.errors.append(str(exc))
         else:
-            audit.record(
-                AuditAction.DEPARTMENT_CREATE, department, detail={"code": department.code}
-            )
             db.session.commit()
             flash(_("Department %(code)s created.", code=department.code), "success")
             return redirect(url_for("admin.list_departments"))
@@ -99,9 +99,6 @@ def edit_department(department_id: int):
             db.session.rollback()
             form.code.errors.append(str(exc))
         else:
-            audit.record(
-                AuditAction.DEPARTMENT_UPDATE, department, detail={"code": department.code}
-            )
             db.session.commit()
             flash(_("Department %(code)s saved.", code=department.code), "success")
             return redirect(url_for("admin.list_departments"))
@@ -120,8 +117,6 @@ def toggle_department(department_id: int):
         except AccountError as exc:
             flash(str(exc), "error")
         else:
-            action = "DEPARTMENT_ACTIVATE" if department.is_active else "DEPARTMENT_DEACTIVATE"
-            audit.record(AuditAction[action], department, detail={"code": department.code})
             db.session.commit()
             if department.is_active:
                 flash(_("%(code)s reactivated.", code=department.code), "success")
@@ -145,10 +140,6 @@ def import_departments():
             result = account_service.import_departments_csv(text)
             errors = result.errors
             if not errors:
-                audit.record(
-                    AuditAction.DEPARTMENT_IMPORT,
-                    detail={"created": result.created, "updated": result.updated},
-                )
                 db.session.commit()
                 flash(
                     _(
@@ -213,9 +204,6 @@ def create_user():
             db.session.rollback()
             form.email.errors.append(str(exc))
         else:
-            audit.record(
-                AuditAction.USER_CREATE, user, detail={"email": user.email, "role": user.role}
-            )
             db.session.commit()
             flash(_("Account %(email)s created.", email=user.email), "success")
             return redirect(url_for("admin.list_users"))
@@ -233,7 +221,6 @@ def edit_user(user_id: int):
         form.role.data = user.role.value
         form.department_id.data = user.department_id or 0
     if form.validate_on_submit():
-        old_role = user.role
         try:
             account_service.update_user(
                 user,
@@ -248,11 +235,6 @@ def edit_user(user_id: int):
             db.session.rollback()
             form.email.errors.append(str(exc))
         else:
-            audit.record(AuditAction.USER_UPDATE, user, detail={"email": user.email})
-            if user.role != old_role:
-                audit.record(
-                    AuditAction.ROLE_CHANGE, user, detail={"from": old_role, "to": user.role}
-                )
             db.session.commit()
             flash(_("Account %(email)s saved.", email=user.email), "success")
             return redirect(url_for("admin.list_users"))
@@ -272,10 +254,8 @@ def reset_password(user_id: int):
     user = load_or_404(User, user_id)
     form = ResetPasswordForm(user)
     if form.validate_on_submit():
-        user.set_password(form.password.data)
         # A new password from the administrator also lifts a lock from failed sign-ins.
-        account_service.unlock_sign_in(user.email)
-        audit.record(AuditAction.PASSWORD_RESET, user, detail={"email": user.email})
+        account_service.reset_password(user, form.password.data)
         db.session.commit()
         flash(_("The password of %(email)s has been set.", email=user.email), "success")
     else:
@@ -293,8 +273,6 @@ def toggle_user(user_id: int):
         except AccountError as exc:
             flash(str(exc), "error")
         else:
-            action = AuditAction.USER_ACTIVATE if user.is_active else AuditAction.USER_DEACTIVATE
-            audit.record(action, user, detail={"email": user.email})
             db.session.commit()
             if user.is_active:
                 flash(_("%(email)s reactivated.", email=user.email), "success")
@@ -308,8 +286,7 @@ def toggle_user(user_id: int):
 def unlock_user(user_id: int):
     user = load_or_404(User, user_id)
     if EmptyForm().validate_on_submit():
-        account_service.unlock_sign_in(user.email)
-        audit.record(AuditAction.ACCOUNT_UNLOCK, user, detail={"email": user.email})
+        account_service.unlock_account(user)
         db.session.commit()
         flash(_("%(email)s can sign in again.", email=user.email), "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
@@ -344,15 +321,14 @@ def audit_log():
 @bp.route("/audit/export.<fmt>")
 @admin_required
 def export_audit_log(fmt: str):
-    if fmt not in audit_export.FORMATS:
+    writers = {"csv": write_audit_csv, "xlsx": write_audit_xlsx}
+    if fmt not in writers:
         abort(404)
     query = _audit_filter().query()
     # Recorded (and committed) before the rows are read, so the export lists itself.
     audit.record_export("audit", format=fmt, filters=request.args.to_dict())
     db.session.commit()
-    writer = audit_export.write_csv if fmt == "csv" else audit_export.write_xlsx
+    writer = writers[fmt]
     events = db.session.scalars(query.execution_options(yield_per=500))
     stamp = utcnow().astimezone(VIETNAM).strftime("%Y%m%d-%H%M")
-    return send_written(
-        lambda out: writer(events, out), audit_export.MIMETYPES[fmt], f"nhat-ky-{stamp}.{fmt}"
-    )
+    return send_written(lambda out: writer(events, out), MIMETYPES[fmt], f"nhat-ky-{stamp}.{fmt}")

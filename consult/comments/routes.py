@@ -17,7 +17,7 @@ from consult.comments.forms import (
     ExtensionForm,
     ResponseForm,
 )
-from consult.drafts.routes import draft_url, render_draft_page, render_section_page
+from consult.comments.pages import render_draft_page, render_section_page
 from consult.extensions import db
 from consult.forms import EmptyForm
 from consult.models import (
@@ -34,7 +34,7 @@ from consult.services import comments as comment_service
 from consult.services.comments import CommentError
 from consult.timeutil import from_vietnam_local
 from consult.triage.forms import MessageForm
-from consult.utils import flash_form_errors, parse_id, parse_ids
+from consult.utils import draft_url, flash_form_errors, parse_id, parse_ids
 
 
 def _speaking_body(draft: Draft) -> int:
@@ -339,7 +339,9 @@ def grant_extension(code: str, number: int):
     if form.validate_on_submit():
         department = db.session.get(Department, form.department_id.data)
         try:
-            comment_service.grant_extension(draft, department, from_vietnam_local(form.until.data))
+            comment_service.grant_extension(
+                draft, department, from_vietnam_local(form.until.data), actor=current_user
+            )
         except CommentError as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -359,7 +361,7 @@ def consultation_settings(code: str, number: int):
     draft = load_draft(code, number, can="manage")
     form = ConsultationSettingsForm(obj=draft)
     departments = Department.active_choices()
-    departments = [d for d in departments if d.id != draft.proposal.lead_agency_id]
+    departments = draft.proposal.consultable(departments)
     form.invited.choices = [(d.id, f"{d.name} ({d.code})") for d in departments]
     if request.method == "GET":
         form.invited.data = [i.department_id for i in draft.invitations]

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from consult.demo import content
-from consult.drafts.importer import ParsedSection
+from consult.documents.importer import ParsedSection
 from consult.extensions import db
 from consult.markup import render_markdown
 from consult.models import (
@@ -363,31 +363,28 @@ def seed_agriculture_plan(departments: dict[str, Department]) -> Proposal:
         draft, now - timedelta(days=5), now + timedelta(days=10), now=now, actor=chair
     )
     sections = {s.heading: s for s in draft.sections}
-    responses = {}
-    for code, (letter, _day) in content.AGRI_RESPONSES.items():
-        responses[code] = DepartmentResponse(
+
+    def respond(code: str, kind: ResponseKind, letter: str, days_ago: int) -> DepartmentResponse:
+        at = now - timedelta(days=days_ago)
+        response = DepartmentResponse(
             draft=draft,
             department=departments[code],
             sequence=1,
-            kind=ResponseKind.COMMENTS,
+            kind=kind,
             submitted_by=_department_author(departments[code], proposal, lead=True),
-            submitted_at=now - timedelta(days=2),
+            submitted_at=at,
             letter_number=letter,
-            letter_date=to_vietnam_local(now - timedelta(days=2)).date(),
+            letter_date=to_vietnam_local(at).date(),
         )
+        db.session.add(response)
+        return response
+
+    responses = {
+        code: respond(code, ResponseKind.COMMENTS, letter, 2)
+        for code, (letter, _day) in content.AGRI_RESPONSES.items()
+    }
     for code, letter, _day in content.AGRI_AGREED:
-        db.session.add(
-            DepartmentResponse(
-                draft=draft,
-                department=departments[code],
-                sequence=1,
-                kind=ResponseKind.AGREE,
-                submitted_by=_department_author(departments[code], proposal, lead=True),
-                submitted_at=now - timedelta(days=3),
-                letter_number=letter,
-                letter_date=to_vietnam_local(now - timedelta(days=3)).date(),
-            )
-        )
+        respond(code, ResponseKind.AGREE, letter, 3)
     for c in content.AGRI_COMMENTS:
         department = departments[c["department"]]
         comment = Comment(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from consult.drafts.importer import ImportReport, ParsedSection
+from consult.documents.importer import ImportReport, ParsedSection
 
 MAX_AGE_SECONDS = 24 * 3600
 

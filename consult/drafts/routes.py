@@ -7,8 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from consult.comments.pages import render_draft_page, render_section_page
+from consult.documents.exporter import example_docx, example_markdown, export_docx, export_markdown
+from consult.documents.importer import DraftImportError, read_upload, split_articles
+from consult.documents.redline import compare_docx, compare_sections, redline_html
 from consult.drafts import bp, import_store
-from consult.drafts.exporter import example_docx, example_markdown, export_docx, export_markdown
 from consult.drafts.forms import (
     DraftImportConfirmForm,
     DraftImportForm,
@@ -22,11 +25,9 @@ from consult.drafts.forms import (
     SeatForm,
     SectionForm,
 )
-from consult.drafts.importer import DraftImportError, read_upload, split_articles
-from consult.drafts.redline import compare_docx, compare_sections, redline_html
 from consult.extensions import db
 from consult.forms import EmptyForm
-from consult.models import Department, Draft, Proposal, Seat, Section, Visibility
+from consult.models import Department, Draft, Proposal, Seat, Visibility
 from consult.models.drafts import IllegalTransition
 from consult.permissions import (
     check,
@@ -40,16 +41,9 @@ from consult.services import audit
 from consult.services import comments as comment_service
 from consult.services import drafts as draft_service
 from consult.timeutil import from_vietnam_local, to_vietnam_local
-from consult.utils import download_response
+from consult.utils import download_response, draft_url
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-# --- loading ------------------------------------------------------------------------------
-
-
-def draft_url(draft: Draft, endpoint: str = "drafts.view_draft", **kw) -> str:
-    return url_for(endpoint, code=draft.proposal.code, number=draft.number, **kw)
 
 
 # --- proposals ----------------------------------------------------------------------------
@@ -59,6 +53,10 @@ def draft_url(draft: Draft, endpoint: str = "drafts.view_draft", **kw) -> str:
 def list_proposals():
     proposals = db.session.scalars(select(Proposal).order_by(Proposal.created_at.desc())).all()
     visible = [p for p in proposals if p.can_view(current_user)]
+    # The visitor's own first: those they sit on, then those their body is consulted on.
+    visible.sort(
+        key=lambda p: (p.seat_of(current_user) is None, p.speaks_for(current_user) is None)
+    )
     return render_template("drafts/proposals.html", proposals=visible)
 
 
@@ -82,7 +80,7 @@ def create_proposal():
             db.session.rollback()
             form.lead_agency.errors.append(str(exc))
         else:
-            draft_service.start_next_draft(proposal)
+            draft_service.start_next_draft(proposal, actor=current_user)
             db.session.commit()
             flash(_("Proposal created with an empty draft 1 in preparation."), "success")
             return redirect(url_for("drafts.view_proposal", code=proposal.code))
@@ -214,7 +212,9 @@ def start_next_draft(code: str):
     form = NextDraftForm()
     if form.validate_on_submit():
         try:
-            draft = draft_service.start_next_draft(proposal, form.change_note.data or "")
+            draft = draft_service.start_next_draft(
+                proposal, form.change_note.data or "", actor=current_user
+            )
         except IllegalTransition as exc:
             flash(str(exc), "error")
         else:
@@ -296,7 +296,9 @@ def confirm_import(code: str):
     keys = None
     if any(name.startswith("match-") for name in request.form):
         keys = [request.form.get(f"match-{i}") or None for i in range(len(sections))]
-    draft = draft_service.import_draft(proposal, sections, form.change_note.data or "", keys)
+    draft = draft_service.import_draft(
+        proposal, sections, form.change_note.data or "", keys, actor=current_user
+    )
     db.session.commit()
     flash(
         _("%(n)d sections imported into draft %(d)d.", n=len(sections), d=draft.number), "success"
@@ -318,52 +320,6 @@ def import_example(code: str, fmt: str):
 
 
 # --- reading ------------------------------------------------------------------------------
-
-
-def render_draft_page(draft: Draft, form=None, status: int = 200):
-    """The table of contents, with comment counts and the general comments ("góp ý chung")."""
-    from consult.comments.forms import CommentForm  # the comments blueprint imports this module
-
-    commenting = draft.can_comment(current_user)
-    if commenting and form is None:
-        form = CommentForm()
-    comments = comment_service.general_comments(draft, current_user)
-    return render_template(
-        "drafts/draft.html",
-        draft=draft,
-        proposal=draft.proposal,
-        sections=draft.sections,
-        counts=comment_service.comment_counts_by_section(draft, current_user),
-        threads=comment_service.threads_by_quote(comments),
-        form=form if commenting else None,
-        can_comment=commenting,
-        can_edit=draft.can_edit(current_user),
-        can_manage=draft.can_manage(current_user),
-        button=EmptyForm(),
-    ), status
-
-
-def render_section_page(draft: Draft, section: Section, form=None, status: int = 200):
-    """A section with the comments its reader may see, and the form to comment on it."""
-    from consult.comments.forms import CommentForm  # the comments blueprint imports this module
-
-    previous, following = draft_service.neighbours(section)
-    commenting = draft.can_comment(current_user)
-    if commenting and form is None:
-        form = CommentForm(section_id=section.id)
-    comments = comment_service.comments_for_section(draft, section, current_user)
-    return render_template(
-        "drafts/section.html",
-        draft=draft,
-        proposal=draft.proposal,
-        section=section,
-        previous=previous,
-        next=following,
-        can_edit=draft.can_edit(current_user),
-        threads=comment_service.threads_by_quote(comments),
-        comment_total=len(comments),
-        form=form if commenting else None,
-    ), status
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>")
@@ -408,7 +364,7 @@ def edit_draft_note(code: str, number: int):
     draft = load_draft(code, number, can="manage")
     form = DraftNoteForm(obj=draft)
     if form.validate_on_submit():
-        draft.change_note = form.change_note.data or ""
+        draft_service.set_change_note(draft, form.change_note.data or "", actor=current_user)
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(draft_url(draft))
@@ -434,6 +390,7 @@ def create_section(code: str, number: int):
             number=form.number.data or "",
             heading=form.heading.data,
             body=form.body.data or "",
+            actor=current_user,
         )
         db.session.commit()
         flash(_("Section added."), "success")
@@ -457,6 +414,7 @@ def edit_section(code: str, number: int, section_id: int):
             number=form.number.data or "",
             heading=form.heading.data,
             body=form.body.data or "",
+            actor=current_user,
         )
         db.session.commit()
         flash(_("Section saved."), "success")
@@ -473,7 +431,9 @@ def move_section(code: str, number: int, section_id: int):
     section = load_section(draft, section_id)
     if EmptyForm().validate_on_submit():
         try:
-            draft_service.move_section(section, request.form.get("direction", ""))
+            draft_service.move_section(
+                section, request.form.get("direction", ""), actor=current_user
+            )
         except IllegalTransition as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -490,7 +450,7 @@ def delete_section(code: str, number: int, section_id: int):
     draft = load_draft(code, number, can="edit")
     section = load_section(draft, section_id)
     if EmptyForm().validate_on_submit():
-        count = draft_service.delete_section(section)
+        count = draft_service.delete_section(section, actor=current_user)
         db.session.commit()
         flash(_("%(n)d section(s) deleted.", n=count), "success")
     return redirect(draft_url(draft))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from sqlalchemy import func, select
 
+from consult.documents.report import FORMATS, MIMETYPES, report_filename, write_report
 from consult.extensions import db
 from consult.models import (
     Comment,
@@ -15,7 +16,6 @@ from consult.models import (
 )
 from consult.permissions import load_draft, load_proposal, login_required
 from consult.reports import bp
-from consult.reports.export import FORMATS, MIMETYPES, report_filename, write_report
 from consult.services import audit
 from consult.services import comments as comment_service
 from consult.services import reports as report_service
@@ -27,7 +27,7 @@ def charts_for(draft, report) -> list[str]:
     """Participation by department, comments by section, and results: server-rendered SVG."""
     from flask_babel import gettext as _
 
-    from consult.reports.writers import render_svg_bar_chart
+    from consult.documents.svg import render_svg_bar_chart
 
     submitted = (
         Comment.draft_id == draft.id,
@@ -89,7 +89,7 @@ def everything(code: str):
     """One workbook with every draft of the proposal, its comments and their answers."""
     from flask_babel import gettext as _
 
-    from consult.reports.writers import write_everything_xlsx
+    from consult.documents.xlsx import write_everything_xlsx
 
     proposal = load_proposal(code, can="export_everything")
     drafts = [d for d in proposal.drafts if d.is_published]

@@ -32,7 +32,7 @@ from consult.models import (
 )
 from consult.models.audit import AuditAction
 from consult.models.base import utcnow
-from consult.services import audit, notifications
+from consult.services import audit, notifications, require
 from consult.textsearch import fold
 
 
@@ -426,14 +426,17 @@ def agree_with_draft(
 # --- the drafting team's side ---------------------------------------------------------------
 
 
-def invite_departments(draft: Draft, departments: list[Department] | None = None) -> None:
+def invite_departments(
+    draft: Draft, departments: list[Department] | None = None, *, actor: User | None = None
+) -> None:
     """Invite the given bodies (default: every active consulted body) to comment."""
+    require(actor, draft.can_manage)
     if departments is None:
         departments = list(
             db.session.scalars(select(Department).where(Department.is_active.is_(True)))
         )
     # The lead agency drafts the proposal: it is never consulted on it.
-    wanted = {d.id for d in departments} - {draft.proposal.lead_agency_id}
+    wanted = {d.id for d in draft.proposal.consultable(departments)}
     for invitation in list(draft.invitations):
         if invitation.department_id not in wanted and not responses_of(
             draft, invitation.department_id
@@ -448,6 +451,7 @@ def invite_departments(draft: Draft, departments: list[Department] | None = None
 def publish_draft(
     draft: Draft, opens_at: datetime, closes_at: datetime, now=None, *, actor: User | None = None
 ) -> None:
+    require(actor, draft.can_manage)
     draft.publish(opens_at, closes_at, now=now)
     if not draft.invitations:
         invite_departments(draft)
@@ -461,6 +465,7 @@ def publish_draft(
 
 
 def close_draft(draft: Draft, *, actor: User | None = None) -> None:
+    require(actor, draft.can_manage)
     draft.close()
     db.session.flush()
     audit.record(AuditAction.DRAFT_CLOSE, draft, actor=actor)
@@ -468,6 +473,7 @@ def close_draft(draft: Draft, *, actor: User | None = None) -> None:
 
 def extend_deadline(draft: Draft, closes_at: datetime, *, actor: User | None = None) -> None:
     """Move the whole draft's deadline later; invited bodies are told."""
+    require(actor, draft.can_manage)
     old = draft.closes_at
     draft.extend_deadline(closes_at)
     db.session.flush()
@@ -486,9 +492,10 @@ def update_consultation(
     actor: User | None = None,
 ) -> None:
     """Who is invited, and what the consulted bodies read of each other."""
+    require(actor, draft.can_manage)
     draft.departments_see_each_other = departments_see_each_other
     draft.silence_counts_as_agreement = silence_counts_as_agreement
-    invite_departments(draft, invited)
+    invite_departments(draft, invited, actor=actor)
     audit.record(
         AuditAction.DRAFT_SETTINGS,
         draft,
@@ -497,7 +504,10 @@ def update_consultation(
     )
 
 
-def grant_extension(draft: Draft, department: Department, until: datetime) -> None:
+def grant_extension(
+    draft: Draft, department: Department, until: datetime, *, actor: User | None = None
+) -> None:
+    require(actor, draft.can_manage)
     invitation = draft.invitation_for(department.id)
     if invitation is None:
         raise CommentError(_l("This department is not invited to comment on the draft."))
@@ -508,7 +518,10 @@ def grant_extension(draft: Draft, department: Department, until: datetime) -> No
     invitation.extended_until = until
     db.session.flush()
     audit.record(
-        AuditAction.DRAFT_EXTEND, draft, detail={"department": department.code, "until": until}
+        AuditAction.DRAFT_EXTEND,
+        draft,
+        actor=actor,
+        detail={"department": department.code, "until": until},
     )
     notifications.deadline_extended(draft, department)
 

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import load_only
 
 from consult.extensions import db
 from consult.markup import render_markdown
 from consult.models import (
     AuditAction,
+    Comment,
     Department,
     Draft,
     DraftStatus,
@@ -26,7 +27,7 @@ from consult.models import (
     Visibility,
 )
 from consult.models.drafts import IllegalTransition, new_section_key
-from consult.services import audit, notifications
+from consult.services import audit, notifications, require
 
 MAX_LEVEL = 6
 
@@ -59,7 +60,7 @@ def create_proposal(
     board_name: str = "",
 ) -> Proposal:
     """A new proposal led by ``lead_agency``; the person who creates it chairs its board."""
-    _require(user.can_create_proposals(), _l("You may not create proposals."))
+    require(user, User.can_create_proposals, _l("You may not create proposals."))
     _require(lead_agency.is_active, _l("This department is deactivated."))
     proposal = Proposal(
         code=code.strip().upper(),
@@ -85,12 +86,10 @@ def create_proposal(
 
 def update_proposal(proposal: Proposal, user: User, **fields) -> None:
     """Edit the proposal's particulars (code, title, summary, place, visibility, lead agency)."""
-    _require(proposal.can_edit(user), _l("Only the proposal's board can edit it."))
+    require(user, proposal.can_edit, _l("Only the proposal's board can edit it."))
     lead_agency = fields.get("lead_agency")
     if lead_agency is not None and lead_agency.id != proposal.lead_agency_id:
-        invited = {
-            i.department_id for d in proposal.drafts if d.is_published for i in d.invitations
-        }
+        invited = {i.department_id for d in proposal.drafts for i in d.invitations}
         _require(
             lead_agency.id not in invited,
             _l("This body is consulted on the proposal: it cannot also lead it."),
@@ -108,9 +107,16 @@ def update_proposal(proposal: Proposal, user: User, **fields) -> None:
         audit.record(AuditAction.PROPOSAL_UPDATE, proposal, actor=user, detail=changed)
 
 
+def set_change_note(draft: Draft, note: str, *, actor: User | None = None) -> None:
+    """What changed in this draft, as the board tells it."""
+    require(actor, draft.can_manage)
+    draft.change_note = note
+    db.session.flush()
+
+
 def seat_member(proposal: Proposal, user: User, person: User, seat: Seat) -> ProposalMember:
     """Give ``person`` a seat (board member or organizer); the chair is handed over apart."""
-    _require(proposal.can_manage_board(user), _l("Only the board's chair can change the board."))
+    require(user, proposal.can_manage_board, _l("Only the board's chair can change the board."))
     _require(seat is not Seat.CHAIR, _l("Hand the chair over with its own button."))
     _require(person.is_active, _l("This account is deactivated."))
     member = next((m for m in proposal.members if m.user_id == person.id), None)
@@ -134,7 +140,7 @@ def seat_member(proposal: Proposal, user: User, person: User, seat: Seat) -> Pro
 
 
 def unseat_member(proposal: Proposal, user: User, person: User) -> None:
-    _require(proposal.can_manage_board(user), _l("Only the board's chair can change the board."))
+    require(user, proposal.can_manage_board, _l("Only the board's chair can change the board."))
     member = next((m for m in proposal.members if m.user_id == person.id), None)
     if member is None:
         return
@@ -143,6 +149,16 @@ def unseat_member(proposal: Proposal, user: User, person: User) -> None:
         _l("Hand the chair to another member before removing its holder."),
     )
     proposal.members.remove(member)
+    # Comments assigned to the person wait for another member of the board.
+    db.session.execute(
+        update(Comment)
+        .where(
+            Comment.assignee_id == person.id,
+            Comment.draft_id.in_(select(Draft.id).where(Draft.proposal_id == proposal.id)),
+        )
+        .values(assignee_id=None, version=Comment.version + 1)
+        .execution_options(synchronize_session=False)
+    )
     db.session.flush()
     audit.record(
         AuditAction.BOARD_REMOVE,
@@ -155,7 +171,7 @@ def unseat_member(proposal: Proposal, user: User, person: User) -> None:
 
 def set_chair(proposal: Proposal, user: User, person: User) -> None:
     """Hand the chair to ``person``; the former chair stays on the board as a member."""
-    _require(proposal.can_manage_board(user), _l("Only the board's chair can change the board."))
+    require(user, proposal.can_manage_board, _l("Only the board's chair can change the board."))
     _require(person.is_active, _l("This account is deactivated."))
     current = next((m for m in proposal.members if m.seat is Seat.CHAIR), None)
     if current is not None and current.user_id == person.id:
@@ -197,8 +213,11 @@ def _new_section(draft: Draft, position: int, source: SectionLike, key: str | No
     return section
 
 
-def start_next_draft(proposal: Proposal, change_note: str = "") -> Draft:
+def start_next_draft(
+    proposal: Proposal, change_note: str = "", *, actor: User | None = None
+) -> Draft:
     """Copy the latest draft into draft N+1, in preparation; each section keeps its key."""
+    require(actor, proposal.can_manage)
     if proposal.draft_in_preparation() is not None:
         raise IllegalTransition(_l("A draft is already in preparation."))
     latest = proposal.latest_draft
@@ -355,9 +374,12 @@ def import_draft(
     incoming: Sequence[SectionLike],
     change_note: str = "",
     keys: Sequence[str | None] | None = None,
+    *,
+    actor: User | None = None,
 ) -> Draft:
     """Import a file's sections as the draft in preparation (replacing its text), or as
     a new draft N+1 when none is in preparation; ``keys`` as in :func:`replace_sections`."""
+    require(actor, proposal.can_manage)
     draft = proposal.draft_in_preparation()
     if draft is None:
         draft = start_next_draft(proposal, change_note)
@@ -390,8 +412,16 @@ def subtree(sections: Sequence[Section], index: int) -> slice:
 
 
 def add_section(
-    draft: Draft, *, after: Section | None, level: int, number: str, heading: str, body: str
+    draft: Draft,
+    *,
+    after: Section | None,
+    level: int,
+    number: str,
+    heading: str,
+    body: str,
+    actor: User | None = None,
 ) -> Section:
+    require(actor, draft.can_edit)
     _require_editable(draft)
     sections = list(draft.sections)
     if after is None:
@@ -409,15 +439,19 @@ def add_section(
     return section
 
 
-def update_section(section: Section, *, number: str, heading: str, body: str) -> None:
+def update_section(
+    section: Section, *, number: str, heading: str, body: str, actor: User | None = None
+) -> None:
+    require(actor, section.can_edit)
     _require_editable(section.draft)
     section.number, section.heading = number.strip(), heading.strip()
     set_body(section, body)
     db.session.flush()
 
 
-def move_section(section: Section, direction: str) -> None:
+def move_section(section: Section, direction: str, *, actor: User | None = None) -> None:
     """Move a section with its sub-sections: 'up', 'down', 'in' (deeper) or 'out'."""
+    require(actor, section.can_edit)
     draft = section.draft
     _require_editable(draft)
     sections = list(draft.sections)
@@ -457,8 +491,9 @@ def _sibling(sections: Sequence[Section], index: int, step: int) -> int | None:
     return i if i >= 0 and sections[i].level == level else None
 
 
-def delete_section(section: Section) -> int:
+def delete_section(section: Section, *, actor: User | None = None) -> int:
     """Delete a section and its sub-sections; returns how many were deleted."""
+    require(actor, section.can_edit)
     draft = section.draft
     _require_editable(draft)
     sections = list(draft.sections)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from consult.extensions import db
 from consult.markup import render_markdown
 from consult.models import (
+    AuditAction,
     Comment,
     CommentEvent,
     CommentKind,
@@ -26,7 +27,7 @@ from consult.models import (
     User,
 )
 from consult.models.drafts import IllegalTransition
-from consult.services import notifications
+from consult.services import audit, notifications
 from consult.services.comments import filter_comments
 from consult.textsearch import cosine, features, like_pattern
 from consult.utils import parse_enum, parse_id
@@ -190,6 +191,25 @@ def answer_comment(
 ) -> None:
     """Set the status and answer; an answer is required for every status but new and
     under review. The answer reaches every department whose comment is a duplicate of it."""
+    old_status, old_answer = comment.status, comment.answer
+    _answer(comment, user, status=status, answer=answer, expected_version=expected_version)
+    if comment.status != old_status:
+        detail = {"from": old_status, "to": comment.status}
+        audit.record(AuditAction.COMMENT_STATUS, comment, actor=user, detail=detail)
+    if (comment.answer or "") != (old_answer or ""):
+        audit.record(
+            AuditAction.COMMENT_ANSWER, comment, actor=user, detail={"status": comment.status}
+        )
+
+
+def _answer(
+    comment: Comment,
+    user: User,
+    *,
+    status: CommentStatus,
+    answer: str | None,
+    expected_version: int | None = None,
+) -> None:
     _require_triage(comment, user)
     _check_version(comment, expected_version)
     answer = (answer or "").strip() or None
@@ -243,6 +263,12 @@ def mark_duplicates(primary: Comment, others: list[Comment], user: User) -> None
         merged.append(other)
     db.session.flush()
     if merged:
+        audit.record(
+            AuditAction.COMMENT_MERGE,
+            primary,
+            actor=user,
+            detail={"duplicates": sorted(o.id for o in merged)},
+        )
         notifications.comment_answered(primary, user, members=merged)
 
 
@@ -254,6 +280,7 @@ def separate_duplicate(comment: Comment, user: User) -> None:
     _record(comment, user, "status", comment.status.value, CommentStatus.UNDER_REVIEW.value)
     comment.separate()
     db.session.flush()
+    audit.record(AuditAction.COMMENT_MERGE, comment, actor=user, detail={"separated": True})
 
 
 def next_draft_of(draft: Draft) -> Draft | None:
@@ -296,6 +323,12 @@ def post_message(comment: Comment, user: User, body: str) -> CommentMessage:
 def bulk_assign(comments: list[Comment], user: User, assignee: User | None) -> int:
     for comment in comments:
         assign_comment(comment, user, assignee)
+    audit.record(
+        AuditAction.COMMENT_ASSIGN,
+        comments[0].draft if comments else None,
+        actor=user,
+        detail={"comments": sorted(c.id for c in comments), "assignee": assignee and assignee.id},
+    )
     return len(comments)
 
 
@@ -307,7 +340,14 @@ def bulk_answer(
     for comment in primaries.values():
         # A blank answer box in a bulk action means "keep each comment's answer".
         kept = answer if (answer or "").strip() else comment.answer
-        answer_comment(comment, user, status=status, answer=kept)
+        _answer(comment, user, status=status, answer=kept)
+    # One entry for the whole batch, listing every comment chosen.
+    audit.record(
+        AuditAction.COMMENT_ANSWER,
+        comments[0].draft if comments else None,
+        actor=user,
+        detail={"comments": sorted(c.id for c in comments), "status": status},
+    )
     return len(primaries)
 
 

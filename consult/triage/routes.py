@@ -9,20 +9,16 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from consult.auth.routes import safe_next_url
-from consult.drafts.routes import draft_url
 from consult.extensions import db
 from consult.forms import EmptyForm
 from consult.models import Comment, CommentKind, CommentStatus, Section, User
-from consult.models.audit import AuditAction
 from consult.permissions import load_draft, load_or_404, login_required
-from consult.services import audit
 from consult.services import comments as comment_service
 from consult.services import triage as triage_service
 from consult.services.triage import InboxFilters, TriageConflict, TriageError
 from consult.triage import bp
 from consult.triage.forms import AnswerForm, BulkForm, LinkForm, MessageForm
-from consult.utils import flash_form_errors, paginate_by_ids, parse_ids
+from consult.utils import draft_url, flash_form_errors, paginate_by_ids, parse_ids, safe_next_url
 
 
 def load_comment_for_triage(comment_id: int) -> Comment:
@@ -88,13 +84,6 @@ def bulk_action(code: str, number: int):
         db.session.rollback()
         flash(str(exc), "error")
     else:
-        audit.record(
-            AuditAction.COMMENT_ANSWER
-            if form.action.data != "assign"
-            else AuditAction.COMMENT_ASSIGN,
-            draft,
-            detail={"comments": sorted(c.id for c in comments), "status": form.status.data},
-        )
         db.session.commit()
         flash(ngettext("%(num)d comment updated.", "%(num)d comments updated.", n), "success")
     return redirect(target)
@@ -117,15 +106,6 @@ def _triage_page(comment: Comment, form: AnswerForm, status: int = 200):
     ), status
 
 
-def _record_triage(comment: Comment, before: tuple) -> None:
-    status, answer = before
-    if comment.status != status:
-        detail = {"from": status, "to": comment.status}
-        audit.record(AuditAction.COMMENT_STATUS, comment, detail=detail)
-    if (comment.answer or "") != (answer or ""):
-        audit.record(AuditAction.COMMENT_ANSWER, comment, detail={"status": comment.status})
-
-
 @bp.route("/comments/<int:comment_id>/triage", methods=["GET", "POST"])
 @login_required
 def triage_comment(comment_id: int):
@@ -138,7 +118,6 @@ def triage_comment(comment_id: int):
         form.assignee_id.data = comment.assignee_id or 0
         form.version.data = comment.version
     if form.validate_on_submit():
-        before = (comment.status, comment.answer)
         assignee = db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
         try:
             if comment.duplicate_of is None:
@@ -150,7 +129,6 @@ def triage_comment(comment_id: int):
                     expected_version=form.version.data,
                 )
             triage_service.assign_comment(comment, current_user, assignee)
-            _record_triage(comment, before)
             db.session.commit()
         except TriageConflict as exc:
             db.session.rollback()
@@ -186,11 +164,6 @@ def mark_duplicates(comment_id: int):
             db.session.rollback()
             flash(str(exc), "error")
         else:
-            audit.record(
-                AuditAction.COMMENT_MERGE,
-                comment,
-                detail={"duplicates": sorted(o.id for o in others)},
-            )
             db.session.commit()
             flash(
                 ngettext(
@@ -210,7 +183,6 @@ def separate_duplicate(comment_id: int):
     comment = load_comment_for_triage(comment_id)
     if EmptyForm().validate_on_submit():
         triage_service.separate_duplicate(comment, current_user)
-        audit.record(AuditAction.COMMENT_MERGE, comment, detail={"separated": True})
         db.session.commit()
         flash(_("The comment is answered on its own again."), "success")
     return redirect(triage_url(comment))

@@ -11,7 +11,6 @@ from sqlalchemy.orm import selectinload
 from consult.extensions import db
 from consult.forms import EmptyForm
 from consult.models import Comment, CommentKind, Department, Section, Workshop
-from consult.models.audit import AuditAction
 from consult.permissions import load_draft, load_or_404, login_required
 from consult.services import audit
 from consult.services import comments as comment_service
@@ -26,7 +25,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _consulted_bodies(draft):
-    return [d for d in Department.active_choices() if d.id != draft.proposal.lead_agency_id]
+    return draft.proposal.consultable(Department.active_choices())
 
 
 def _form(draft, workshop=None):
@@ -84,7 +83,6 @@ def create_workshop(code: str, number: int):
             db.session.rollback()
             form.title.errors.append(str(exc))
         else:
-            audit.record(AuditAction.WORKSHOP_CHANGE, workshop, detail={"change": "created"})
             db.session.commit()
             flash(_("Workshop created."), "success")
             return redirect(workshop_url(workshop))
@@ -110,7 +108,6 @@ def edit_workshop(workshop_id: int):
             db.session.rollback()
             form.title.errors.append(str(exc))
         else:
-            audit.record(AuditAction.WORKSHOP_CHANGE, workshop, detail={"change": "edited"})
             db.session.commit()
             flash(_("Workshop saved."), "success")
             return redirect(workshop_url(workshop))
@@ -147,9 +144,8 @@ def record_attendance(workshop_id: int):
     workshop = load_or_404(Workshop, workshop_id, can="edit")
     if EmptyForm().validate_on_submit():
         workshop_service.record_attendance(
-            workshop, set(parse_ids(request.form.getlist("present")))
+            workshop, set(parse_ids(request.form.getlist("present"))), actor=current_user
         )
-        audit.record(AuditAction.WORKSHOP_CHANGE, workshop, detail={"change": "attendance"})
         db.session.commit()
         flash(_("Attendance saved."), "success")
     return redirect(workshop_url(workshop, _anchor="attendance"))
@@ -161,8 +157,9 @@ def add_guest(workshop_id: int):
     workshop = load_or_404(Workshop, workshop_id, can="edit")
     form = GuestForm()
     if form.validate_on_submit():
-        workshop_service.add_guest(workshop, form.guest_name.data, form.guest_organization.data)
-        audit.record(AuditAction.WORKSHOP_CHANGE, workshop, detail={"change": "guest"})
+        workshop_service.add_guest(
+            workshop, form.guest_name.data, form.guest_organization.data, actor=current_user
+        )
         db.session.commit()
         flash(_("Guest added."), "success")
     else:
@@ -191,7 +188,6 @@ def record_comment(workshop_id: int):
             db.session.rollback()
             flash(str(exc), "error")
         else:
-            audit.record(AuditAction.WORKSHOP_CHANGE, workshop, detail={"change": "comment"})
             db.session.commit()
             flash(_("Comment recorded; it enters triage."), "success")
     else:

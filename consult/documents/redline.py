@@ -14,7 +14,7 @@ from docx.text.paragraph import Paragraph
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from consult.drafts.exporter import (
+from consult.documents.exporter import (
     MAX_WORD_LEVEL,
     heading_text,
     markdown_plain_text,

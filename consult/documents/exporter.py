@@ -22,7 +22,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from consult.drafts.importer import escape_markdown, join_heading_number, parse_markdown
+from consult.documents.importer import escape_markdown, join_heading_number, parse_markdown
 
 FONT_NAME = "Times New Roman"
 MONOSPACE_FONT = "Courier New"

@@ -9,6 +9,7 @@ stays in the bodies: nothing is dropped here.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 # Ranks: smaller is higher. Heading styles (Heading 1-9) keep their own level; text structure
@@ -157,8 +158,9 @@ def _introduces_quotation(item: Item | None) -> bool:
 
 
 class _Finder:
-    def __init__(self, items: list[Item]) -> None:
+    def __init__(self, items: list[Item], split_number: Callable[[str], tuple[str, str]]) -> None:
         self.items = items
+        self.split_number = split_number
         self.trust_styles = _styles_agree_with_words(items)
         # Where the heading styles contradict the words (Chương and Mục both "Heading 1"),
         # the words decide, and only the other styled headings keep their style's level.
@@ -210,7 +212,7 @@ class _Finder:
             number = item.label.rstrip(".):").strip()
             heading = item.text[len(item.label) :].strip()
         else:
-            number, heading = split_number(item.text)
+            number, heading = self.split_number(item.text)
         self.in_article = bool(marker and marker.word == "điều")
         return Heading(index, 1, item.style_level or 1, number, heading)
 
@@ -342,22 +344,26 @@ class _Finder:
                 continue
             short = len(item.text) <= MAX_TITLE_LINE and not item.text.endswith((".", ";", ","))
             if item.emphasis and short and started and not item.title:
-                number, heading = split_number(item.text)
+                number, heading = self.split_number(item.text)
                 headings.append(Heading(index, 1, RANK_ROMAN, number, heading))
             elif not item.emphasis:
                 started = True
         return headings
 
 
-def split_number(text: str) -> tuple[str, str]:
-    from consult.drafts.importer import split_heading_number
-
-    return split_heading_number(text)
+def _no_number(text: str) -> tuple[str, str]:
+    return "", text
 
 
-def find_headings(items: list[Item]) -> list[Heading]:
-    """The headings of the document, in order, with the preamble's heading first if any."""
-    headings = _Finder(items).run()
+def find_headings(
+    items: list[Item], split_number: Callable[[str], tuple[str, str]] = _no_number
+) -> list[Heading]:
+    """The headings of the document, in order, with the preamble's heading first if any.
+
+    ``split_number`` cuts "1.2. Hạ tầng" into ("1.2", "Hạ tầng") for headings marked by a
+    style or by emphasis (the importer's rule for heading numbers).
+    """
+    headings = _Finder(items, split_number).run()
     first = headings[0].index if headings else len(items)
     before = items[:first]
     # Only a Title above the first heading (as in the portal's own export): the file's title,

@@ -8,8 +8,8 @@ from datetime import datetime
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from consult.i18n import vn_datetime
 from consult.models import CommentStatus, Notification, NotificationKind, Seat
-from consult.templating import vn_datetime
 
 
 @dataclass
@@ -103,7 +103,7 @@ def _answered(p: dict) -> Text:
     lines = [_("Your comment: “%(excerpt)s”", excerpt=p.get("excerpt", ""))]
     lines.append(_("Status: %(status)s.", status=status.label))
     if p.get("answered"):
-        lines.append(_("The drafting team's answer is on the comment's page."))
+        lines.append(_("The drafting board's answer is on the comment's page."))
     return Text(_("Your comment on %(draft)s was answered", draft=_draft(p)), lines)
 
 
@@ -164,3 +164,8 @@ RENDERERS = {
 
 def describe(notification: Notification) -> Text:
     return RENDERERS[notification.kind](notification.params or {})
+
+
+def describe_params(params: dict) -> list[str]:
+    """The lines of a workshop notification, for its calendar file."""
+    return describe(Notification(kind=NotificationKind.WORKSHOP, params=params)).lines

@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import email.policy
 import smtplib
-from datetime import datetime, timedelta
 from urllib.parse import urljoin
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_mail import Connection, Message
-from icalendar import Calendar, Event
 
+from consult.documents.ics import workshop_calendar
+from consult.documents.texts import describe
 from consult.models import Notification, NotificationKind, User
-from consult.notifications.texts import describe
 
 # One SMTP conversation should never hang a run of send-due.
 SMTP_TIMEOUT = 30
@@ -85,7 +84,7 @@ def build_message(notification: Notification) -> Message:
             message.attach(
                 "workshop.ics",
                 "text/calendar; method=" + ("CANCEL" if event == "cancelled" else "REQUEST"),
-                workshop_calendar(notification.params, user),
+                workshop_calendar(notification.params, user.email),
             )
     return message
 
@@ -112,38 +111,9 @@ def build_digest(user: User, notifications: list[Notification]) -> Message:
                 message.attach(
                     f"workshop-{notification.params['workshop']}.ics",
                     "text/calendar",
-                    workshop_calendar(notification.params, user),
+                    workshop_calendar(notification.params, user.email),
                 )
     return message
-
-
-def workshop_calendar(params: dict, user: User) -> bytes:
-    """An iCalendar invitation; its UID stays the same and its SEQUENCE grows with changes,
-    so calendar programs update (or cancel) the event they already have."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Consult//Workshops//VI")
-    calendar.add("version", "2.0")
-    cancelled = params.get("event") == "cancelled"
-    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
-    event = Event()
-    host = current_app.config["PORTAL_URL"].split("//")[-1].split("/")[0] or "consult"
-    event.add("uid", f"workshop-{params['workshop']}@{host}")
-    event.add("sequence", params.get("revision", 0) + (1 if cancelled else 0))
-    starts = datetime.fromisoformat(params["starts_at"])
-    event.add("dtstart", starts)
-    event.add("dtend", starts + timedelta(hours=current_app.config["WORKSHOP_HOURS"]))
-    event.add("dtstamp", datetime.now(starts.tzinfo))
-    event.add("summary", params["title"])
-    event.add("location", params["place"])
-    event.add("description", "\n".join(describe_params(params)))
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    event.add("attendee", f"mailto:{user.email}")
-    calendar.add_component(event)
-    return calendar.to_ical()
-
-
-def describe_params(params: dict) -> list[str]:
-    return describe(Notification(kind=NotificationKind.WORKSHOP, params=params)).lines
 
 
 # --- sending --------------------------------------------------------------------------------
