@@ -449,7 +449,7 @@ def test_word_decree_typed_in_body_styles_imports_with_its_long_article_title(
     from tests.test_importer_structure import LONG_TITLE, decree, docx_bytes, rich_document
 
     proposal = make_proposal(sections=[], publish=False)
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     upload = {"file": (io.BytesIO(docx_bytes(decree())), "nghi-dinh.docx")}
     page = _import(client, proposal, upload)
     assert "Từ của tệp nằm trong các phần" in page or "Words of the file" in page
@@ -473,7 +473,7 @@ def test_import_preview_lists_what_changes_and_the_team_corrects_a_match(
     client, auth, make_proposal
 ):
     proposal = make_proposal(sections=[], publish=False)
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     first = (
         "# Chương I. Quy định chung\n\nA.\n\n# Chương II. Phạm vi\n\nB.\n\n# Chương III. Cũ\n\nC.\n"
     )
@@ -506,7 +506,7 @@ def test_import_preview_lists_what_changes_and_the_team_corrects_a_match(
 
 def test_the_team_chooses_clauses_as_sections_in_the_preview(client, auth, make_proposal):
     proposal = make_proposal(sections=[], publish=False)
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     text = "QUYẾT ĐỊNH\nĐiều 1. Phạm vi\n1. Khoản một.\n2. Khoản hai.\nĐiều 2. Hiệu lực\nTừ nay.\n"
     upload = {"file": (io.BytesIO(text.encode()), "qd.txt")}
     preview = client.post(
