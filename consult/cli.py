@@ -152,12 +152,13 @@ def list_departments_command():
 @click.option("--proposal", "proposal_code", required=True, help="Proposal code, e.g. DTTM-CT.")
 @click.option("--file", "path", required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--change-note", default="", help="What changed in this draft.")
-def import_draft_command(proposal_code, path, change_note):
-    """Import a .docx or Markdown file as the draft in preparation (or as the next draft)."""
+@click.option("--dry-run", is_flag=True, help="Show what the import would give; save nothing.")
+def import_draft_command(proposal_code, path, change_note, dry_run):
+    """Import a .docx, Markdown or text file as the draft in preparation (or the next draft)."""
 
     from flask import current_app
 
-    from consult.documents.importer import DraftImportError, parse_upload
+    from consult.documents.importer import DraftImportError, read_upload
     from consult.models import Proposal
     from consult.services import drafts as draft_service
 
@@ -166,11 +167,45 @@ def import_draft_command(proposal_code, path, change_note):
         _fail(_("No proposal with code %(code)s.", code=proposal_code))
     file = Path(path)
     try:
-        sections = parse_upload(
+        report = read_upload(
             file.name, file.read_bytes(), max_bytes=current_app.config["MAX_IMPORT_BYTES"]
         )
     except DraftImportError as exc:
         _fail(str(exc))
+    sections = report.sections
+    # What the preview shows: the outline, the words kept, what was not kept.
+    for section in sections:
+        title = f"{section.number} {section.heading}".strip()
+        click.echo(f"{'  ' * (section.level - 1)}{title}  ({len(section.body)})")
+    click.echo(
+        _(
+            "Words of the file in the sections: %(kept)d of %(total)d (%(percent)s%%).",
+            kept=report.words_kept,
+            total=report.words_total,
+            percent=f"{report.kept_percent:.1f}",
+        )
+    )
+    if report.tracked_changes:
+        click.echo(
+            _(
+                "The file held %(n)d tracked changes: the text is read as if they were all "
+                "accepted.",
+                n=report.tracked_changes,
+            )
+        )
+    if report.comments:
+        click.echo(
+            _(
+                "The file held %(n)d Word comments; they are not part of the text and are not "
+                "imported.",
+                n=report.comments,
+            )
+        )
+    if report.not_kept:
+        click.echo(_("Not kept:") + " " + ", ".join(report.not_kept))
+    if dry_run:
+        click.echo(_("Dry run: nothing was saved."))
+        return
     draft = draft_service.import_draft(proposal, sections, change_note)
     db.session.commit()
     click.echo(_("%(n)d sections imported into draft %(d)d.", n=len(sections), d=draft.number))

@@ -5,19 +5,26 @@ from __future__ import annotations
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+from mdit_py_plugins.footnote import footnote_plugin
 
 # Raw HTML in Markdown is shown as text, not interpreted; nh3 then removes anything
 # unsafe that Markdown itself could produce (javascript: links and the like).
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
-    ["table", "strikethrough"]
+_md = (
+    MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    .enable(["table", "strikethrough"])
+    .use(footnote_plugin)  # footnotes of imported Word drafts: "[^1]" and "[^1]: text"
 )
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "del", "s", "code", "pre", "blockquote", "ul", "ol", "li",
-    "table", "thead", "tbody", "tr", "th", "td", "a", "h3", "h4", "h5", "h6", "hr",
+    "table", "thead", "tbody", "tr", "th", "td", "a", "h3", "h4", "h5", "h6", "hr", "sup",
+    "section",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
+    "a": {"href", "title", "id", "class"},
+    "sup": {"class"},
+    "section": {"class"},
+    "hr": {"class"},
     "p": {"id"},
     "li": {"id"},
     "table": {"id"},
@@ -39,7 +46,8 @@ def render_markdown(text: str, anchor_prefix: str | None = None) -> Markup:
             if top_block or top_item:
                 n += 1
                 token.attrSet("id", f"{anchor_prefix}-p{n}")
-    html = _md.renderer.render(tokens, _md.options, {})
+    # Footnote ids carry the section's prefix: several sections share a page.
+    html = _md.renderer.render(tokens, _md.options, {"docId": anchor_prefix or "n"})
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -25,6 +25,17 @@ if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
     || echo "Could not install Chromium; the browser tests will be skipped."
 fi
 
+# Word 97-2003 (.doc) imports go through LibreOffice Writer; its tests need it (Debian package).
+if ! ls /usr/lib/libreoffice/program/libswlo.so >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo -n"; fi
+  echo "== Installing LibreOffice Writer (Debian package) for the .doc import tests =="
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get install -y -q libreoffice-writer-nogui >/dev/null 2>&1 \
+    || { $SUDO apt-get update -q >/dev/null 2>&1 && $SUDO apt-get install -y -q libreoffice-writer-nogui >/dev/null 2>&1; } \
+    || echo "Could not install LibreOffice Writer; the .doc import tests will be skipped."
+fi
+
 echo "== Security lint (bandit, medium and high severity) =="
 "$(dirname "$PY")/bandit" -q -r consult -ll
 

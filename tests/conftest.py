@@ -42,6 +42,15 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "consult"))
 _counter = itertools.count(1)
 
 
+def pytest_collection_modifyitems(config, items):
+    # What touches no database gives the same answer on every database: run it once.
+    if os.environ.get("TEST_DATABASE_URL"):
+        skip = pytest.mark.skip(reason="touches no database: runs in the SQLite pass")
+        for item in items:
+            if item.get_closest_marker("nodb"):
+                item.add_marker(skip)
+
+
 def _database_url(tmp_path_factory) -> tuple[str, dict, str | None]:
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:

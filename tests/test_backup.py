@@ -222,11 +222,12 @@ def test_backups_and_what_they_restore_are_readable_by_the_owner_only(
 
 
 def test_pending_imports_are_readable_by_the_owner_only(app, tmp_path, usual_umask):
-    from consult.documents.importer import ParsedSection
+    from consult.documents.importer import ImportReport, ParsedSection
     from consult.drafts import import_store
 
     app.config["DATA_DIR"] = str(tmp_path)
-    import_store.save([ParsedSection(1, "I", "Mở đầu", "")], user_id=1, proposal_id=1)
+    report = ImportReport(sections=[ParsedSection(1, "I", "Mở đầu", "")])
+    import_store.save(report, user_id=1, proposal_id=1)
     (saved,) = (tmp_path / "imports").glob("*.json")
     assert _mode(saved) == 0o600
     assert _mode(tmp_path / "imports") == 0o700

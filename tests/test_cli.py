@@ -200,3 +200,34 @@ def test_attachments_prune_removes_files_no_row_references(app, runner, consulta
     result = runner.invoke(args=["attachments", "prune"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in folder.iterdir()) == sorted([kept.name, fresh.name])
+
+
+def test_drafts_import_prints_the_preview_and_dry_run_saves_nothing(
+    runner, make_proposal, tmp_path
+):
+    from docx import Document
+
+    from consult.models import Proposal
+
+    proposal = make_proposal(sections=[], publish=False)
+    document = Document()
+    document.add_paragraph("QUYẾT ĐỊNH")
+    document.add_paragraph("Căn cứ Luật Tổ chức chính quyền địa phương;")
+    document.add_paragraph("Điều 1. Phạm vi")
+    document.add_paragraph("1. Nội dung.")
+    path = tmp_path / "quyet-dinh.docx"
+    document.save(path)
+    args = ["drafts", "import", "--proposal", proposal.code, "--file", str(path)]
+
+    result = runner.invoke(args=[*args, "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "QUYẾT ĐỊNH" in result.output and "Điều 1 Phạm vi" in result.output
+    assert "18 of 18 (100.0%)" in result.output or "18 trên 18 (100.0%)" in result.output
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).drafts[0].sections == []
+
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    sections = db.session.get(Proposal, proposal.id).drafts[0].sections
+    assert [s.number for s in sections] == ["", "Điều 1"]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass
 
+import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
@@ -165,3 +167,22 @@ def test_examples_show_the_expected_shape():
 def test_markdown_plain_text():
     body = "Đoạn **đậm**.\n\n- Một\n- Hai\n\n3. Ba\n4. Bốn\n\n| A | B |\n| --- | --- |\n| 1 | 2 |"
     assert markdown_plain_text(body) == "Đoạn đậm.\n• Một\n• Hai\n3. Ba\n4. Bốn\nA | B\n1 | 2"
+
+
+@pytest.mark.nodb
+def test_footnotes_become_word_footnotes_and_come_back():
+    sections = [
+        ParsedSection(1, "Điều 1", "Phạm vi", "Căn cứ[^1] và **đậm**[^2].\n\n[^1]: Luật 2015.\n\n"
+                      "[^2]: Nghị định *30*."),
+        ParsedSection(1, "Điều 2", "Khác", "Văn bản[^3].\n\n[^3]: Thông tư."),
+    ]  # fmt: skip
+    data = export_docx("T", sections)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        notes = archive.read("word/footnotes.xml").decode()
+    assert "Luật 2015." in notes and "Thông tư." in notes  # real footnotes, under the page
+    assert parse_docx(data) == sections
+
+
+@pytest.mark.nodb
+def test_footnotes_in_the_plain_text_of_the_redline():
+    assert markdown_plain_text("Căn cứ[^1].\n\n[^1]: Luật 2015.") == "Căn cứ[1].\n[1] Luật 2015."

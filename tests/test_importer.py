@@ -1,4 +1,4 @@
-"""Draft import: heading numbers, Markdown and Word parsing, and rejected uploads."""
+"""Draft import: heading numbers, Markdown and Word parsing, and rejected uploads (no database)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ from consult.documents.importer import (
     split_heading_number,
     validate_levels,
 )
+
+pytestmark = pytest.mark.nodb
 
 
 def docx_bytes(document) -> bytes:
@@ -192,15 +194,15 @@ def test_parse_markdown_normalises_vietnamese_to_composed_form():
     assert sections[0].body == unicodedata.normalize("NFC", "Cần Thơ")
 
 
-def test_parse_markdown_rejects_text_before_first_heading():
-    with pytest.raises(DraftImportError) as caught:
-        parse_markdown("\nLời nói đầu\n\n# Chương I\n")
-    assert "line 2" in str(caught.value)
+def test_parse_markdown_keeps_text_before_first_heading_as_a_section():
+    sections = parse_markdown("\nLời nói đầu\n\n# Chương I\n")
+    assert [(s.heading, s.body) for s in sections] == [("Phần mở đầu", "Lời nói đầu"), ("", "")]
+    assert sections[1].number == "Chương I"
 
 
-def test_parse_markdown_without_headings_is_an_error():
-    with pytest.raises(DraftImportError, match="No headings"):
-        parse_markdown("Chỉ có một đoạn văn.\n\n    # thụt lề nên là mã\n")
+def test_parse_markdown_without_headings_is_one_section():
+    text = "Chỉ có một đoạn văn.\n\n    # thụt lề nên là mã"
+    assert [(s.heading, s.body) for s in parse_markdown(text)] == [("Phần mở đầu", text)]
 
 
 def test_parse_markdown_blank_text_is_empty():
@@ -242,16 +244,18 @@ def build_word_draft() -> bytes:
 def test_parse_docx_structure():
     sections = parse_docx(build_word_draft())
     assert outline(sections) == [
+        (1, "", "Đề án Cần Thơ thông minh"),  # the text before the first heading, titled
         (1, "Chương I", "Sự cần thiết"),
         (2, "1.1", "Hạ tầng số"),
         (1, "Chương II", "Mục tiêu"),
         (2, "a", "Giai đoạn 2025–2027"),
     ]
-    assert sections[3].body == "Xây dựng trung tâm điều hành."
+    assert sections[4].body == "Xây dựng trung tâm điều hành."
+    assert sections[0].body == "Đề án Cần Thơ thông minh\n\nỦY BAN NHÂN DÂN THÀNH PHỐ CẦN THƠ"
 
 
 def test_parse_docx_bodies_become_markdown():
-    sections = parse_docx(build_word_draft())
+    sections = parse_docx(build_word_draft())[1:]
     assert sections[0].body == "Thành phố cần **quản lý thông minh** và *dữ liệu mở*."
     assert sections[1].body == (
         "- Mạng 5G phủ sóng;\n"
@@ -326,11 +330,12 @@ def test_parse_docx_escapes_markdown_in_text():
     assert body == "1\\. không phải danh sách\n\nGiá \\*đặc biệt\\* \\[mới\\]\n\n**Cần Thơ**,tiếp"
 
 
-def test_parse_docx_without_headings_is_an_error():
+def test_parse_docx_without_any_structure_is_one_section():
     document = Document()
     document.add_paragraph("Chỉ có văn bản thường.")
-    with pytest.raises(DraftImportError, match="No headings"):
-        parse_docx(docx_bytes(document))
+    assert [(s.heading, s.body) for s in parse_docx(docx_bytes(document))] == [
+        ("Phần mở đầu", "Chỉ có văn bản thường.")
+    ]
 
 
 def test_parse_docx_rejects_files_that_are_not_docx():
@@ -380,10 +385,16 @@ def test_parse_docx_rejects_too_much_uncompressed_data():
 def test_parse_upload_dispatches_on_extension():
     markdown = "# Giới thiệu\n\nNội dung".encode()
     assert outline(parse_upload("du-thao.MD", markdown)) == [(1, "", "Giới thiệu")]
-    assert outline(parse_upload("ghi-chu.txt", markdown)) == [(1, "", "Giới thiệu")]
+    # A text file is read by its words, not as Markdown.
+    assert outline(parse_upload("ghi-chu.txt", markdown)) == [(1, "", "Phần mở đầu")]
+    text = "QUYẾT ĐỊNH\nĐiều 1. Phạm vi\nNội dung.".encode()
+    assert outline(parse_upload("qd.txt", text)) == [
+        (1, "", "QUYẾT ĐỊNH"),
+        (1, "Điều 1", "Phạm vi"),
+    ]
     assert outline(parse_upload("a.markdown", markdown)) == [(1, "", "Giới thiệu")]
     sections = parse_upload(r"C:\Users\x\Dự thảo.docx", build_word_draft())
-    assert sections[0].number == "Chương I"
+    assert sections[1].number == "Chương I"
 
 
 @pytest.mark.parametrize("filename", ["du-thao.pdf", "du-thao", "anh.png.exe"])
@@ -392,7 +403,8 @@ def test_parse_upload_rejects_unsupported_extensions(filename):
         parse_upload(filename, b"%PDF-1.7")
 
 
-def test_parse_upload_explains_old_word_format():
+def test_parse_upload_explains_old_word_format(monkeypatch):
+    monkeypatch.setattr(importer, "soffice", lambda: None)  # a server without LibreOffice
     with pytest.raises(DraftImportError, match=r"save it as a Word document \(\.docx\)"):
         parse_upload("du-thao.doc", importer.OLE_MAGIC)
 

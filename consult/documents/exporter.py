@@ -11,13 +11,16 @@ from typing import Protocol
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_BREAK
-from docx.opc.constants import RELATIONSHIP_TYPE
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+from docx.opc.packuri import PackURI
+from docx.opc.part import XmlPart
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
 
 from consult.documents.importer import escape_markdown, join_heading_number, parse_markdown
 from consult.text import single_line, xml_safe
@@ -31,7 +34,11 @@ MAX_MARKDOWN_LEVEL = 6
 MAX_LIST_DEPTH = 3
 LINK_COLOUR = RGBColor(0x05, 0x63, 0xC1)
 
-_markdown = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+_markdown = (
+    MarkdownIt("commonmark", {"html": False})
+    .enable(["table", "strikethrough"])
+    .use(footnote_plugin)  # "[^1]" and "[^1]: text" become Word footnotes
+)
 
 
 class SectionLike(Protocol):
@@ -147,9 +154,15 @@ class _BlockState:
 
 
 def add_markdown(document: DocxDocument, markdown: str) -> None:
-    """Append Markdown (paragraphs, lists, tables, quotes, code) to the document."""
+    """Append Markdown (paragraphs, lists, tables, quotes, code, footnotes) to the document."""
     # Rows written before text was cleaned at input may hold characters Word cannot.
     tokens = _markdown.parse(xml_safe(markdown))
+    notes = _footnote_texts(tokens)
+    tokens = [t for t in tokens if not t.meta.get("in_footnote")]
+    if notes:
+        for token in tokens:
+            if token.type == "inline":
+                token.meta["footnotes"] = (document, notes)
     state = _BlockState()
     paragraph: Paragraph | None = None
     index = 0
@@ -179,6 +192,76 @@ def add_markdown(document: DocxDocument, markdown: str) -> None:
         elif kind == "table_open":
             index = _add_table(document, tokens, index)
         index += 1
+
+
+def _footnote_texts(tokens: list[Token]) -> dict[int, list[Token]]:
+    """The inline content of each footnote by its id; its tokens are marked to be skipped."""
+    notes: dict[int, list[Token]] = {}
+    current: int | None = None
+    inside = False
+    for token in tokens:
+        if token.type == "footnote_block_open":
+            inside = True
+        if inside:
+            token.meta["in_footnote"] = True
+        if token.type == "footnote_open":
+            current = int(token.meta.get("id", 0))
+            notes[current] = []
+        elif token.type == "inline" and current is not None:
+            notes[current].append(token)
+        elif token.type == "footnote_close":
+            current = None
+        elif token.type == "footnote_block_close":
+            inside = False
+    return notes
+
+
+_FOOTNOTES_XML = (
+    f"<w:footnotes {nsdecls('w')}>"
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/>'
+    "</w:r></w:p></w:footnote></w:footnotes>"
+)
+
+
+class _NoteParent:
+    """What python-docx asks a footnote's paragraph for: the part that holds it."""
+
+    def __init__(self, part) -> None:
+        self.part = part
+
+
+def _footnotes_part(document: DocxDocument) -> XmlPart:
+    part = getattr(document.part, "_consult_footnotes", None)
+    if part is None:
+        part = XmlPart(
+            PackURI("/word/footnotes.xml"),
+            CONTENT_TYPE.WML_FOOTNOTES,
+            parse_xml(_FOOTNOTES_XML),
+            document.part.package,
+        )
+        document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+        document.part._consult_footnotes = part
+    return part
+
+
+def _add_footnote(paragraph: Paragraph, content: list[Token], document: DocxDocument) -> None:
+    part = _footnotes_part(document)
+    note_id = max(int(n.get(qn("w:id"))) for n in part.element) + 1
+    note = parse_xml(
+        f'<w:footnote {nsdecls("w")} w:id="{note_id}"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/>'
+        '</w:pPr><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteRef/></w:r>'
+        '<w:r><w:t xml:space="preserve"> </w:t></w:r></w:p></w:footnote>'
+    )
+    part.element.append(note)
+    note_paragraph = Paragraph(note[0], _NoteParent(part))
+    for inline in content:
+        add_inline(note_paragraph, inline)
+    reference = paragraph.add_run()
+    reference.font.superscript = True
+    element = OxmlElement("w:footnoteReference")
+    element.set(qn("w:id"), str(note_id))
+    reference._r.append(element)
 
 
 def _block_paragraph(document: DocxDocument, state: _BlockState) -> Paragraph:
@@ -277,6 +360,9 @@ def add_inline(paragraph: Paragraph, inline: Token, *, bold: bool = False) -> No
             _add_run(paragraph, " ", marks, link)
         elif kind == "hardbreak":
             _add_run(paragraph, "", marks, link).add_break(WD_BREAK.LINE)
+        elif kind == "footnote_ref" and "footnotes" in inline.meta:
+            document, notes = inline.meta["footnotes"]
+            _add_footnote(paragraph, notes.get(int(child.meta.get("id", 0)), []), document)
 
 
 def _add_run(paragraph: Paragraph, text: str, marks: dict[str, int], link, *, code: bool = False):
@@ -335,6 +421,8 @@ def markdown_plain_text(markdown: str) -> str:
             marker = ""
         elif kind in ("fence", "code_block"):
             lines.extend(token.content.rstrip("\n").split("\n"))
+        elif kind == "footnote_open":  # a footnote's text, after its label
+            marker = f"[{token.meta.get('label', '')}]"
     return "\n".join(line.rstrip() for line in lines)
 
 
@@ -347,6 +435,8 @@ def _inline_text(inline: Token) -> str:
             parts.append(" ")
         elif child.type == "hardbreak":
             parts.append("\n")
+        elif child.type == "footnote_ref":
+            parts.append(f"[{child.meta.get('label', '')}]")
     return "".join(parts)
 
 

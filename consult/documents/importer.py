@@ -1,4 +1,4 @@
-"""Turn an uploaded draft (.docx or Markdown) into a flat, document-ordered list of sections."""
+"""Turn an uploaded draft (.docx, Markdown or text) into a document-ordered list of sections."""
 
 from __future__ import annotations
 
@@ -7,27 +7,36 @@ import re
 import unicodedata
 import weakref
 import zipfile
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.oxml import parse_xml
 from docx.oxml.ns import qn
-from docx.table import Table
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from flask_babel import lazy_gettext as _l
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from consult.documents.convert import ConversionError, doc_to_docx, soffice
+from consult.documents.structure import Heading, Item, find_headings, is_capitals
 from consult.exceptions import UserFacingError
 from consult.text import xml_safe
 from consult.zipsafety import expands_too_far
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+# What a draft may hold once unpacked: a long code of law is about a million characters.
+MAX_TEXT_CHARS = 3_000_000
+MAX_PARAGRAPH_CHARS = 100_000
 
-MARKDOWN_EXTENSIONS = (".md", ".markdown", ".txt")
+MARKDOWN_EXTENSIONS = (".md", ".markdown")
+TEXT_EXTENSIONS = (".txt",)
 DOCX_EXTENSIONS = (".docx",)
+LEGACY_WORD_EXTENSIONS = (".doc",)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -37,6 +46,26 @@ class ParsedSection:
     number: str
     heading: str
     body: str
+
+
+@dataclass
+class ImportReport:
+    """What the preview shows: the sections, and how much of the file landed in them."""
+
+    sections: list[ParsedSection]
+    words_total: int = 0
+    words_kept: int = 0
+    not_kept: list[str] = field(default_factory=list)  # by name: "image image1.png"
+    tracked_changes: int = 0  # read as if accepted
+    comments: int = 0  # Word comments, not part of the text
+
+    @property
+    def kept_percent(self) -> float:
+        return 100.0 * self.words_kept / self.words_total if self.words_total else 100.0
+
+    @property
+    def words_missing(self) -> int:
+        return self.words_total - self.words_kept
 
 
 class DraftImportError(UserFacingError):
@@ -129,6 +158,57 @@ def validate_levels(sections: Iterable[ParsedSection]) -> list[ParsedSection]:
 
 
 # ---------------------------------------------------------------------------------------------
+# A deeper split, chosen in the preview
+
+SPLIT_ARTICLES, SPLIT_CLAUSES, SPLIT_POINTS = "articles", "clauses", "points"
+_CLAUSE_RE = re.compile(r"^(\d{1,3})\\?[.)]\s")  # "1. " / "1\. " (escaped by the Word reader)
+_POINT_RE = re.compile(r"^([a-zđ])\)\s")
+
+
+def split_articles(sections: list[ParsedSection], depth: str) -> list[ParsedSection]:
+    """Each article's khoản ("1.", "2.") and, deeper, điểm ("a)", "b)") as sections of their own.
+
+    Articles stay whole by default: their clauses and points are what comments quote. The
+    text is not changed, only cut: "1. ..." stays at the start of the clause's body.
+    """
+    if depth not in (SPLIT_CLAUSES, SPLIT_POINTS):
+        return list(sections)
+    result = []
+    for section in sections:
+        if not section.number.casefold().startswith("điều"):
+            result.append(section)
+            continue
+        intro, clauses = _split_lines(section.body, _CLAUSE_RE)
+        result.append(replace(section, body=intro))
+        for number, text in clauses:
+            clause = ParsedSection(section.level + 1, f"Khoản {number}", "", text)
+            if depth != SPLIT_POINTS:
+                result.append(clause)
+                continue
+            clause_intro, points = _split_lines(text, _POINT_RE)
+            result.append(replace(clause, body=clause_intro))
+            result.extend(
+                ParsedSection(section.level + 2, f"Điểm {letter}", "", point)
+                for letter, point in points
+            )
+    return validate_levels(result)
+
+
+def _split_lines(body: str, pattern: re.Pattern) -> tuple[str, list[tuple[str, str]]]:
+    intro: list[str] = []
+    parts: list[tuple[str, list[str]]] = []
+    for line in body.split("\n"):
+        match = pattern.match(line)
+        if match:
+            parts.append((match.group(1), [line]))
+        elif parts:
+            parts[-1][1].append(line)
+        else:
+            intro.append(line)
+    return _trim_blank_lines(intro), [(n, _trim_blank_lines(lines)) for n, lines in parts]
+
+
+# ---------------------------------------------------------------------------------------------
 # Upload dispatch
 
 
@@ -136,8 +216,14 @@ def parse_upload(
     filename: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> list[ParsedSection]:
     """Parse an uploaded draft, choosing the format from the file name's extension."""
+    return read_upload(filename, data, max_bytes).sections
+
+
+def read_upload(filename: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> ImportReport:
+    """The sections of an uploaded draft and what the preview says about them."""
     extension = _extension(filename)
-    if extension not in DOCX_EXTENSIONS + MARKDOWN_EXTENSIONS:
+    known = DOCX_EXTENSIONS + LEGACY_WORD_EXTENSIONS + MARKDOWN_EXTENSIONS + TEXT_EXTENSIONS
+    if extension not in known:
         raise DraftImportError(_unsupported_message(extension))
     if not data:
         raise DraftImportError(_l("The file is empty."))
@@ -149,10 +235,21 @@ def parse_upload(
                 limit=_megabytes(max_bytes),
             )
         )
+    if extension in LEGACY_WORD_EXTENSIONS or data.startswith(OLE_MAGIC):
+        # Word 97-2003, or such a file renamed .docx: LibreOffice converts it when installed.
+        if soffice() is None:
+            raise DraftImportError(_unsupported_message(".doc"))
+        try:
+            data = doc_to_docx(data)
+        except ConversionError as exc:
+            raise DraftImportError(exc.message) from None
+        return read_docx(data)
     if extension in DOCX_EXTENSIONS:
-        return parse_docx(data)
+        return read_docx(data)
+    if extension in TEXT_EXTENSIONS:
+        return read_plain_text(xml_safe(_decode_text(data)))
     # Characters no Word file can hold never enter the draft (consult.text).
-    return parse_markdown(xml_safe(_decode_text(data)))
+    return read_markdown(xml_safe(_decode_text(data)))
 
 
 def _extension(filename: str) -> str:
@@ -192,50 +289,121 @@ def _decode_text(data: bytes) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Markdown
+# Markdown and plain text
 
 _markdown = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
 
 def parse_markdown(text: str) -> list[ParsedSection]:
-    """Split Markdown at its top-level headings; bodies are kept as written."""
-    text = _nfc(text.lstrip("\ufeff"))
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    """Split Markdown at its headings and at the levels typed in its paragraphs ("Điều 5.")."""
+    return read_markdown(text).sections
+
+
+def read_markdown(text: str) -> ImportReport:
+    """Sections of a Markdown text; bodies are kept as written, line for line."""
+    lines = _text_lines(text)
+    lines, front_matter = _blank_front_matter(lines)
+    items = _markdown_items(lines)
+
+    def body(first: int, stop: int, heading: Heading) -> str:
+        if heading.span:
+            begin = items[first - 1].data["lines"][1]
+        elif heading.role == "preamble":
+            begin = 0
+        else:
+            begin = items[first].data["lines"][0]
+        end = items[stop].data["lines"][0] if stop < len(items) else len(lines)
+        return _trim_blank_lines(lines[begin:end])
+
+    not_kept = [str(_l("the front matter (YAML) at the top of the file"))] if front_matter else []
+    sections = _sections(items, body, not_kept)
+    return _report(sections, "\n".join(lines), not_kept=not_kept)
+
+
+def read_plain_text(text: str) -> ImportReport:
+    """A .txt of a legal text: each line a paragraph, its structure read from its words."""
+    lines = _text_lines(text)
+    items = [
+        Item(text=_collapse_spaces(line), emphasis=is_capitals(line), data={"line": line})
+        for line in lines
+        if line.strip()
+    ]
+
+    def body(first: int, stop: int, heading: Heading) -> str:
+        paragraphs = (escape_markdown(item.data["line"].strip()) for item in items[first:stop])
+        return "\n\n".join(escape_line_starts(p) for p in paragraphs)
+
+    return _report(_sections(items, body), "\n".join(lines))
+
+
+def _text_lines(text: str) -> list[str]:
+    text = _nfc(text.lstrip("\ufeff")).replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise DraftImportError(_l("The file is empty."))
-    lines = _blank_front_matter(text.split("\n"))
-    headings = _markdown_headings("\n".join(lines))
-    if not headings:
-        raise _no_headings_error()
-    _reject_leading_text(lines[: headings[0][0]])
-    sections = []
-    for index, (_start, end, level, title) in enumerate(headings):
-        stop = headings[index + 1][0] if index + 1 < len(headings) else len(lines)
-        number, heading = split_heading_number(title)
-        body = _trim_blank_lines(lines[end:stop])
-        sections.append(ParsedSection(level=level, number=number, heading=heading, body=body))
-    return validate_levels(sections)
+    _check_text_bounds(text)
+    return text.split("\n")
 
 
-def _blank_front_matter(lines: list[str]) -> list[str]:
+def _check_text_bounds(text: str) -> None:
+    # Markdown's inline parser is quadratic on some inputs (a megabyte of "["): bounding the
+    # paragraph bounds the time, and no real paragraph comes near the limit.
+    if len(text) > MAX_TEXT_CHARS:
+        raise _too_much_text()
+    longest = max((len(block) for block in re.split(r"\n[ \t]*\n", text)), default=0)
+    if longest > MAX_PARAGRAPH_CHARS:
+        raise _paragraph_too_long()
+
+
+def _too_much_text() -> DraftImportError:
+    return DraftImportError(
+        _l(
+            "The document holds more than %(n)s characters of text, more than a draft can "
+            "have. Split it into several files.",
+            n=f"{MAX_TEXT_CHARS:,}",
+        )
+    )
+
+
+def _paragraph_too_long() -> DraftImportError:
+    return DraftImportError(
+        _l(
+            "One paragraph of the document is longer than %(n)s characters. Break it into "
+            "paragraphs and upload the file again.",
+            n=f"{MAX_PARAGRAPH_CHARS:,}",
+        )
+    )
+
+
+def _blank_front_matter(lines: list[str]) -> tuple[list[str], bool]:
     # Our own Markdown export carries the title in YAML front matter; keep line numbers intact.
     if not lines or lines[0].strip() != "---":
-        return lines
+        return lines, False
     for index in range(1, min(len(lines), 50)):
         if lines[index].strip() in ("---", "..."):
-            return [""] * (index + 1) + lines[index + 1 :]
-    return lines
+            return [""] * (index + 1) + lines[index + 1 :], True
+    return lines, False
 
 
-def _markdown_headings(text: str) -> list[tuple[int, int, int, str]]:
-    """(first line, line after, level, plain text) of each top-level heading."""
-    tokens = _markdown.parse(text)
-    headings = []
+def _markdown_items(lines: list[str]) -> list[Item]:
+    """Each top-level block: headings with their level, paragraphs with their text."""
+    tokens = _markdown.parse("\n".join(lines))
+    items = []
     for index, token in enumerate(tokens):
-        if token.type == "heading_open" and token.level == 0 and token.map:
-            title = _inline_plain_text(tokens[index + 1])
-            headings.append((token.map[0], token.map[1], int(token.tag[1]), title))
-    return headings
+        if token.level != 0 or token.nesting < 0 or not token.map:
+            continue
+        data = {"lines": token.map}
+        if token.type == "heading_open":
+            text = _inline_plain_text(tokens[index + 1])
+            items.append(Item(text=text, style_level=int(token.tag[1]), data=data))
+        elif token.type == "paragraph_open":
+            inline = tokens[index + 1]
+            text = _inline_plain_text(inline)
+            children = [c.type for c in inline.children or []]
+            bold = children[:1] == ["strong_open"] and children[-1:] == ["strong_close"]
+            items.append(Item(text=text, emphasis=bold or is_capitals(text), data=data))
+        else:
+            items.append(Item(text="", kind="block", data=data))
+    return items
 
 
 def _inline_plain_text(inline: Token) -> str:
@@ -250,18 +418,6 @@ def _inline_plain_text(inline: Token) -> str:
     return _collapse_spaces("".join(parts))
 
 
-def _reject_leading_text(lines: list[str]) -> None:
-    for index, line in enumerate(lines):
-        if line.strip():
-            raise DraftImportError(
-                _l(
-                    "The content must start with a heading, but there is text before the first "
-                    "heading (line %(line)d). Add a heading above it or remove it.",
-                    line=index + 1,
-                )
-            )
-
-
 def _trim_blank_lines(lines: list[str]) -> str:
     start, stop = 0, len(lines)
     while start < stop and not lines[start].strip():
@@ -272,12 +428,52 @@ def _trim_blank_lines(lines: list[str]) -> str:
     return "\n".join(lines[start:stop])
 
 
-def _no_headings_error() -> DraftImportError:
-    return DraftImportError(
-        _l(
-            "No headings were found. Mark section titles with Word heading styles (Heading 1, "
-            "Heading 2, …) or Markdown headings (#, ##, …)."
+# ---------------------------------------------------------------------------------------------
+# From items to sections, and what was kept
+
+
+def _sections(
+    items: list[Item], body: Callable[[int, int, Heading], str], not_kept: list[str] | None = None
+) -> list[ParsedSection]:
+    """Cut the items at their headings; what is left out is named in ``not_kept``."""
+    headings = find_headings(items, split_heading_number)
+    sections = []
+    if headings and headings[0].index > 0 and headings[0].role != "preamble":
+        title = " ".join(item.text for item in items[: headings[0].index])
+        if not_kept is not None:
+            not_kept.insert(0, str(_l("the title “%(title)s”", title=title)))
+    for position, heading in enumerate(headings):
+        stop = headings[position + 1].index if position + 1 < len(headings) else len(items)
+        first = heading.index + heading.span
+        sections.append(
+            ParsedSection(
+                level=heading.rank,
+                number=_nfc(heading.number),
+                heading=_nfc(heading.heading),
+                body=_nfc(body(first, stop, heading)),
+            )
         )
+    return validate_levels(sections)
+
+
+_WORD_RE = re.compile(r"\w+")
+
+
+def count_words(text: str) -> Counter:
+    return Counter(_WORD_RE.findall(text.lower()))
+
+
+def _report(
+    sections: list[ParsedSection], source_text: str, *, not_kept=(), **counts
+) -> ImportReport:
+    source = count_words(source_text)
+    kept = count_words("\n".join(f"{s.number} {s.heading}\n{s.body}" for s in sections))
+    return ImportReport(
+        sections=sections,
+        words_total=sum(source.values()),
+        words_kept=sum(min(n, kept[word]) for word, n in source.items()),
+        not_kept=list(not_kept),
+        **counts,
     )
 
 
@@ -332,13 +528,22 @@ def escape_line_starts(markdown: str) -> str:
 
 
 def parse_docx(data: bytes) -> list[ParsedSection]:
-    """Split a Word document at its headings; bodies become Markdown."""
+    """Split a Word document at its headings and typed structure; bodies become Markdown."""
+    return read_docx(data).sections
+
+
+def read_docx(data: bytes) -> ImportReport:
     document = _open_docx(data)
     reader = _DocxReader(document)
-    sections = reader.read()
-    if not sections:
-        raise _no_headings_error()
-    return validate_levels(sections)
+    items = reader.read()
+    sections = _sections(items, reader.body, reader.not_kept)
+    return _report(
+        sections,
+        reader.source_text(),
+        not_kept=reader.not_kept,
+        tracked_changes=reader.tracked_changes,
+        comments=reader.comments,
+    )
 
 
 def _open_docx(data: bytes) -> DocxDocument:
@@ -356,12 +561,65 @@ def _open_docx(data: bytes) -> DocxDocument:
             raise DraftImportError(
                 _l("The Word document expands to too much data to be processed safely.")
             )
-        if "word/document.xml" not in archive.namelist():
+        if "[Content_Types].xml" not in archive.namelist():
             raise not_docx
+        if _is_strict(archive):
+            data = _strict_to_transitional(archive)
     try:
-        return Document(io.BytesIO(data))
+        # The main part is wherever the package's relationships say ("word/main.xml" too).
+        document = Document(io.BytesIO(data))
     except Exception:  # python-docx and lxml raise many unrelated types for broken packages
         raise not_docx from None
+    if document.element.body is None:
+        raise not_docx
+    return document
+
+
+# Strict Open XML names the same elements in other namespaces; python-docx knows only the
+# transitional ones, so the parts are renamed before it reads them.
+_STRICT_NAMESPACES = (
+    ("http://purl.oclc.org/ooxml/wordprocessingml/main",
+     "http://schemas.openxmlformats.org/wordprocessingml/2006/main"),
+    ("http://purl.oclc.org/ooxml/officeDocument/relationships",
+     "http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
+    ("http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing",
+     "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"),
+    ("http://purl.oclc.org/ooxml/drawingml/main",
+     "http://schemas.openxmlformats.org/drawingml/2006/main"),
+    ("http://purl.oclc.org/ooxml/drawingml/picture",
+     "http://schemas.openxmlformats.org/drawingml/2006/picture"),
+    ("http://purl.oclc.org/ooxml/officeDocument/math",
+     "http://schemas.openxmlformats.org/officeDocument/2006/math"),
+    ("http://purl.oclc.org/ooxml/officeDocument/sharedTypes",
+     "http://schemas.openxmlformats.org/officeDocument/2006/sharedTypes"),
+    ("http://purl.oclc.org/ooxml/officeDocument/extendedProperties",
+     "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"),
+    ("http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes",
+     "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"),
+    ("http://purl.oclc.org/ooxml/officeDocument/customXml",
+     "http://schemas.openxmlformats.org/officeDocument/2006/customXml"),
+)  # fmt: skip
+_STRICT_MARK = b"http://purl.oclc.org/ooxml/"
+
+
+def _is_strict(archive: zipfile.ZipFile) -> bool:
+    try:
+        with archive.open("_rels/.rels") as rels:
+            return _STRICT_MARK in rels.read(1024 * 1024)  # a package's rels are a few lines
+    except KeyError:
+        return False
+
+
+def _strict_to_transitional(archive: zipfile.ZipFile) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in archive.infolist():
+            content = archive.read(member)
+            if member.filename.endswith((".xml", ".rels")):
+                for strict, transitional in _STRICT_NAMESPACES:
+                    content = content.replace(strict.encode(), transitional.encode())
+            target.writestr(member.filename, content)
+    return out.getvalue()
 
 
 _HEADING_STYLE_RE = re.compile(
@@ -370,9 +628,9 @@ _HEADING_STYLE_RE = re.compile(
     re.IGNORECASE,
 )
 _LIST_STYLE_RE = re.compile(r"^list (bullet|number)(?: ([2-9]))?$", re.IGNORECASE)
-_SKIPPED_STYLES = ("title", "subtitle", "toc heading")
+_TITLE_STYLES = ("title", "subtitle")
 _QUOTE_STYLES = ("quote", "intense quote")
-_BLOCK_CONTAINERS = {qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")}
+_BLOCK_CONTAINERS = {qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"), qn("w:ins")}
 # Tracked insertions count as text; deletions and move sources are not part of the draft.
 _INLINE_CONTAINERS = {
     qn(tag)
@@ -387,6 +645,10 @@ _INLINE_CONTAINERS = {
         "w:bdo",
     )
 }
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+_VML_IMAGE = "{urn:schemas-microsoft-com:vml}imagedata"
+_TRACKED = (qn("w:ins"), qn("w:del"), qn("w:moveFrom"), qn("w:moveTo"))
 
 
 @dataclass
@@ -400,25 +662,68 @@ class _Char:
     char: str
     marks: frozenset[str]
     url: str
+    raw: bool = False  # Markdown written by us (a footnote reference), not escaped
+
+
+def _in_fallback(element) -> bool:
+    return any(ancestor.tag == _MC_FALLBACK for ancestor in element.iterancestors())
+
+
+_NOT_IN_TEXT = {_MC_FALLBACK, qn("w:moveFrom"), qn("w:del")}
+
+
+def _outside_text(element) -> bool:
+    """Word's fallback copy of a drawing, or text moved away or deleted in tracked changes."""
+    return any(ancestor.tag in _NOT_IN_TEXT for ancestor in element.iterancestors())
 
 
 class _DocxReader:
-    """Walks the body in order, cutting a new section at each heading paragraph."""
+    """Reads the body in order into items: paragraphs, tables, text boxes, notes."""
 
     def __init__(self, document: DocxDocument) -> None:
         self.document = document
-        self.sections: list[ParsedSection] = []
-        self.blocks: list[_Block] = []
-        self.list_stack: list[tuple[str, int]] = []  # (kind, counter) per nesting depth
+        self.body_element = document.element.body
+        self.numbering = _Numbering(document)
+        self.items: list[Item] = []
+        self.not_kept: list[str] = []
+        self.characters = 0
+        self.notes = {
+            "": _notes(document, "footnotes", "footnote"),
+            "e": _notes(document, "endnotes", "endnote"),
+        }
+        self.note_markdown: dict[str, str] = {}
+        self.tracked_changes = sum(1 for _ in self.body_element.iter(*_TRACKED))
+        self.comments = len(
+            {e.get(qn("w:id")) for e in self.body_element.iter(qn("w:commentReference"))}
+        )
 
-    def read(self) -> list[ParsedSection]:
-        for element in self._iter_blocks(self.document.element.body):
+    def read(self) -> list[Item]:
+        for element in self._iter_blocks(self.body_element):
             if element.tag == qn("w:p"):
                 self._paragraph(Paragraph(element, self.document._body))
             else:
                 self._table(Table(element, self.document._body))
-        self._flush()
-        return self.sections
+        for prefix, notes in self.notes.items():
+            for note_id, element in notes.items():
+                parts = [self._markdown(Paragraph(p, self.document._body), table_cell=True)
+                         for p in element.iter(qn("w:p"))]  # fmt: skip
+                self.note_markdown[f"{prefix}{note_id}"] = " ".join(p for p in parts if p)
+        return self.items
+
+    def source_text(self) -> str:
+        """All the text the file holds, to count the words that landed in sections."""
+        texts = []
+        roots = [self.body_element] + [e for n in self.notes.values() for e in n.values()]
+        for root in roots:
+            # Each run of text once, with the paragraph it belongs to (a text box's paragraph
+            # sits inside another paragraph); Word's fallback copies left out.
+            by_paragraph: dict[object, list[str]] = {}
+            for text in root.iter(qn("w:t")):
+                owner = next((a for a in text.iterancestors(qn("w:p"))), None)
+                if owner is not None and not _outside_text(text):
+                    by_paragraph.setdefault(owner, []).append(text.text or "")
+            texts.extend("".join(parts) for parts in by_paragraph.values())
+        return _nfc("\n".join(texts))
 
     def _iter_blocks(self, parent) -> Iterator:
         for child in parent:
@@ -427,72 +732,179 @@ class _DocxReader:
             elif child.tag in _BLOCK_CONTAINERS:
                 yield from self._iter_blocks(child)
 
-    def _flush(self) -> None:
-        if self.sections:
-            self.sections[-1].body = _nfc(_join_blocks(self.blocks))
-        self.blocks = []
-        self.list_stack = []
+    # -- items -----------------------------------------------------------------------------
 
     def _paragraph(self, paragraph: Paragraph) -> None:
+        self._count_characters(paragraph._p)
         styles = _style_chain(paragraph)
         names = [name.lower() for name, _ in styles]
-        if any(name in _SKIPPED_STYLES or name.startswith("toc ") for name in names):
-            return
-        level = _heading_level(paragraph, styles)
-        if level is not None:
-            self._heading(level, paragraph)
-            return
-        markdown = paragraph_markdown(paragraph)
-        if not markdown:
-            return
-        list_info = _list_info(paragraph, styles)
-        if list_info is not None:
-            self._list_item(*list_info, markdown)
-            return
-        self.list_stack = []
-        if any(name in _QUOTE_STYLES for name in names):
-            markdown = "\n".join("> " + line for line in markdown.split("\n"))
-        self.blocks.append(_Block("paragraph", markdown))
-
-    def _heading(self, level: int, paragraph: Paragraph) -> None:
-        text = _nfc(_collapse_spaces("".join(c.char for c in _paragraph_chars(paragraph))))
-        if not text:
-            return
-        self._flush()
-        number, heading = split_heading_number(text)
-        self.sections.append(ParsedSection(level=level, number=number, heading=heading, body=""))
-
-    def _list_item(self, kind: str, depth: int, start: int, markdown: str) -> None:
-        # Only as deep as one below the current item: Markdown cannot skip nesting levels.
-        depth = min(depth, len(self.list_stack) + 1)
-        del self.list_stack[depth:]
-        new_list = not (len(self.list_stack) == depth and self.list_stack[-1][0] == kind)
-        if new_list:
-            self.list_stack[depth - 1 :] = [(kind, start if kind == "ordered" else 1)]
-        else:
-            self.list_stack[-1] = (kind, self.list_stack[-1][1] + 1)
-        indent = sum(_marker_width(k, n) for k, n in self.list_stack[:-1])
-        marker = "- " if kind == "bullet" else f"{self.list_stack[-1][1]}. "
-        continuation = "\n" + " " * (indent + len(marker))
-        line = " " * indent + marker + markdown.replace("\n", continuation)
-        if self.blocks and self.blocks[-1].kind == "list" and not (new_list and depth == 1):
-            self.blocks[-1].markdown += "\n" + line
-        else:
-            self.blocks.append(_Block("list", line))
+        toc = any(name.startswith("toc") for name in names)
+        title = any(name in _TITLE_STYLES for name in names)
+        level = None if toc or title else _heading_level(paragraph, styles)
+        chars = _paragraph_chars(paragraph, caps=_paragraph_caps(paragraph, styles))
+        self._note_media(paragraph._p)
+        numbered = self.numbering.next(_num_pr_of(paragraph, styles))
+        list_info = _list_info(paragraph, styles, numbered)
+        markdown = _chars_markdown(chars)
+        plain = _collapse_spaces("".join(c.char for c in chars if not c.raw))
+        label = numbered[1] if numbered and numbered[0] != "bullet" else ""
+        if label:
+            plain = f"{label} {plain}".strip()
+        if markdown or plain:
+            visible = [c for c in chars if not c.raw and not c.char.isspace()]
+            bold = bool(visible) and all("strong" in c.marks for c in visible)
+            notes = [c.char[2:-1] for c in chars if c.raw]
+            data = {"markdown": markdown, "label": label, "list": list_info, "notes": notes}
+            data["quote"] = any(name in _QUOTE_STYLES for name in names)
+            self.items.append(
+                Item(
+                    text=_nfc(plain),
+                    style_level=level,
+                    emphasis=bold or is_capitals(plain),
+                    centered=_alignment(paragraph, styles) == "center",
+                    title=title,
+                    no_heading=toc,
+                    label=label,
+                    data=data,
+                )
+            )
+        for box in paragraph._p.iter(qn("w:txbxContent")):
+            if _in_fallback(box):
+                continue
+            before = len(self.items)
+            for element in self._iter_blocks(box):
+                if element.tag == qn("w:p"):
+                    self._paragraph(Paragraph(element, self.document._body))
+                else:
+                    self._table(Table(element, self.document._body))
+            for item in self.items[before:]:
+                item.no_heading = True
 
     def _table(self, table: Table) -> None:
-        self.list_stack = []
-        markdown = table_markdown(table)
+        self._count_characters(table._tbl)
+        self._note_media(table._tbl)
+        markdown = table_markdown(table, self._cell_markdown)
         if markdown:
-            self.blocks.append(_Block("table", markdown))
+            text = _collapse_spaces(" ".join(t.text or "" for t in table._tbl.iter(qn("w:t"))))
+            notes = [r.get(qn("w:id")) for r in table._tbl.iter(qn("w:footnoteReference"))]
+            data = {"markdown": markdown, "list": None, "notes": [n for n in notes if n]}
+            self.items.append(Item(text=_nfc(text), kind="table", data=data))
+
+    def _cell_markdown(self, cell) -> str:
+        # Content controls, tracked insertions and nested tables inside a cell are read too;
+        # a nested table's cells become text of the outer cell.
+        texts = []
+        for element in self._iter_blocks(cell._tc):
+            if element.tag == qn("w:p"):
+                texts.append(self._markdown(Paragraph(element, cell), table_cell=True))
+            else:
+                nested = Table(element, cell)
+                texts.extend(self._cell_markdown(c) for row in nested.rows for c in row.cells)
+        return " ".join(text for text in texts if text)
+
+    def _markdown(self, paragraph: Paragraph, *, table_cell: bool = False) -> str:
+        styles = _style_chain(paragraph)
+        chars = _paragraph_chars(paragraph, caps=_paragraph_caps(paragraph, styles))
+        return _chars_markdown(chars, table_cell=table_cell)
+
+    def _count_characters(self, element) -> None:
+        # Checked before any character is turned into an object: what the limits refuse
+        # costs no more than reading the XML did.
+        size = sum(len(t.text or "") for t in element.iter(qn("w:t")))
+        if element.tag == qn("w:p") and size > MAX_PARAGRAPH_CHARS:
+            raise _paragraph_too_long()
+        self.characters += size if element.tag == qn("w:tbl") or size else 0
+        if self.characters > MAX_TEXT_CHARS:
+            raise _too_much_text()
+
+    def _note_media(self, element) -> None:
+        for blip in element.iter(_BLIP, _VML_IMAGE):
+            if _in_fallback(blip):
+                continue
+            rel_id = blip.get(qn("r:embed")) or blip.get(qn("r:id")) or ""
+            try:
+                name = self.document.part.rels[rel_id].target_ref.rsplit("/", 1)[-1]
+            except KeyError:
+                name = rel_id or "?"
+            self.not_kept.append(str(_l("image %(name)s", name=name)))
+        for _ in element.iter(qn("w:object")):
+            self.not_kept.append(str(_l("embedded object")))
+
+    # -- bodies ----------------------------------------------------------------------------
+
+    def body(self, first: int, stop: int, heading: Heading) -> str:
+        blocks: list[_Block] = []
+        list_stack: list[tuple[str, int]] = []
+        notes: list[str] = []
+        start = heading.index if heading.role != "preamble" else first
+        for item in self.items[start:first]:  # the heading's own notes
+            notes.extend(item.data.get("notes", []))
+        for item in self.items[first:stop]:
+            notes.extend(item.data.get("notes", []))
+            info = item.data["list"]
+            if info is not None:
+                _append_list_item(blocks, list_stack, *info, item.data["markdown"])
+                continue
+            list_stack.clear()
+            markdown = item.data["markdown"]
+            if item.kind == "table":
+                blocks.append(_Block("table", markdown))
+                continue
+            if item.data["label"]:
+                markdown = escape_line_starts(
+                    f"{escape_markdown(item.data['label'])} {markdown}".strip()
+                )
+            if item.data.get("quote"):
+                markdown = "\n".join("> " + line for line in markdown.split("\n"))
+            blocks.append(_Block("paragraph", markdown))
+        definitions = []
+        for note in dict.fromkeys(notes):
+            text = self.note_markdown.get(note, "")
+            definitions.append(f"[^{note}]: {text}" if text else f"[^{note}]: ")
+        return "\n\n".join([block.markdown for block in blocks] + definitions)
+
+
+def _append_list_item(
+    blocks: list[_Block], stack: list[tuple[str, int]], kind: str, depth: int, start: int,
+    markdown: str,
+) -> None:  # fmt: skip
+    # Only as deep as one below the current item: Markdown cannot skip nesting levels.
+    depth = min(depth, len(stack) + 1)
+    del stack[depth:]
+    new_list = not (len(stack) == depth and stack[-1][0] == kind)
+    if new_list:
+        stack[depth - 1 :] = [(kind, start if kind == "ordered" else 1)]
+    else:
+        stack[-1] = (kind, stack[-1][1] + 1)
+    indent = sum(_marker_width(k, n) for k, n in stack[:-1])
+    marker = "- " if kind == "bullet" else f"{stack[-1][1]}. "
+    continuation = "\n" + " " * (indent + len(marker))
+    line = " " * indent + marker + markdown.replace("\n", continuation)
+    if blocks and blocks[-1].kind == "list" and not (new_list and depth == 1):
+        blocks[-1].markdown += "\n" + line
+    else:
+        blocks.append(_Block("list", line))
 
 
 def _marker_width(kind: str, counter: int) -> int:
     return 2 if kind == "bullet" else len(f"{counter}. ")
 
 
-def _join_blocks(blocks: list[_Block]) -> str:
-    return "\n\n".join(block.markdown for block in blocks)
+def _notes(document: DocxDocument, part_name: str, tag: str) -> dict[str, object]:
+    """Footnotes or endnotes by id, from the part the main document points to."""
+    for rel in document.part.rels.values():
+        if rel.is_external or not rel.reltype.endswith("/" + part_name):
+            continue
+        try:
+            root = parse_xml(rel.target_part.blob)
+        except Exception:  # a broken notes part loses the notes, not the document
+            return {}
+        notes = {}
+        for note in root.findall(qn(f"w:{tag}")):
+            if note.get(qn("w:type")) in (None, "normal") and note.get(qn("w:id")):
+                notes[note.get(qn("w:id"))] = note
+        return notes
+    return {}
 
 
 # Looking a style up in python-docx searches the styles part: a 300-section draft did it
@@ -521,6 +933,27 @@ def _style_chain(paragraph: Paragraph) -> list[tuple[str, object]]:
     return _cached(paragraph.part, ("paragraph", paragraph._p.style), compute)
 
 
+def _paragraph_caps(paragraph: Paragraph, styles) -> bool:
+    def compute() -> bool:
+        for _name, style in styles:
+            if style.font.all_caps is not None:
+                return bool(style.font.all_caps)
+        return False
+
+    return _cached(paragraph.part, ("caps", paragraph._p.style), compute)
+
+
+def _alignment(paragraph: Paragraph, styles) -> str:
+    values = paragraph._p.xpath("./w:pPr/w:jc/@w:val")
+    if values:
+        return str(values[0])
+    for _name, style in styles:
+        values = style.element.xpath("./w:pPr/w:jc/@w:val")
+        if values:
+            return str(values[0])
+    return ""
+
+
 def _is_number(value: str) -> bool:
     # ASCII only: "²".isdigit() is true but int("²") fails, and the XML comes from uploads.
     return value.isascii() and value.isdigit() and len(value) < 10
@@ -546,78 +979,174 @@ def _heading_level(paragraph: Paragraph, styles: list[tuple[str, object]]) -> in
     return None
 
 
-def _list_info(
-    paragraph: Paragraph, styles: list[tuple[str, object]]
-) -> tuple[str, int, int] | None:
-    """("bullet" | "ordered", depth, first number) if the paragraph is a list item."""
-    direct = _num_pr(paragraph._p)
-    if direct is not None and direct[0] == "0":
-        return None
-    num_pr = direct
-    for _name, style in styles:
-        if num_pr is not None:
-            break
-        num_pr = _num_pr(style.element)
-    start = _numbering_start(paragraph, *num_pr) if num_pr else 1
-    for name, _style in styles:
-        match = _LIST_STYLE_RE.match(name)
-        if match:
-            kind = "bullet" if match.group(1).lower() == "bullet" else "ordered"
-            extra = int(direct[1]) if direct else 0
-            return kind, int(match.group(2) or 1) + extra, start
-    if num_pr is None or num_pr[0] == "0":
-        return None
-    num_id, ilvl = num_pr
-    return _numbering_kind(paragraph, num_id, ilvl), int(ilvl) + 1, start
-
-
 def _num_pr(element) -> tuple[str, str] | None:
     num_ids = element.xpath("./w:pPr/w:numPr/w:numId/@w:val")
     if not num_ids:
         return None
     ilvls = element.xpath("./w:pPr/w:numPr/w:ilvl/@w:val")
     ilvl = ilvls[0] if ilvls and _is_number(ilvls[0]) else "0"
-    return num_ids[0], ilvl
+    return str(num_ids[0]), str(ilvl)
 
 
-def _numbering_kind(paragraph: Paragraph, num_id: str, ilvl: str) -> str:
-    number_format = _numbering_level_value(paragraph, num_id, ilvl, "numFmt")
-    return "bullet" if number_format in (None, "bullet", "none") else "ordered"
+def _num_pr_of(paragraph: Paragraph, styles) -> tuple[str, str] | None:
+    """The list a paragraph belongs to, directly or through its style; None if none."""
+    direct = _num_pr(paragraph._p)
+    if direct is not None:
+        return None if direct[0] == "0" else direct
+    for _name, style in styles:
+        num_pr = _num_pr(style.element)
+        if num_pr is not None:
+            return None if num_pr[0] == "0" else num_pr
+    return None
 
 
-def _numbering_start(paragraph: Paragraph, num_id: str, ilvl: str) -> int:
-    override = _numbering_xpath(
-        paragraph,
-        f'./w:num[@w:numId="{num_id}"]/w:lvlOverride[@w:ilvl="{ilvl}"]/w:startOverride/@w:val',
-    )
-    start = override or _numbering_level_value(paragraph, num_id, ilvl, "start")
-    return int(start) if start and _is_number(start) else 1
+def _list_info(
+    paragraph: Paragraph, styles, numbered: tuple[str, str, int, int] | None
+) -> tuple[str, int, int] | None:
+    """("bullet" | "ordered", depth, first number) if the paragraph is a Markdown list item.
 
-
-def _numbering_level_value(paragraph: Paragraph, num_id: str, ilvl: str, tag: str) -> str | None:
-    """A property of one list level, from the list's override or its abstract definition."""
-    num = f'./w:num[@w:numId="{num_id}"]'
-    value = _numbering_xpath(
-        paragraph, f'{num}/w:lvlOverride[@w:ilvl="{ilvl}"]/w:lvl/w:{tag}/@w:val'
-    )
-    if value is None:
-        abstract = _numbering_xpath(paragraph, f"{num}/w:abstractNumId/@w:val")
-        if abstract is not None:
-            value = _numbering_xpath(
-                paragraph,
-                f'./w:abstractNum[@w:abstractNumId="{abstract}"]/w:lvl[@w:ilvl="{ilvl}"]'
-                f"/w:{tag}/@w:val",
-            )
-    return value
-
-
-def _numbering_xpath(paragraph: Paragraph, path: str) -> str | None:
-    try:
-        numbering = paragraph.part.numbering_part.element
-    except (KeyError, NotImplementedError, AttributeError):
+    Only bullets and plain "1." numbering become Markdown lists; any other automatic number
+    ("Điều 1.", "a)", "1.1.") is written out in front of the text, as Word shows it.
+    """
+    direct = _num_pr(paragraph._p)
+    if direct is not None and direct[0] == "0":
         return None
-    values = numbering.xpath(path)
-    return str(values[0]) if values else None
+    for name, _style in styles:
+        match = _LIST_STYLE_RE.match(name)
+        if match:
+            kind = "bullet" if match.group(1).lower() == "bullet" else "ordered"
+            extra = int(direct[1]) if direct else 0
+            start = numbered[3] if numbered else 1
+            return kind, int(match.group(2) or 1) + extra, start
+    if numbered is None:
+        return None
+    number_format, label, depth, value = numbered
+    if number_format == "bullet":
+        return "bullet", depth, 1
+    if number_format == "decimal" and re.fullmatch(r"\d+\.", label):
+        return "ordered", depth, value
+    return None
+
+
+class _Numbering:
+    """Word's automatic numbering, computed as Word shows it: levels, start values, restarts.
+
+    numbering.xml is read once into dictionaries; no value from the document ever goes into
+    an XPath query, and a lookup costs the same whatever the number of lists.
+    """
+
+    def __init__(self, document: DocxDocument) -> None:
+        self.abstract: dict[str, dict[int, dict]] = {}
+        self.nums: dict[str, tuple[str, dict[int, dict]]] = {}
+        self.counters: dict[str, list[int | None]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        for abstract in root.findall(qn("w:abstractNum")):
+            levels = {}
+            for lvl in abstract.findall(qn("w:lvl")):
+                levels[_int(lvl.get(qn("w:ilvl")), 0)] = _level(lvl)
+            self.abstract[abstract.get(qn("w:abstractNumId")) or ""] = levels
+        for num in root.findall(qn("w:num")):
+            abstract_id = num.find(qn("w:abstractNumId"))
+            overrides = {}
+            for override in num.findall(qn("w:lvlOverride")):
+                level = override.find(qn("w:lvl"))
+                start = override.find(qn("w:startOverride"))
+                values = _level(level) if level is not None else {}
+                if start is not None:
+                    values["start"] = _int(start.get(qn("w:val")), 1)
+                    values["restart_here"] = True
+                overrides[_int(override.get(qn("w:ilvl")), 0)] = values
+            value = abstract_id.get(qn("w:val")) if abstract_id is not None else None
+            self.nums[num.get(qn("w:numId")) or ""] = (value or "", overrides)
+
+    def _level(self, num_id: str, ilvl: int) -> dict:
+        abstract_id, overrides = self.nums.get(num_id, ("", {}))
+        level = dict(self.abstract.get(abstract_id, {}).get(ilvl, {}))
+        level.update(overrides.get(ilvl, {}))
+        return level
+
+    def next(self, num_pr: tuple[str, str] | None) -> tuple[str, str, int, int] | None:
+        """(format, label as Word shows it, depth from 1, this level's value); None if none."""
+        if num_pr is None or num_pr[0] not in self.nums:
+            return None
+        num_id, ilvl = num_pr[0], min(_int(num_pr[1], 0), 8)
+        abstract_id, overrides = self.nums[num_id]
+        # Lists sharing an abstract definition continue one another unless one restarts.
+        key = num_id if any(o.get("restart_here") for o in overrides.values()) else abstract_id
+        counts = self.counters.setdefault(key, [None] * 9)
+        level = self._level(num_id, ilvl)
+        counts[ilvl] = level.get("start", 1) if counts[ilvl] is None else counts[ilvl] + 1
+        for deeper in range(ilvl + 1, 9):
+            counts[deeper] = None
+        # A level the list does not define is shown as a bullet, as Word does.
+        number_format = level.get("format", "decimal" if level else "bullet")
+        if number_format in ("bullet", "none"):
+            return "bullet", "", ilvl + 1, 1
+
+        def value(match: re.Match) -> str:
+            index = int(match.group(1)) - 1
+            if not 0 <= index <= ilvl:
+                return ""
+            other = self._level(num_id, index)
+            count = counts[index] if counts[index] is not None else other.get("start", 1)
+            legal = level.get("legal") and index < ilvl
+            return _format_number(count, "decimal" if legal else other.get("format", "decimal"))
+
+        label = re.sub(r"%([1-9])", value, level.get("text", f"%{ilvl + 1}."))
+        return number_format, _collapse_spaces(label), ilvl + 1, counts[ilvl]
+
+
+def _int(value: str | None, default: int) -> int:
+    return int(value) if value and _is_number(value) else default
+
+
+def _level(lvl) -> dict:
+    values: dict = {}
+    for tag, key in (("w:start", "start"), ("w:numFmt", "format"), ("w:lvlText", "text")):
+        element = lvl.find(qn(tag))
+        if element is not None and element.get(qn("w:val")) is not None:
+            raw = element.get(qn("w:val"))
+            values[key] = _int(raw, 1) if key == "start" else raw
+    if lvl.find(qn("w:isLgl")) is not None:
+        values["legal"] = True
+    return values
+
+
+def _format_number(value: int, number_format: str) -> str:
+    if number_format in ("upperRoman", "lowerRoman"):
+        roman = _roman(value)
+        return roman if number_format == "upperRoman" else roman.lower()
+    if number_format in ("upperLetter", "lowerLetter"):
+        letters = _letters(value)
+        return letters.upper() if number_format == "upperLetter" else letters
+    if number_format == "decimalZero":
+        return f"{value:02d}"
+    return str(value)
+
+
+def _roman(value: int) -> str:
+    if not 0 < value < 4000:
+        return str(value)
+    out = []
+    for amount, symbol in (
+        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+        (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    ):  # fmt: skip
+        while value >= amount:
+            out.append(symbol)
+            value -= amount
+    return "".join(out)
+
+
+def _letters(value: int) -> str:
+    # Word repeats the letter past z: a, …, z, aa, bb, …
+    if value < 1:
+        return str(value)
+    letter = "abcdefghijklmnopqrstuvwxyz"[(value - 1) % 26]
+    return letter * ((value - 1) // 26 + 1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -626,10 +1155,14 @@ def _numbering_xpath(paragraph: Paragraph, path: str) -> str | None:
 
 def paragraph_markdown(paragraph: Paragraph, *, table_cell: bool = False) -> str:
     """The paragraph's text as inline Markdown, keeping bold, italic, strike and links."""
-    chars = _paragraph_chars(paragraph)
-    chars = [_Char(" " if c.char == "\t" else c.char, c.marks, c.url) for c in chars]
+    caps = _paragraph_caps(paragraph, _style_chain(paragraph))
+    return _chars_markdown(_paragraph_chars(paragraph, caps=caps), table_cell=table_cell)
+
+
+def _chars_markdown(chars: list[_Char], *, table_cell: bool = False) -> str:
+    chars = [replace(c, char=" ") if c.char == "\t" else c for c in chars]
     if table_cell:
-        chars = [_Char(" " if c.char == "\n" else c.char, c.marks, c.url) for c in chars]
+        chars = [replace(c, char=" ") if c.char == "\n" else c for c in chars]
     _spread_marks_over_spaces(chars)
     _unmark_edge_punctuation(chars)
     markdown = _render_chars(_strip_chars(chars), table_cell=table_cell)
@@ -640,14 +1173,23 @@ def paragraph_markdown(paragraph: Paragraph, *, table_cell: bool = False) -> str
     return escape_line_starts("\\\n".join(line for line in lines if line))
 
 
-def _paragraph_chars(paragraph: Paragraph) -> list[_Char]:
+def _paragraph_chars(paragraph: Paragraph, *, caps: bool = False) -> list[_Char]:
     chars = []
     for run_element, url in _iter_runs(paragraph, paragraph._p, ""):
         run = Run(run_element, paragraph)
         if run.font.hidden:
             continue
         marks = _run_marks(run)
-        chars.extend(_Char(char, marks, url) for char in run.text)
+        text = run.text
+        run_caps = run.font.all_caps
+        if run_caps if run_caps is not None else caps:
+            text = text.upper()  # Word shows it in capitals: that is the text people read
+        chars.extend(_Char(char, marks, url) for char in text)
+        for note in run_element.iter(qn("w:footnoteReference"), qn("w:endnoteReference")):
+            prefix = "e" if note.tag == qn("w:endnoteReference") else ""
+            note_id = note.get(qn("w:id")) or ""
+            if _is_number(note_id):
+                chars.append(_Char(f"[^{prefix}{note_id}]", frozenset(), "", raw=True))
     return chars
 
 
@@ -785,6 +1327,10 @@ def _render_marks(chars: list[_Char], *, table_cell: bool) -> str:
                 if mark in wanted and mark not in open_marks:
                     out.append(_MARKERS[mark])
                     open_marks.append(mark)
+        if char.raw:  # Markdown of our own (a footnote reference), after the marks close
+            flush_text()
+            out.append(char.char)
+            continue
         text.append(char.char)
     flush_text()
     out.extend(_MARKERS[mark] for mark in reversed(open_marks))
@@ -797,20 +1343,36 @@ def _link_destination(url: str) -> str:
     return url
 
 
-def table_markdown(table: Table) -> str:
+_TABLE_CONTAINERS = {qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"), qn("w:ins")}
+MAX_TABLE_COLUMNS = 64
+
+
+def _table_children(parent, tag: str) -> Iterator:
+    # Rows and cells may sit inside content controls (a repeating section, a cell picker).
+    for child in parent:
+        if child.tag == tag:
+            yield child
+        elif child.tag in _TABLE_CONTAINERS:
+            yield from _table_children(child, tag)
+
+
+def _grid_value(element, path: str) -> int:
+    values = element.xpath(path)
+    return min(int(values[0]), MAX_TABLE_COLUMNS) if values and _is_number(values[0]) else 0
+
+
+def table_markdown(table: Table, cell_markdown: Callable | None = None) -> str:
     """A GitHub pipe table; the first row is the header, merged cells are shown once."""
+    cell_markdown = cell_markdown or _cell_markdown
     rows: list[list[str]] = []
-    previous_row: list[object] = []
-    for row in table.rows:
-        cells = row.cells
-        texts = []
-        for position, cell in enumerate(cells):
-            repeated = (position and cells[position - 1]._tc is cell._tc) or (
-                position < len(previous_row) and previous_row[position] is cell._tc
-            )
-            texts.append("" if repeated else _cell_markdown(cell))
-        previous_row = [cell._tc for cell in cells]
-        rows.append(texts)
+    for tr in _table_children(table._tbl, qn("w:tr")):
+        texts = [""] * _grid_value(tr, "./w:trPr/w:gridBefore/@w:val")
+        for tc in _table_children(tr, qn("w:tc")):
+            merge = tc.xpath("./w:tcPr/w:vMerge")
+            continued = bool(merge) and merge[0].get(qn("w:val")) != "restart"
+            texts.append("" if continued else cell_markdown(_Cell(tc, table)))
+            texts.extend([""] * (_grid_value(tc, "./w:tcPr/w:gridSpan/@w:val") - 1))
+        rows.append(texts[:MAX_TABLE_COLUMNS])
     width = max((len(row) for row in rows), default=0)
     if not width or not any(any(row) for row in rows):
         return ""

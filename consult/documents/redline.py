@@ -303,7 +303,7 @@ def _removed_by_anchor(
 
 def _matched_change(old: Any, new: Any, out_of_place: bool) -> SectionChange:
     renumbered = _text(old.number) != _text(new.number)
-    content_changed = _text(old.heading) != _text(new.heading) or _text(old.body) != _text(new.body)
+    content_changed = _text(old.heading) != _text(new.heading) or _body(old.body) != _body(new.body)
     moved = out_of_place or renumbered
     if content_changed:
         kind = "changed"
@@ -318,6 +318,24 @@ def _matched_change(old: Any, new: Any, out_of_place: bool) -> SectionChange:
 
 def _text(value: str | None) -> str:
     return unicodedata.normalize("NFC", value or "").strip()
+
+
+_TABLE_DELIMITER_RE = re.compile(r"^\s*\|?(\s*:?-+:?\s*\|)*\s*:?-+:?\s*\|?\s*$")
+
+
+def _body(value: str | None) -> str:
+    """The body as the reader sees it: "|---|" and "| --- |" are the same table."""
+    lines = []
+    for line in _text(value).split("\n"):
+        if "-" in line and _TABLE_DELIMITER_RE.match(line):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            line = "|" + "|".join(_delimiter(c) for c in cells) + "|"
+        lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+def _delimiter(cell: str) -> str:
+    return (":" if cell.startswith(":") else "") + "---" + (":" if cell.endswith(":") else "")
 
 
 # ---------------------------------------------------------------------------------------------

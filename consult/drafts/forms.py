@@ -8,6 +8,7 @@ from wtforms import (
     DateTimeLocalField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -19,7 +20,7 @@ from consult.forms import Form, short_code_field
 from consult.models import Department, Proposal, Seat, User, Visibility
 from consult.validators import PlausibleDate
 
-IMPORT_EXTENSIONS = ["docx", "md", "markdown", "txt"]
+IMPORT_EXTENSIONS = ["docx", "doc", "md", "markdown", "txt"]
 
 
 class ProposalForm(Form):
@@ -70,10 +71,14 @@ class DraftImportForm(Form):
         _l("Draft file"),
         validators=[
             FileRequired(),
-            FileAllowed(IMPORT_EXTENSIONS, _l("Choose a Word (.docx) or Markdown (.md) file.")),
+            FileAllowed(
+                IMPORT_EXTENSIONS,
+                _l("Choose a Word (.docx, .doc), Markdown (.md) or text (.txt) file."),
+            ),
         ],
         description=_l(
-            "Word headings (Heading 1, 2, 3…) or Markdown headings (#, ##, ###) become sections."
+            "Parts, chapters, articles (Phần, Chương, Mục, Điều) and numbered headings (I., "
+            "1., 1.1) are read from the text, in any style; Word and Markdown headings too."
         ),
     )
     change_note = TextAreaField(
@@ -85,6 +90,15 @@ class DraftImportForm(Form):
 class DraftImportConfirmForm(Form):
     token = HiddenField(validators=[DataRequired(), Length(max=64)])
     change_note = HiddenField(validators=[Optional(), Length(max=5000)])
+    split = SelectField(
+        _l("Sections"),
+        choices=[
+            SelectChoice("articles", _l("one per article (its clauses and points in its text)")),
+            SelectChoice("clauses", _l("one per clause (khoản) as well")),
+            SelectChoice("points", _l("one per point (điểm) as well")),
+        ],
+        default="articles",
+    )
     submit = SubmitField(_l("Save the draft"))
 
 
@@ -108,7 +122,7 @@ class SectionForm(Form):
         validators=[Optional(), Length(max=64)],
         description=_l("As written in the document, e.g. 2.3.1 or Chương II."),
     )
-    heading = StringField(_l("Heading"), validators=[DataRequired(), Length(max=500)])
+    heading = StringField(_l("Heading"), validators=[DataRequired(), Length(max=2000)])
     body = TextAreaField(
         _l("Text"),
         validators=[Optional(), Length(max=200_000)],

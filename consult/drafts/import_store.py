@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from consult.documents.importer import ParsedSection
+from consult.documents.importer import ImportReport, ParsedSection
 from consult.private_files import private_folder, write_private
 
 MAX_AGE_SECONDS = 24 * 3600
@@ -27,21 +27,18 @@ def _purge_old(folder: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def save(sections: list[ParsedSection], *, user_id: int, proposal_id: int) -> str:
+def save(report: ImportReport, *, user_id: int, proposal_id: int) -> str:
+    """Keep what the preview showed until it is confirmed; the token names it."""
     folder = _folder()
     _purge_old(folder)
     token = secrets.token_urlsafe(24)
-    payload = {
-        "user_id": user_id,
-        "proposal_id": proposal_id,
-        "sections": [asdict(s) for s in sections],
-    }
+    payload = {"user_id": user_id, "proposal_id": proposal_id, "report": asdict(report)}
     write_private(folder / f"{token}.json", json.dumps(payload, ensure_ascii=False).encode())
     return token
 
 
-def take(token: str, *, user_id: int, proposal_id: int) -> list[ParsedSection] | None:
-    """The sections saved under ``token`` by this user for this proposal; None otherwise."""
+def take(token: str, *, user_id: int, proposal_id: int) -> ImportReport | None:
+    """What was saved under ``token`` by this user for this proposal; None otherwise."""
     if not token or not token.replace("-", "").replace("_", "").isalnum():
         return None
     path = _folder() / f"{token}.json"
@@ -51,4 +48,6 @@ def take(token: str, *, user_id: int, proposal_id: int) -> list[ParsedSection] |
     if payload["user_id"] != user_id or payload["proposal_id"] != proposal_id:
         return None
     path.unlink(missing_ok=True)
-    return [ParsedSection(**s) for s in payload["sections"]]
+    report = payload["report"]
+    sections = [ParsedSection(**s) for s in report.pop("sections")]
+    return ImportReport(sections=sections, **report)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from consult.comments.pages import render_draft_page, render_section_page
 from consult.documents.exporter import example_docx, example_markdown, export_docx, export_markdown
-from consult.documents.importer import DraftImportError, parse_upload
+from consult.documents.importer import DraftImportError, read_upload, split_articles
 from consult.documents.redline import compare_docx, compare_sections, redline_html
 from consult.drafts import bp, import_store
 from consult.drafts.forms import (
@@ -238,7 +238,7 @@ def import_draft(code: str):
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            sections = parse_upload(
+            report = read_upload(
                 upload.filename or "",
                 upload.read(),
                 max_bytes=current_app.config["MAX_IMPORT_BYTES"],
@@ -246,24 +246,34 @@ def import_draft(code: str):
         except DraftImportError as exc:
             form.file.errors.append(str(exc))
         else:
-            token = import_store.save(sections, user_id=current_user.id, proposal_id=proposal.id)
-            confirm = DraftImportConfirmForm(token=token, change_note=form.change_note.data or "")
-            previous = target or proposal.latest_draft
-            keys = draft_service.match_section_keys(
-                list(previous.sections) if previous else [], sections
-            )
-            return render_template(
-                "drafts/import_preview.html",
-                proposal=proposal,
-                target=target,
-                sections=sections,
-                continued=[k is not None for k in keys],
-                form=confirm,
-            )
+            return _import_preview(proposal, report, form.change_note.data or "", "articles")
     status = 422 if form.errors else 200
     return render_template(
         "drafts/import.html", proposal=proposal, form=form, target=target
     ), status
+
+
+def _import_preview(proposal: Proposal, report, change_note: str, split: str):
+    """The preview of an import: what will change, what was kept; the file kept for saving."""
+    token = import_store.save(report, user_id=current_user.id, proposal_id=proposal.id)
+    # Not filled from the request: a preview again must carry its new token.
+    confirm = DraftImportConfirmForm(
+        formdata=None, token=token, change_note=change_note, split=split
+    )
+    sections = split_articles(report.sections, split)
+    reference = draft_service.import_reference(proposal)
+    matches = draft_service.match_sections(reference, sections)
+    claimed = {m.section.key for m in matches if m.section is not None}
+    return render_template(
+        "drafts/import_preview.html",
+        proposal=proposal,
+        target=proposal.draft_in_preparation(),
+        sections=sections,
+        report=report,
+        matches=matches,
+        removed=[s for s in reference if s.key not in claimed],
+        form=confirm,
+    )
 
 
 @bp.route("/proposals/<code>/import/confirm", methods=["POST"])
@@ -271,16 +281,23 @@ def import_draft(code: str):
 def confirm_import(code: str):
     proposal = load_proposal(code, can="manage")
     form = DraftImportConfirmForm()
-    sections = None
+    report = None
     if form.validate_on_submit():
-        sections = import_store.take(
+        report = import_store.take(
             form.token.data, user_id=current_user.id, proposal_id=proposal.id
         )
-    if not sections:
+    if report is None or not report.sections:
         flash(_("The preview has expired. Please upload the file again."), "error")
         return redirect(url_for("drafts.import_draft", code=proposal.code))
+    if request.form.get("action") == "split":  # the same file, cut deeper or less deep
+        return _import_preview(proposal, report, form.change_note.data or "", form.split.data)
+    sections = split_articles(report.sections, form.split.data)
+    # The drafting team's corrections of the matching, one "match-N" per incoming section.
+    keys = None
+    if any(name.startswith("match-") for name in request.form):
+        keys = [request.form.get(f"match-{i}") or None for i in range(len(sections))]
     draft = draft_service.import_draft(
-        proposal, sections, form.change_note.data or "", actor=current_user
+        proposal, sections, form.change_note.data or "", keys, actor=current_user
     )
     db.session.commit()
     flash(

@@ -498,7 +498,8 @@ class Section(TimestampMixin, db.Model):
     position: Mapped[int] = mapped_column(nullable=False)
     level: Mapped[int] = mapped_column(nullable=False, default=1)
     number: Mapped[str] = mapped_column(String(64), nullable=False, default="")
-    heading: Mapped[str] = mapped_column(String(500), nullable=False)
+    # Text: an article title can run to several hundred characters (700 in real decrees).
+    heading: Mapped[str] = mapped_column(Text, nullable=False)
     body: Mapped[str] = mapped_column(Text, nullable=False, default="")
     # Rendered and sanitized once on save: reading a section never re-renders Markdown.
     body_html: Mapped[str] = mapped_column(Text, nullable=False, default="")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
@@ -256,42 +257,97 @@ def _normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split()).rstrip(".:")
 
 
-def match_section_keys(
+# How an incoming section was matched to a section of the draft it replaces or continues.
+MATCHED_ON_NUMBER_AND_HEADING = "number and heading"
+MATCHED_ON_HEADING = "heading"
+MATCHED_ON_NUMBER = "number"
+
+
+@dataclass
+class SectionMatch:
+    """One incoming section and the earlier section it continues (``section`` None: new)."""
+
+    incoming: SectionLike
+    section: Section | None = None
+    on: str = ""  # one of the MATCHED_ON_* values
+
+    @property
+    def question(self) -> bool:
+        """Matched on the number alone between two different headings: the team decides."""
+        return self.on == MATCHED_ON_NUMBER
+
+
+def match_sections(
     previous: Sequence[Section], incoming: Sequence[SectionLike]
-) -> list[str | None]:
-    """For each incoming section, the key of the previous draft's section it continues.
+) -> list[SectionMatch]:
+    """For each incoming section, the previous draft's section it continues.
 
     Matched first by number and heading together, then by heading alone (the section
     was renumbered), then by number alone (its heading was reworded). Each previous
-    section is claimed at most once; unmatched sections are new (None).
+    section is claimed at most once; unmatched sections are new.
     """
-    keys: list[str | None] = [None] * len(incoming)
+    matches = [SectionMatch(section) for section in incoming]
     claimed: set[str] = set()
     by_number_and_heading = lambda s: f"{_normalise(s.number)}\x00{_normalise(s.heading)}"  # noqa: E731
     by_heading = lambda s: _normalise(s.heading)  # noqa: E731
     by_number = lambda s: _normalise(s.number)  # noqa: E731
-    for key_of in (by_number_and_heading, by_heading, by_number):
+    for on, key_of in (
+        (MATCHED_ON_NUMBER_AND_HEADING, by_number_and_heading),
+        (MATCHED_ON_HEADING, by_heading),
+        (MATCHED_ON_NUMBER, by_number),
+    ):
         index: dict[str, list[Section]] = {}
         for section in previous:
             if section.key not in claimed and key_of(section):
                 index.setdefault(key_of(section), []).append(section)
-        for i, section in enumerate(incoming):
-            if keys[i] is not None or not key_of(section):
+        for match in matches:
+            if match.section is not None or not key_of(match.incoming):
                 continue
-            candidates = [s for s in index.get(key_of(section), []) if s.key not in claimed]
+            candidates = [s for s in index.get(key_of(match.incoming), []) if s.key not in claimed]
             if candidates:
-                keys[i] = candidates[0].key
+                match.section, match.on = candidates[0], on
                 claimed.add(candidates[0].key)
-    return keys
+    return matches
 
 
-def replace_sections(draft: Draft, incoming: Sequence[SectionLike]) -> None:
-    """Put ``incoming`` in place of the draft's sections, keeping identities where they match."""
+def match_section_keys(
+    previous: Sequence[Section], incoming: Sequence[SectionLike]
+) -> list[str | None]:
+    """The key of the previous section each incoming section continues (None: new)."""
+    return [m.section.key if m.section else None for m in match_sections(previous, incoming)]
+
+
+def import_reference(proposal: Proposal) -> list[Section]:
+    """The sections an import is matched against: the draft in preparation's, or the last
+    draft's when it has none (the next draft starts as a copy of it)."""
+    draft = proposal.draft_in_preparation()
+    if draft is not None and draft.sections:
+        return list(draft.sections)
+    earlier = draft.previous() if draft is not None else proposal.latest_draft
+    return list(earlier.sections) if earlier is not None else []
+
+
+def replace_sections(
+    draft: Draft, incoming: Sequence[SectionLike], keys: Sequence[str | None] | None = None
+) -> None:
+    """Put ``incoming`` in place of the draft's sections, keeping identities where they match.
+
+    ``keys`` (one per incoming section, None for a new one) replaces the automatic matching
+    where the drafting team corrected it in the preview; keys of no earlier section, or used
+    twice, count as new sections.
+    """
     if draft.status is not DraftStatus.PREPARATION:
         raise IllegalTransition(_l("A published draft's text can no longer be changed."))
     previous_draft = draft.previous()
     reference = list(draft.sections) or (list(previous_draft.sections) if previous_draft else [])
-    keys = match_section_keys(reference, incoming)
+    if keys is None or len(keys) != len(incoming):
+        keys = match_section_keys(reference, incoming)
+    else:
+        known, seen, checked = {s.key for s in reference}, set(), []
+        for key in keys:
+            checked.append(key if key in known and key not in seen else None)
+            seen.add(key)
+        keys = checked
     # Sections that continue are updated in place, so that what points at them (comments
     # on the previous draft "taken into account" here) keeps pointing at them.
     existing = {s.key: s for s in draft.sections}
@@ -317,18 +373,19 @@ def import_draft(
     proposal: Proposal,
     incoming: Sequence[SectionLike],
     change_note: str = "",
+    keys: Sequence[str | None] | None = None,
     *,
     actor: User | None = None,
 ) -> Draft:
     """Import a file's sections as the draft in preparation (replacing its text), or as
-    a new draft N+1 when none is in preparation."""
+    a new draft N+1 when none is in preparation; ``keys`` as in :func:`replace_sections`."""
     require(actor, proposal.can_manage)
     draft = proposal.draft_in_preparation()
     if draft is None:
         draft = start_next_draft(proposal, change_note)
     elif change_note:
         draft.change_note = change_note
-    replace_sections(draft, incoming)
+    replace_sections(draft, incoming, keys)
     return draft
 
 
