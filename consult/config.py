@@ -114,6 +114,23 @@ class Config:
     DIGEST_HOUR = int(os.environ.get("DIGEST_HOUR", 7))
     WORKSHOP_HOURS = 3
 
+    # Background jobs (exports, imports, the e-mail outbox), run by `flask --app run worker`.
+    # The queue is a SQLite file in DATA_DIR unless REDIS_URL is set (several app servers
+    # share one Redis). JOBS_QUEUE=memory keeps it in the process (tests only).
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE") or ("redis" if REDIS_URL else "sqlite")
+    JOBS_QUEUE_FILE = os.environ.get("JOBS_QUEUE_FILE") or None  # default DATA_DIR/queue.sqlite3
+    JOBS_QUEUE_NAME = os.environ.get("JOBS_QUEUE_NAME", "consult")
+    JOB_WORKERS = int(os.environ.get("JOB_WORKERS", 2))
+    # A running job's worker renews its lease every third of this; a job whose lease ran
+    # out is put back in the queue (JOB_MAX_ATTEMPTS in all) or marked failed.
+    JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", 60))
+    JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", 2))
+    JOB_RESULT_HOURS = int(os.environ.get("JOB_RESULT_HOURS", 24))  # files kept this long
+    JOB_KEEP_DAYS = int(os.environ.get("JOB_KEEP_DAYS", 30))  # then the job's row goes too
+    # A bell notification for jobs that take longer than this (shorter ones are watched).
+    JOB_NOTIFY_AFTER_SECONDS = int(os.environ.get("JOB_NOTIFY_AFTER_SECONDS", 5))
+
 
 class TestConfig(Config):
     TESTING = True
@@ -127,3 +144,5 @@ class TestConfig(Config):
     SERVER_NAME = "localhost"
     PORTAL_URL = "http://localhost"
     MAIL_SERVER = None
+    JOBS_QUEUE = "memory"
+    JOB_NOTIFY_AFTER_SECONDS = 0

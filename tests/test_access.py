@@ -109,6 +109,14 @@ ACCESS: dict[str, object] = {
     "workshops.record_attendance": RunsTheWorkshop,
     "workshops.add_guest": RunsTheWorkshop,
     "workshops.record_comment": RunsTheWorkshop,
+    # Background jobs: each user's list; a job is seen by its requester and by those who may
+    # see its subject's page (tested in test_jobs.py); anyone else gets 404.
+    "jobs.list_jobs": SIGNED_IN,
+    "jobs.view_job": BY_OBJECT,
+    "jobs.job_status": BY_OBJECT,
+    "jobs.download": BY_OBJECT,
+    "jobs.cancel": BY_OBJECT,
+    "jobs.retry": BY_OBJECT,
 }
 
 # Routes that act on the draft in preparation (draft 2) rather than the published draft 1.
@@ -208,8 +216,14 @@ def url_values(make_department, make_user, make_proposal):
         user=author, kind=NotificationKind.DRAFT_PUBLISHED, params={}, link="/"
     )
     db.session.add(notification)
+    from consult.models import Job
+
+    # About no draft (a deleted one): only its requester sees it.
+    job = Job(kind="report", params={"draft_id": 0, "fmt": "csv"}, requested_by=author)
+    db.session.add(job)
     db.session.commit()
     published.update(
+        job_id=job.id,
         notification_id=notification.id,
         comment_id=comment.id,
         attachment_id=attachment.id,

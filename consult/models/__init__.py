@@ -16,6 +16,7 @@ from consult.models.comments import (
     ResponseKind,
 )
 from consult.models.drafts import Draft, DraftStatus, Proposal, Section, Visibility
+from consult.models.jobs import Job, JobState
 from consult.models.notifications import (
     Channel,
     EmailState,
@@ -47,6 +48,8 @@ __all__ = [
     "Department",
     "DepartmentKind",
     "Draft",
+    "Job",
+    "JobState",
     "DraftStatus",
     "Proposal",
     "Role",

@@ -98,6 +98,15 @@ class Proposal(TimestampMixin, db.Model):
     def can_edit(self, user) -> bool:
         return is_drafting_team(user)
 
+    def can_view_reports(self, user) -> bool:
+        """The summary reports and the workbook of every draft: the board and the organizers
+        (the rule of the report pages; their files made by jobs follow it too)."""
+        return (
+            bool(user and user.is_authenticated)
+            and (self.can_edit(user) or user.role is Role.ORGANIZER)
+            and self.can_view(user)
+        )
+
     @property
     def has_published_draft(self) -> bool:
         return any(d.is_published for d in self.drafts)
@@ -166,6 +175,10 @@ class Draft(TimestampMixin, db.Model):
 
     def can_manage(self, user) -> bool:
         return is_drafting_team(user)
+
+    def can_view_reports(self, user) -> bool:
+        """The draft's summary report: the board and the organizers (see Proposal's)."""
+        return self.proposal.can_view_reports(user) and self.can_view(user)
 
     # --- the comment period -----------------------------------------------------------
 

@@ -27,6 +27,7 @@ class NotificationKind(enum.StrEnum):
     COMMENT_ANSWERED = "comment_answered"
     THREAD_MESSAGE = "thread_message"
     WORKSHOP = "workshop"
+    JOB_FINISHED = "job_finished"
 
     @property
     def label(self) -> str:
@@ -45,6 +46,7 @@ NOTIFICATION_KIND_LABELS = {
     NotificationKind.COMMENT_ANSWERED: _l("A comment is answered or its status changes"),
     NotificationKind.THREAD_MESSAGE: _l("A new message in a comment's discussion"),
     NotificationKind.WORKSHOP: _l("A workshop invitation or its changes"),
+    NotificationKind.JOB_FINISHED: _l("An export you asked for is ready or has failed"),
 }
 
 _DEPARTMENT = (Role.REVIEWER, Role.LEAD)
@@ -57,6 +59,7 @@ KIND_AUDIENCE = {
     NotificationKind.COMMENT_ANSWERED: _DEPARTMENT,
     NotificationKind.THREAD_MESSAGE: _DEPARTMENT + _TEAM,
     NotificationKind.WORKSHOP: _DEPARTMENT,
+    NotificationKind.JOB_FINISHED: (Role.DRAFTING, Role.ADMIN, Role.ORGANIZER),
 }
 
 

@@ -137,6 +137,18 @@ def _workshop(p: dict) -> Text:
     return Text(subjects.get(event, subjects["invited"]), lines)
 
 
+def _job(p: dict) -> Text:
+    if p.get("state") == "done":
+        return Text(
+            _("Ready: %(title)s", title=p["title"]),
+            [_("The file you asked for is ready to download for a day.")],
+        )
+    return Text(
+        _("Failed: %(title)s", title=p["title"]),
+        [p.get("error") or "", _("Open it to try again.")],
+    )
+
+
 RENDERERS = {
     NotificationKind.DRAFT_PUBLISHED: _published,
     NotificationKind.DEADLINE_REMINDER: _reminder,
@@ -145,6 +157,7 @@ RENDERERS = {
     NotificationKind.COMMENT_ANSWERED: _answered,
     NotificationKind.THREAD_MESSAGE: _message,
     NotificationKind.WORKSHOP: _workshop,
+    NotificationKind.JOB_FINISHED: _job,
 }
 
 

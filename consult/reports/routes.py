@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import abort, render_template, request
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from consult.drafts.routes import load_draft
 from consult.extensions import db
+from consult.jobs.views import started
 from consult.models import (
     Comment,
     CommentKind,
@@ -18,6 +20,7 @@ from consult.models import (
 from consult.models.drafts import DRAFTING_ROLES
 from consult.permissions import role_required
 from consult.reports import bp
+from consult.reports import jobs as report_jobs
 from consult.reports.export import FORMATS, MIMETYPES, report_filename, write_report
 from consult.services import audit
 from consult.services import comments as comment_service
@@ -88,7 +91,7 @@ def summary(code: str, number: int):
     )
 
 
-@bp.route("/proposals/<code>/everything.xlsx")
+@bp.route("/proposals/<code>/everything.xlsx", methods=["GET", "POST"])
 @reporters_required
 def everything(code: str):
     """One workbook with every draft of the proposal, its comments and their answers."""
@@ -98,9 +101,11 @@ def everything(code: str):
     from consult.reports.writers import write_everything_xlsx
 
     proposal = load_proposal(code)
+    audit.record_export("everything", proposal, format="xlsx")
+    if request.method == "POST":  # made by a worker; its page shows the progress
+        return started(report_jobs.start_everything(proposal, current_user))
     drafts = [d for d in proposal.drafts if d.is_published]
     reports = ((_("Draft %(n)d", n=d.number), report_service.summary_report(d)) for d in drafts)
-    audit.record_export("everything", proposal, format="xlsx")
     db.session.commit()
     return send_written(
         lambda out: write_everything_xlsx(reports, out),
@@ -109,15 +114,18 @@ def everything(code: str):
     )
 
 
-@bp.route("/proposals/<code>/drafts/<int:number>/report.<fmt>")
+@bp.route("/proposals/<code>/drafts/<int:number>/report.<fmt>", methods=["GET", "POST"])
 @reporters_required
 def download(code: str, number: int, fmt: str):
     if fmt not in FORMATS:
         abort(404)
     draft = load_draft(code, number)
-    report = report_service.summary_report(draft, ReportFilters.from_args(request.args))
-    charts = [c.encode("utf-8") for c in charts_for(draft, report)] if fmt == "pdf" else ()
+    filters = ReportFilters.from_args(request.args)
     audit.record_export("report", draft, format=fmt, filters=request.args.to_dict())
+    if request.method == "POST":  # made by a worker; its page shows the progress
+        return started(report_jobs.start_report(draft, fmt, filters, current_user))
+    report = report_service.summary_report(draft, filters)
+    charts = [c.encode("utf-8") for c in charts_for(draft, report)] if fmt == "pdf" else ()
     db.session.commit()
     return send_written(
         lambda out: write_report(report, fmt, out, charts=charts),

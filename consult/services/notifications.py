@@ -375,6 +375,16 @@ def workshop_params(workshop: Workshop, event: str) -> dict:
     }
 
 
+def job_finished(job, title: str) -> None:
+    """The requester's job is done or has failed (its title in the requester's language)."""
+    notify(
+        [job.requested_by],
+        NotificationKind.JOB_FINISHED,
+        {"job": job.id, "title": title, "state": job.state.value, "error": job.error},
+        _path("jobs.view_job", job_id=job.id),
+    )
+
+
 def _excerpt(text: str, limit: int = 160) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,7 @@
+"""Background jobs: their progress pages, status for the page's script, files, retry, cancel."""
+
+from flask import Blueprint
+
+bp = Blueprint("jobs", __name__)
+
+from consult.jobs import routes  # noqa: E402,F401
