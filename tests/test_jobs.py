@@ -542,3 +542,28 @@ def _crontab_moment():
 
 def test_forked_workers_dispose_of_inherited_connections(app):
     assert "dispose_inherited_connections" in queue.huey_of(app)._startup
+
+
+def test_cancel_while_the_file_is_being_finished(app, make_user, monkeypatch):
+    """A job that reports no progress at the end still honours a cancel pressed meanwhile."""
+    from consult.jobs import kinds
+
+    user = make_user(Role.DRAFTING)
+    job = _submit("test-steps", user, steps=1)
+    real = kinds.KINDS["test-steps"].run
+
+    def run(job, progress, out):
+        output = real(job, progress, out)
+        with db.engine.begin() as conn:
+            conn.execute(update(Job).where(Job.id == job.id).values(cancel_requested=True))
+        return output
+
+    monkeypatch.setitem(
+        kinds.KINDS,
+        "test-steps",
+        kinds.KINDS["test-steps"].__class__(name="test-steps", title=lambda job: "Steps", run=run),
+    )
+    queue.work_off(app)
+    job = _reload(job.id)
+    assert job.state is JobState.CANCELLED and job.result_path is None
+    assert list(job_service.results_dir().glob("*")) == []

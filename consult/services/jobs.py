@@ -136,10 +136,12 @@ class _Progress:
     def __init__(self, engine, job_id: int, token: str):
         self.engine, self.job_id, self.token = engine, job_id, token
         self.last = 0.0
+        self.done = 0
 
     def __call__(self, done: int, total: int | None = None, *, force: bool = False) -> None:
         import time
 
+        self.done = done
         now = time.monotonic()
         if not force and now - self.last < 0.5:
             return
@@ -200,6 +202,8 @@ def run(job_id: int) -> JobState | None:
                     output = kind.run(job, progress, out)
                     out.flush()
                     os.fsync(out.fileno())
+                # Cancelled, or given to another worker, while the file was being finished?
+                progress(progress.done, None, force=True)
                 if output is not None:
                     final = folder / f"{job.id}-{token}{Path(output.filename).suffix}"
                     os.replace(part, final)  # whole, or not there at all
