@@ -120,6 +120,9 @@ def make_consumer(app: Flask, workers: int | None = None, *, threads=False, peri
         worker_type="thread" if threads else "process",
         periodic=periodic,
         check_worker_health=True,
+        # An idle worker looks at a SQLite queue at least every second (Redis wakes it at
+        # once): a job waits about a second at most before it starts.
+        max_delay=1.0,
     )
     with app.app_context():
         db.engine.dispose()  # nothing pooled in the parent for the forks to inherit
