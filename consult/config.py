@@ -77,6 +77,8 @@ class Config:
     MAX_ATTACHMENT_BYTES = int(os.environ.get("MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024))
     MAX_ATTACHMENTS = 5
     MAX_IMPORT_BYTES = int(os.environ.get("MAX_IMPORT_BYTES", 10 * 1024 * 1024))
+    # Draft files from this size up are read by the worker (a progress page), smaller at once.
+    IMPORT_JOB_BYTES = int(os.environ.get("IMPORT_JOB_BYTES", 1024 * 1024))
     PER_PAGE = 50
     # Sign-in throttling. The per-address limit counts failed attempts only, so an office
     # behind one address signs in as many people as it likes; memory:// is per process,

@@ -58,6 +58,7 @@ ACCESS: dict[str, object] = {
     "drafts.start_next_draft": DRAFTING_TEAM,
     "drafts.import_draft": DRAFTING_TEAM,
     "drafts.confirm_import": DRAFTING_TEAM,
+    "drafts.preview_import": DRAFTING_TEAM,
     "drafts.import_example": DRAFTING_TEAM,
     "drafts.edit_draft_note": DRAFTING_TEAM,
     "drafts.create_section": DRAFTING_TEAM,
@@ -230,6 +231,7 @@ def url_values(make_department, make_user, make_proposal):
         response_id=response.id,
         workshop_id=workshop.id,
         kind="packet",
+        token="no-such-preview",
     )
     preparation = {**published, "number": 2, "section_id": draft2.sections[0].id}
     return published, preparation, department

@@ -567,3 +567,69 @@ def test_cancel_while_the_file_is_being_finished(app, make_user, monkeypatch):
     job = _reload(job.id)
     assert job.state is JobState.CANCELLED and job.result_path is None
     assert list(job_service.results_dir().glob("*")) == []
+
+
+# --- a large draft file read by the worker --------------------------------------------------
+
+
+def _upload(text: str, name: str = "du-thao.md"):
+    return {"file": (io.BytesIO(text.encode()), name), "change_note": "Bản lớn"}
+
+
+def test_a_large_draft_file_is_read_by_the_worker_then_previewed(
+    app, client, make_proposal, make_user
+):
+    from consult.models import Proposal
+
+    app.config["IMPORT_JOB_BYTES"] = 10  # every file counts as large here
+    proposal = make_proposal(sections=[], publish=False)
+    user = make_user(Role.DRAFTING)
+    login(client, user)
+    text = "# Chương I. Sự cần thiết\n\nMở đầu.\n\n## 1.1. Bối cảnh\n\nNội dung.\n"
+    job_id = _job_id(
+        client.post(f"/proposals/{proposal.code}/import", data=_upload(text),
+                    content_type="multipart/form-data")
+    )  # fmt: skip
+    assert "Đang chờ thực hiện" in client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    queue.work_off(app)
+    job = _reload(job_id)
+    assert job.state is JobState.DONE and job.result_path is None
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    match = re.search(r'id="job-next" href="([^"]+)"', page)
+    assert match, page
+    preview = client.get(match.group(1).replace("&amp;", "&"))
+    assert preview.status_code == 200
+    body = preview.get_data(as_text=True)
+    assert "Bối cảnh" in body and 'value="Bản lớn"' in body
+    token = job.params["token"]
+    # The preview is the requester's: another member of the board neither sees the job nor it.
+    login(client, make_user(Role.DRAFTING))
+    assert client.get(f"/jobs/{job_id}").status_code == 404
+    assert client.get(match.group(1).replace("&amp;", "&")).status_code == 302
+    login(client, user)
+    response = client.post(
+        f"/proposals/{proposal.code}/import/confirm",
+        data={"token": token, "change_note": "Bản lớn"},
+    )
+    assert response.status_code == 302
+    sections = db.session.get(Proposal, proposal.id).drafts[0].sections
+    assert [s.heading for s in sections] == ["Sự cần thiết", "Bối cảnh"]
+
+
+def test_a_bad_large_draft_file_fails_with_the_importers_message(
+    app, client, make_proposal, make_user
+):
+    app.config["IMPORT_JOB_BYTES"] = 10
+    proposal = make_proposal(sections=[], publish=False)
+    user = make_user(Role.DRAFTING)
+    login(client, user)
+    job_id = _job_id(
+        client.post(f"/proposals/{proposal.code}/import",
+                    data=_upload("Chỉ có đoạn văn, không có tiêu đề."),
+                    content_type="multipart/form-data")
+    )  # fmt: skip
+    queue.work_off(app)
+    job = _reload(job_id)
+    assert job.state is JobState.FAILED and "tiêu đề" in job.error
+    assert "tiêu đề" in client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert list((Path(app.config["DATA_DIR"]) / "imports" / "uploads").glob("*")) == []

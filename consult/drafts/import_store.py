@@ -43,7 +43,15 @@ def save(sections: list[ParsedSection], *, user_id: int, proposal_id: int) -> st
 
 def take(token: str, *, user_id: int, proposal_id: int) -> list[ParsedSection] | None:
     """The sections saved under ``token`` by this user for this proposal; None otherwise."""
-    if not token or not token.replace("-", "").replace("_", "").isalnum():
+    sections = peek(token, user_id=user_id, proposal_id=proposal_id)
+    if sections is not None:
+        (_folder() / f"{token}.json").unlink(missing_ok=True)
+    return sections
+
+
+def peek(token: str, *, user_id: int, proposal_id: int) -> list[ParsedSection] | None:
+    """Like `take`, leaving them saved (a preview shown again)."""
+    if not token or len(token) > 64 or not token.replace("-", "").replace("_", "").isalnum():
         return None
     path = _folder() / f"{token}.json"
     if not path.is_file():
@@ -51,5 +59,4 @@ def take(token: str, *, user_id: int, proposal_id: int) -> list[ParsedSection] |
     payload = json.loads(path.read_text("utf-8"))
     if payload["user_id"] != user_id or payload["proposal_id"] != proposal_id:
         return None
-    path.unlink(missing_ok=True)
     return [ParsedSection(**s) for s in payload["sections"]]

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from consult.drafts import bp, import_store
+from consult.drafts import jobs as import_jobs
 from consult.drafts.exporter import example_docx, example_markdown, export_docx, export_markdown
 from consult.drafts.forms import (
     DraftImportConfirmForm,
@@ -26,6 +27,7 @@ from consult.drafts.importer import DraftImportError, parse_upload
 from consult.drafts.redline import compare_docx, compare_sections, redline_html
 from consult.extensions import db, login_manager
 from consult.forms import EmptyForm
+from consult.jobs.views import started
 from consult.models import Draft, Proposal, Role, Section, Visibility
 from consult.models.audit import AuditAction
 from consult.models.drafts import DRAFTING_ROLES, IllegalTransition
@@ -184,6 +186,8 @@ def import_draft(code: str):
     target = proposal.draft_in_preparation()
     if form.validate_on_submit():
         upload = form.file.data
+        if import_jobs.runs_as_job(upload):  # a large file: read by a worker, then previewed
+            return started(import_jobs.start(proposal, upload, form.change_note.data, current_user))
         try:
             sections = parse_upload(
                 upload.filename or "",
@@ -211,6 +215,29 @@ def import_draft(code: str):
     return render_template(
         "drafts/import.html", proposal=proposal, form=form, target=target
     ), status
+
+
+@bp.route("/proposals/<code>/import/preview/<token>")
+@drafting_required
+def preview_import(code: str, token: str):
+    """The preview of a file a worker has read (see consult/drafts/jobs.py)."""
+    proposal = load_proposal(code)
+    sections = import_store.peek(token, user_id=current_user.id, proposal_id=proposal.id)
+    if not sections:
+        flash(_("The preview has expired. Please upload the file again."), "error")
+        return redirect(url_for("drafts.import_draft", code=proposal.code))
+    target = proposal.draft_in_preparation()
+    previous = target or proposal.latest_draft
+    keys = draft_service.match_section_keys(list(previous.sections) if previous else [], sections)
+    form = DraftImportConfirmForm(token=token, change_note=request.args.get("change_note", ""))
+    return render_template(
+        "drafts/import_preview.html",
+        proposal=proposal,
+        target=target,
+        sections=sections,
+        continued=[k is not None for k in keys],
+        form=form,
+    )
 
 
 @bp.route("/proposals/<code>/import/confirm", methods=["POST"])

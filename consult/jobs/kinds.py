@@ -47,6 +47,11 @@ class JobKind:
     allows: Callable[[Any, Any], bool] | None = None
     # Where "back" goes from the job's page.
     back_url: Callable[[Job], str | None] | None = None
+    # For a job that makes no file: where its result is seen once it is done (a preview).
+    next_url: Callable[[Job], str | None] | None = None
+    next_label: Callable[[Job], str] | None = None
+    # Run by the worker's maintenance with the time: removes what the kind left behind.
+    clean_up: Callable[[Any], None] | None = None
 
 
 KINDS: dict[str, JobKind] = {}
@@ -74,5 +79,6 @@ def subject_allows(job: Job, user) -> bool:
 
 def load_all() -> None:
     """Import every area's kinds (once, at start-up of the app and of the worker)."""
+    from consult.drafts import jobs as _drafts  # noqa: F401
     from consult.reports import jobs as _reports  # noqa: F401
     from consult.workshops import jobs as _workshops  # noqa: F401

@@ -12,7 +12,7 @@ from consult.forms import EmptyForm
 from consult.jobs import bp
 from consult.jobs.kinds import kind_of
 from consult.models.drafts import IllegalTransition
-from consult.models.jobs import Job
+from consult.models.jobs import Job, JobState
 from consult.permissions import load_or_404
 from consult.services import jobs as job_service
 
@@ -48,13 +48,16 @@ def list_jobs():
 @login_required
 def view_job(job_id: int):
     job = load_or_404(Job, job_id)
-    back = kind_of(job).back_url
+    kind = kind_of(job)
+    done = job.state is JobState.DONE and kind.next_url is not None
     return render_template(
         "jobs/view.html",
         job=job,
         title=job_service.title(job),
         status=_status(job),
-        back_url=back(job) if back else None,
+        back_url=kind.back_url(job) if kind.back_url else None,
+        next_url=kind.next_url(job) if done and job.can_edit(current_user) else None,
+        next_label=kind.next_label(job) if done and kind.next_label else None,
         can_edit=job.can_edit(current_user),
         form=EmptyForm(),
     )

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
 from consult.extensions import db
-from consult.jobs.kinds import JobCancelled, kind_of
+from consult.jobs.kinds import KINDS, JobCancelled, kind_of
 from consult.models import User
 from consult.models.base import utcnow
 from consult.models.jobs import Job, JobState
@@ -332,6 +332,9 @@ def reap(now: datetime | None = None) -> Maintenance:
     ):
         _remove_file(job)
         report.expired += 1
+    for kind in KINDS.values():
+        if kind.clean_up is not None:
+            kind.clean_up(now)
     keep = timedelta(days=current_app.config["JOB_KEEP_DAYS"])
     report.deleted = db.session.execute(
         delete(Job).where(Job.finished_at.is_not(None), Job.finished_at < now - keep)
