@@ -132,6 +132,8 @@ class Config:
     JOB_KEEP_DAYS = int(os.environ.get("JOB_KEEP_DAYS", 30))  # then the job's row goes too
     # A bell notification for jobs that take longer than this (shorter ones are watched).
     JOB_NOTIFY_AFTER_SECONDS = int(os.environ.get("JOB_NOTIFY_AFTER_SECONDS", 5))
+    # After a commit that wrote e-mails, ask the worker to send the outbox at once.
+    JOBS_SEND_MAIL_AT_ONCE = env_flag("JOBS_SEND_MAIL_AT_ONCE", True)
 
 
 class TestConfig(Config):
@@ -148,3 +150,4 @@ class TestConfig(Config):
     MAIL_SERVER = None
     JOBS_QUEUE = "memory"
     JOB_NOTIFY_AFTER_SECONDS = 0
+    JOBS_SEND_MAIL_AT_ONCE = False  # tests run the outbox themselves (test_jobs.py turns it on)

@@ -633,3 +633,23 @@ def test_a_bad_large_draft_file_fails_with_the_importers_message(
     assert job.state is JobState.FAILED and "tiêu đề" in job.error
     assert "tiêu đề" in client.get(f"/jobs/{job_id}").get_data(as_text=True)
     assert list((Path(app.config["DATA_DIR"]) / "imports" / "uploads").glob("*")) == []
+
+
+def test_e_mails_leave_right_after_the_commit_that_wrote_them(app, consultation, monkeypatch):
+    """With a worker, a published draft's invitations are sent at once, not at the next run."""
+    from consult.models import EmailState
+    from consult.services import notifications
+
+    app.config["JOBS_SEND_MAIL_AT_ONCE"] = True
+    c = consultation
+    huey = queue.huey_of(app)
+    huey.flush()
+    notifications.draft_published(c.draft)
+    db.session.rollback()  # a transaction that does not commit sends nothing
+    assert len(huey) == 0
+    notifications.draft_published(c.draft)
+    db.session.commit()
+    assert len(huey) == 1
+    queue.work_off(app)
+    sent = db.session.scalars(select(Notification)).all()
+    assert sent and all(n.email_state is EmailState.SENT for n in sent)

@@ -171,9 +171,16 @@ def _enqueue_committed(session: Session) -> None:
     """Jobs submitted in a transaction go to the queue once it commits (the worker must see
     their rows); a rolled-back transaction sends nothing."""
     job_ids = session.info.pop("jobs_to_enqueue", None)
-    if not job_ids:
+    send_mail = session.info.pop("send_mail_after_commit", False)
+    if not (job_ids or send_mail):
         return
     app = current_app._get_current_object()
+    if send_mail and app.config["JOBS_SEND_MAIL_AT_ONCE"]:
+        try:
+            huey_of(app).enqueue(task(huey_of(app), "send_due").s())
+        except Exception:
+            log.exception("could not queue the e-mail outbox; the periodic run sends it")
+    job_ids = job_ids or []
     for job_id in job_ids:
         try:
             enqueue(job_id, app)
@@ -185,3 +192,4 @@ def _enqueue_committed(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget_rolled_back(session: Session) -> None:
     session.info.pop("jobs_to_enqueue", None)
+    session.info.pop("send_mail_after_commit", None)

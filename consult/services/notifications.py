@@ -161,6 +161,10 @@ def notify(
             continue  # already written, by this run or by an overlapping one
         written.append(notification)
     db.session.flush()
+    if any(n.email_state is EmailState.PENDING for n in written):
+        # With a worker running, the e-mails leave within seconds of the commit, not at the
+        # next periodic run (consult.jobs.queue sends the outbox after the commit).
+        db.session.info["send_mail_after_commit"] = True
     return written
 
 
