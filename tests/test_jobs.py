@@ -642,6 +642,8 @@ def test_e_mails_leave_right_after_the_commit_that_wrote_them(app, consultation,
 
     app.config["JOBS_SEND_MAIL_AT_ONCE"] = True
     c = consultation
+    c.draft.closes_at = utcnow() + timedelta(hours=20)  # reminders would be due
+    db.session.commit()
     huey = queue.huey_of(app)
     huey.flush()
     notifications.draft_published(c.draft)
@@ -653,3 +655,5 @@ def test_e_mails_leave_right_after_the_commit_that_wrote_them(app, consultation,
     queue.work_off(app)
     sent = db.session.scalars(select(Notification)).all()
     assert sent and all(n.email_state is EmailState.SENT for n in sent)
+    # Only the outbox: the deadline reminders wait for the periodic run (or the cron line).
+    assert {n.kind for n in sent} == {NotificationKind.DRAFT_PUBLISHED}

@@ -44,7 +44,7 @@ def init_app(app: Flask) -> None:
 
 def register_tasks(huey: Huey, app: Flask) -> None:
     """The worker's tasks, bound to ``app``: run a job; every minute the job maintenance;
-    every five minutes what ``flask notify send-due`` does."""
+    every five minutes what ``flask notify send-due`` does; the e-mail outbox on demand."""
 
     def in_app(fn):
         def wrapped(*args):
@@ -91,10 +91,18 @@ def register_tasks(huey: Huey, app: Flask) -> None:
             report.failed,
         )
 
+    @huey.task(name="send_mail")
+    @in_app
+    def send_mail():
+        from consult.services import notifications
+
+        notifications.send_due(reminders=False)
+
     huey.consult_tasks = {
         "run_job": run_job,
         "job_maintenance": job_maintenance,
         "send_due": send_due,
+        "send_mail": send_mail,
     }
 
     @huey.on_startup(name="dispose_inherited_connections")
@@ -177,7 +185,7 @@ def _enqueue_committed(session: Session) -> None:
     app = current_app._get_current_object()
     if send_mail and app.config["JOBS_SEND_MAIL_AT_ONCE"]:
         try:
-            huey_of(app).enqueue(task(huey_of(app), "send_due").s())
+            huey_of(app).enqueue(task(huey_of(app), "send_mail").s())
         except Exception:
             log.exception("could not queue the e-mail outbox; the periodic run sends it")
     job_ids = job_ids or []

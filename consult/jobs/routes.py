@@ -88,33 +88,28 @@ def download(job_id: int):
     )
 
 
-@bp.route("/jobs/<int:job_id>/cancel", methods=["POST"])
-@login_required
-def cancel(job_id: int):
+def _change(job_id: int, change, done: str):
+    """Cancel or retry: the requester only (403 for others who see the job), with CSRF."""
     job = load_or_404(Job, job_id, can="edit")
     if EmptyForm().validate_on_submit():
         try:
-            job_service.cancel(job)
+            change(job)
         except IllegalTransition as exc:
             db.session.rollback()
             flash(str(exc), "error")
         else:
             db.session.commit()
-            flash(_("The job is cancelled."), "success")
+            flash(done, "success")
     return redirect(_job_url(job), code=303)
+
+
+@bp.route("/jobs/<int:job_id>/cancel", methods=["POST"])
+@login_required
+def cancel(job_id: int):
+    return _change(job_id, job_service.cancel, _("The job is cancelled."))
 
 
 @bp.route("/jobs/<int:job_id>/retry", methods=["POST"])
 @login_required
 def retry(job_id: int):
-    job = load_or_404(Job, job_id, can="edit")
-    if EmptyForm().validate_on_submit():
-        try:
-            job_service.retry(job)
-        except IllegalTransition as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("The job is queued again."), "success")
-    return redirect(_job_url(job), code=303)
+    return _change(job_id, job_service.retry, _("The job is queued again."))

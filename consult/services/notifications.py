@@ -624,13 +624,16 @@ def digest_failed(user: User, items: list[Notification], previous, error: str) -
     db.session.commit()
 
 
-def send_due(now: datetime | None = None) -> SendReport:
-    """Write due reminders, then send every due e-mail and digest. Safe to run concurrently."""
+def send_due(now: datetime | None = None, *, reminders: bool = True) -> SendReport:
+    """Write due reminders, then send every due e-mail and digest. Safe to run concurrently.
+
+    ``reminders=False`` only empties the outbox (right after a commit that filled it)."""
     from consult.notifications import mail
 
     now = now or utcnow()
     report = SendReport()
-    report.reminders = write_reminders(now)
+    if reminders:
+        report.reminders = write_reminders(now)
     release_stale_claims(now)
     while batch := claim_due_emails(now):
         sent, failed = mail.send_notifications(batch)
