@@ -8,7 +8,7 @@ PY=${PY:-.venv/bin/python}
 if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
   echo "== JavaScript tests (jsdom) =="
   npm ci --silent --no-audit --no-fund --prefix tests/js
-  (cd tests/js && node --test comments.test.js)
+  (cd tests/js && node --test comments.test.js job.test.js)
 else
   echo "Node.js not found; skipping the JavaScript tests."
 fi
