@@ -145,7 +145,7 @@ def _job(p: dict) -> Text:
         )
     return Text(
         _("Failed: %(title)s", title=p["title"]),
-        [p.get("error") or "", _("Open it to try again.")],
+        [line for line in (p.get("error"), _("Open it to try again.")) if line],
     )
 
 
