@@ -350,6 +350,7 @@ def generate(
         Draft,
         DraftInvitation,
         Proposal,
+        ProposalMember,
         Section,
         User,
     )
@@ -381,7 +382,6 @@ def generate(
             "name": "Ban Soạn thảo Đề án chuyển đổi số quốc gia",
             "kind": "other",
             "email": f"bst@{DOMAIN}",
-            "is_drafting_body": True,
             "is_active": True,
             "created_at": opened,
             "updated_at": opened,
@@ -395,7 +395,6 @@ def generate(
                 "name": name,
                 "kind": kind,
                 "email": f"vanthu.{code.lower()}@{DOMAIN}",
-                "is_drafting_body": False,
                 "is_active": True,
                 "created_at": opened,
                 "updated_at": opened,
@@ -429,8 +428,8 @@ def generate(
         return len(user_rows)
 
     add_user(f"quantri@{DOMAIN}", "admin", 1)
-    drafting = [add_user(f"bst{i}@{DOMAIN}", "drafting", 1) for i in range(1, 11)]
-    add_user(f"hoithao@{DOMAIN}", "organizer", 1)
+    drafting = [add_user(f"bst{i}@{DOMAIN}", "reviewer", 1) for i in range(1, 11)]
+    organizer = add_user(f"hoithao@{DOMAIN}", "reviewer", 1)
     authors: dict[int, list[int]] = {}
     leads: dict[int, int] = {}
     for i, d in enumerate(dept_rows[1:]):
@@ -453,6 +452,8 @@ def generate(
         "place": "Hà Nội",
         "visibility": "internal",
         "created_by_id": drafting[0],
+        "lead_agency_id": 1,
+        "board_name": "Ban Soạn thảo Đề án chuyển đổi số quốc gia",
         "created_at": opened - timedelta(days=120),
         "updated_at": opened,
     }
@@ -536,6 +537,16 @@ def generate(
         loader.insert(Department.__table__, dept_rows)
         loader.insert(User.__table__, user_rows)
         loader.insert(Proposal.__table__, [proposal_row])
+        # The drafting team is the proposal's board (the first one chairs it).
+        loader.insert(
+            ProposalMember.__table__,
+            [
+                {"proposal_id": 1, "user_id": uid, "seat": "chair" if n == 0 else "member",
+                 "added_at": opened}
+                for n, uid in enumerate(drafting)
+            ]
+            + [{"proposal_id": 1, "user_id": organizer, "seat": "organizer", "added_at": opened}],
+        )  # fmt: skip
         loader.insert(Draft.__table__, draft_rows)
         loader.insert(Section.__table__, section_rows)
         loader.insert(DraftInvitation.__table__, invitation_rows)
@@ -598,7 +609,7 @@ def generate(
                 )
                 roll = rng.random()
                 if duplicate_of is not None:
-                    status = "duplicate"
+                    status = "under_review"  # a duplicate's own status is not used
                 elif roll < 0.70 / 0.97:
                     status = rng.choice(finals)
                     answer = rng.choice(pool.answers).text

@@ -15,9 +15,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.extensions import db
-from consult.models import AuditAction, Department, Role, User
+from consult.models import Department, Role, User
 from consult.services import accounts as account_service
-from consult.services import audit
 from consult.services.accounts import AccountError
 from consult.validators import password_problem
 
@@ -25,6 +24,7 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 departments_cli = AppGroup("departments", help="Manage departments.")
 drafts_cli = AppGroup("drafts", help="Import drafts of proposals.")
 notify_cli = AppGroup("notify", help="Send notifications and deadline reminders.")
+proposals_cli = AppGroup("proposals", help="Create proposals and seat their boards.")
 
 
 def _fail(message: str) -> None:
@@ -57,10 +57,10 @@ def create_user_command(email, full_name, role, department_code, locale, passwor
             password=password,
             department=department,
             locale=locale,
+            via="cli",
         )
     except AccountError as exc:
         _fail(str(exc))
-    audit.record(AuditAction.USER_CREATE, user, detail={"email": user.email, "via": "cli"})
     db.session.commit()
     click.echo(_("Account %(email)s created.", email=user.email))
 
@@ -86,8 +86,7 @@ def _user_or_fail(email: str) -> User:
 def deactivate_user_command(email):
     """Deactivate an account: it can no longer sign in, its sessions end."""
     user = _user_or_fail(email)
-    account_service.set_user_active(user, False)
-    audit.record(AuditAction.USER_DEACTIVATE, user, detail={"email": user.email, "via": "cli"})
+    account_service.set_user_active(user, False, via="cli")
     db.session.commit()
     click.echo(_("%(email)s deactivated.", email=email))
 
@@ -97,8 +96,7 @@ def deactivate_user_command(email):
 def activate_user_command(email):
     """Reactivate an account."""
     user = _user_or_fail(email)
-    account_service.set_user_active(user, True)
-    audit.record(AuditAction.USER_ACTIVATE, user, detail={"email": user.email, "via": "cli"})
+    account_service.set_user_active(user, True, via="cli")
     db.session.commit()
     click.echo(_("%(email)s reactivated.", email=email))
 
@@ -112,9 +110,7 @@ def set_password_command(email, password):
     problem = password_problem(password, user.email)
     if problem:
         _fail(problem)
-    user.set_password(password)
-    account_service.unlock_sign_in(user.email)
-    audit.record(AuditAction.PASSWORD_RESET, user, detail={"email": user.email, "via": "cli"})
+    account_service.reset_password(user, password, via="cli")
     db.session.commit()
     click.echo(_("The password of %(email)s has been set.", email=email))
 
@@ -127,16 +123,12 @@ def import_departments_command(csv_file):
         text = csv_file.read().decode("utf-8-sig")
     except UnicodeDecodeError:
         _fail(_("The file must be saved as UTF-8 text."))
-    result = account_service.import_departments_csv(text)
+    result = account_service.import_departments_csv(text, via="cli")
     if result.errors:
         db.session.rollback()
         for error in result.errors:
             click.echo(error, err=True)
         raise click.ClickException(_("Nothing was imported."))
-    audit.record(
-        AuditAction.DEPARTMENT_IMPORT,
-        detail={"created": result.created, "updated": result.updated, "via": "cli"},
-    )
     db.session.commit()
     click.echo(
         _(
@@ -181,6 +173,118 @@ def import_draft_command(proposal_code, path, change_note):
     draft = draft_service.import_draft(proposal, sections, change_note)
     db.session.commit()
     click.echo(_("%(n)d sections imported into draft %(d)d.", n=len(sections), d=draft.number))
+
+
+def _operator(email: str | None) -> User:
+    """Who the command acts as: the administrator named, or the first active one."""
+    if email:
+        user = User.by_email(email)
+    else:
+        user = db.session.scalar(
+            select(User).where(User.role == Role.ADMIN, User.is_active.is_(True)).order_by(User.id)
+        )
+    if user is None or not user.is_admin:
+        _fail(_("No active administrator account to act as (use --by)."))
+    return user
+
+
+def _proposal_or_fail(code: str):
+    from consult.models import Proposal
+
+    proposal = Proposal.by_code(code)
+    if proposal is None:
+        _fail(_("No proposal with code %(code)s.", code=code))
+    return proposal
+
+
+_by_option = click.option("--by", "by_email", help="Administrator to act as (default: the first).")
+
+
+@proposals_cli.command("create")
+@click.option("--code", required=True, help="Short code, e.g. DTTM-CT.")
+@click.option("--title", required=True)
+@click.option("--lead", "lead_code", required=True, help="Code of the lead agency, e.g. SKHDT.")
+@click.option("--chair", "chair_email", required=True, help="Email of the board's chair.")
+@click.option("--public/--internal", default=False, show_default=True)
+@_by_option
+def create_proposal_command(code, title, lead_code, chair_email, public, by_email):
+    """Create a proposal with its lead agency and board chair, and an empty draft 1."""
+    from consult.models import Proposal, Visibility
+    from consult.services import drafts as draft_service
+
+    operator = _operator(by_email)
+    lead = Department.by_code(lead_code)
+    if lead is None:
+        _fail(_("No department with code %(code)s.", code=lead_code))
+    chair = _user_or_fail(chair_email)
+    if Proposal.by_code(code) is not None:
+        _fail(_("This code is already used by another proposal."))
+    try:
+        proposal = draft_service.create_proposal(
+            code=code,
+            title=title,
+            summary="",
+            visibility=Visibility.PUBLIC if public else Visibility.INTERNAL,
+            user=operator,
+            lead_agency=lead,
+        )
+        draft_service.set_chair(proposal, operator, chair)
+        if chair.id != operator.id:
+            draft_service.unseat_member(proposal, operator, operator)
+        draft_service.start_next_draft(proposal)
+    except draft_service.BoardError as exc:
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(_("Proposal %(code)s created.", code=proposal.code))
+
+
+@proposals_cli.command("board-add")
+@click.argument("code")
+@click.argument("email")
+@click.option("--seat", type=click.Choice(["member", "organizer"]), default="member")
+@_by_option
+def board_add_command(code, email, seat, by_email):
+    """Give EMAIL a seat on proposal CODE's board (or among its organizers)."""
+    from consult.models import Seat
+    from consult.services import drafts as draft_service
+
+    proposal, person = _proposal_or_fail(code), _user_or_fail(email)
+    try:
+        draft_service.seat_member(proposal, _operator(by_email), person, Seat(seat))
+    except draft_service.BoardError as exc:
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(_("%(name)s now has a seat.", name=person.full_name))
+
+
+def _change_board(code: str, email: str, by_email: str | None, change: str) -> None:
+    from consult.services import drafts as draft_service
+
+    proposal, person = _proposal_or_fail(code), _user_or_fail(email)
+    try:
+        getattr(draft_service, change)(proposal, _operator(by_email), person)
+    except draft_service.BoardError as exc:
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(_("The board is saved."))
+
+
+@proposals_cli.command("board-remove")
+@click.argument("code")
+@click.argument("email")
+@_by_option
+def board_remove_command(code, email, by_email):
+    """Remove EMAIL's seat on proposal CODE."""
+    _change_board(code, email, by_email, "unseat_member")
+
+
+@proposals_cli.command("set-chair")
+@click.argument("code")
+@click.argument("email")
+@_by_option
+def set_chair_command(code, email, by_email):
+    """Hand the chair of proposal CODE's board to EMAIL."""
+    _change_board(code, email, by_email, "set_chair")
 
 
 @click.command("report")
@@ -340,6 +444,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(departments_cli)
     app.cli.add_command(drafts_cli)
     app.cli.add_command(notify_cli)
+    app.cli.add_command(proposals_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(report_command)
     app.cli.add_command(backup_command)

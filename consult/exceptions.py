@@ -11,3 +11,11 @@ class UserFacingError(ValueError):
 
     def __str__(self) -> str:
         return str(self.message)
+
+
+class NotAllowed(UserFacingError):
+    """A service refused a change its actor may not make (answered with a 403).
+
+    Routes check the same model methods before they call a service, so a user meets it
+    only through a race or a route that forgot; the service is the last line.
+    """

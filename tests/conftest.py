@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 from consult import create_app
 from consult.config import TestConfig, normalise_database_url
 from consult.extensions import db
-from consult.models import Department, DepartmentKind, Role, User
+from consult.models import Department, DepartmentKind, Role, Seat, User
 
 PASSWORD = "Correct-horse-42"
 
@@ -159,24 +159,39 @@ def make_department(app) -> Callable[..., Department]:
 
 
 @pytest.fixture
-def drafting_body(make_department) -> Department:
-    return make_department(
-        code="BST", name="Ban Soạn thảo", kind=DepartmentKind.OTHER, is_drafting_body=True
-    )
+def lead_agency(make_department) -> Department:
+    """The body that leads the drafting of the test proposals (SKHDT in the demo)."""
+    return make_department(code="SKHDT", name="Sở Kế hoạch và Đầu tư")
 
 
 @pytest.fixture
 def make_user(app, make_department) -> Callable[..., User]:
+    """An account: a reviewer (or ``role``) of a body of its own unless one is given."""
+
     def make(role: Role = Role.REVIEWER, **kw) -> User:
         n = next(_counter)
         kw.setdefault("email", f"user{n}@example.vn")
         kw.setdefault("full_name", f"Người dùng {n}")
         if "department" not in kw:
-            kw["department"] = make_department(is_drafting_body=not role.belongs_to_consulted_body)
+            kw["department"] = make_department() if role.speaks_for_body else None
         password = kw.pop("password", PASSWORD)
         user = User(role=role, **kw)
         user.set_password(password)
         db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_seated(make_user) -> Callable[..., User]:
+    """A new account seated on ``proposal`` (board member by default)."""
+    from consult.models import ProposalMember
+
+    def make(proposal, seat: Seat = Seat.MEMBER, **kw) -> User:
+        user = make_user(Role.REVIEWER, **kw)
+        proposal.members.append(ProposalMember(user=user, seat=seat))
         db.session.commit()
         return user
 
@@ -226,7 +241,7 @@ SAMPLE_SECTIONS = [
 
 
 @pytest.fixture
-def make_proposal(app, make_user):
+def make_proposal(app, make_user, make_department):
     """A proposal whose draft 1 holds SAMPLE_SECTIONS, open for comments unless told."""
     from datetime import timedelta
 
@@ -242,14 +257,18 @@ def make_proposal(app, make_user):
         sections=SAMPLE_SECTIONS,
         visibility: Visibility = Visibility.INTERNAL,
         publish: bool = True,
+        chair: User | None = None,
+        lead_agency: Department | None = None,
     ) -> Proposal:
-        author = make_user(Role.DRAFTING)
+        """``chair`` (default: a new account allowed to create proposals) creates it."""
+        author = chair or make_user(Role.REVIEWER, may_create_proposals=True)
         proposal = draft_service.create_proposal(
             code=code or f"DA-{next(_counter)}",
             title="Đề án xây dựng đô thị thông minh",
             summary="",
             visibility=visibility,
             user=author,
+            lead_agency=lead_agency or author.department or make_department(),
         )
         draft = draft_service.import_draft(
             proposal, [ParsedSection(*s) for s in sections], "Bản đầu tiên"
@@ -266,29 +285,37 @@ def make_proposal(app, make_user):
 
 
 @pytest.fixture
-def consultation(app, make_user, make_department, make_proposal):
-    """Draft 1 of a proposal open for comments, with two invited departments and their people."""
+def consultation(app, make_user, make_department, make_proposal, make_seated, lead_agency):
+    """Draft 1 of a proposal open for comments, with two invited departments and their people.
+
+    ``people.drafting`` chairs the proposal's board, ``people.organizer`` organizes its
+    workshops (both from the lead agency); ``people.outsider`` chairs another proposal.
+    """
     from types import SimpleNamespace
 
     from consult.services import comments as comment_service
 
     stttt = make_department(code="STTTT", name="Sở Thông tin và Truyền thông")
     sxd = make_department(code="SXD", name="Sở Xây dựng")
+    chair = make_user(Role.REVIEWER, department=lead_agency, may_create_proposals=True)
     people = SimpleNamespace(
         reviewer=make_user(Role.REVIEWER, department=stttt, full_name="Võ Thanh Tâm"),
         reviewer2=make_user(Role.REVIEWER, department=stttt, full_name="Huỳnh Ngọc Lan"),
         lead=make_user(Role.LEAD, department=stttt, full_name="Đặng Quốc Thông"),
         other_reviewer=make_user(Role.REVIEWER, department=sxd, full_name="Ngô Bảo Xây"),
         other_lead=make_user(Role.LEAD, department=sxd, full_name="Châu Văn Dựng"),
-        drafting=make_user(Role.DRAFTING),
-        organizer=make_user(Role.ORGANIZER),
+        drafting=chair,
         admin=make_user(Role.ADMIN),
     )
-    proposal = make_proposal(code="DTTM-CT")
+    proposal = make_proposal(code="DTTM-CT", chair=chair)
+    people.member = make_seated(proposal, Seat.MEMBER, department=lead_agency)
+    people.organizer = make_seated(proposal, Seat.ORGANIZER, department=lead_agency)
+    other = make_proposal(code="KH-NN", publish=False)
+    people.outsider = other.chair
     draft = proposal.drafts[0]
     comment_service.invite_departments(draft, [stttt, sxd])
     db.session.commit()
     return SimpleNamespace(
-        proposal=proposal, draft=draft, stttt=stttt, sxd=sxd, people=people,
+        proposal=proposal, draft=draft, stttt=stttt, sxd=sxd, people=people, other=other,
         section=draft.sections[1], base=f"/proposals/{proposal.code}/drafts/1",
     )  # fmt: skip

@@ -120,14 +120,15 @@ def populate(live: LiveDatabase, reviewers: int, departments: int = 5) -> Consul
 
     app = create_app(LiveConfig)
     with app.app_context():
-        board = Department(
-            code="BST", name="Ban Soạn thảo", kind=DepartmentKind.OTHER, is_drafting_body=True
-        )
+        board = Department(code="BST", name="Ban Soạn thảo", kind=DepartmentKind.OTHER)
         bodies = [
             Department(code=f"S{n}", name=f"Sở thử tải {n}", kind=DepartmentKind.DEPARTMENT)
             for n in range(departments)
         ]
-        author = User(email="bst@live.vn", full_name="Ban Soạn thảo", role=Role.DRAFTING)
+        author = User(
+            email="bst@live.vn", full_name="Ban Soạn thảo", role=Role.REVIEWER,
+            may_create_proposals=True,
+        )  # fmt: skip
         author.department = board
         author.set_password(PASSWORD)
         people = []
@@ -144,6 +145,7 @@ def populate(live: LiveDatabase, reviewers: int, departments: int = 5) -> Consul
             summary="",
             visibility=Visibility.INTERNAL,
             user=author,
+            lead_agency=board,
         )
         sections = [
             ParsedSection(1, "I", "Căn cứ", "Thành phố Cần Thơ là đô thị trung tâm."),

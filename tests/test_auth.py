@@ -12,7 +12,7 @@ def test_login_page_is_vietnamese_by_default(client):
 
 
 def test_sign_in_and_out(client, auth, make_user):
-    user = make_user(Role.DRAFTING, full_name="Trần Thị Biên")
+    user = make_user(Role.REVIEWER, full_name="Trần Thị Biên")
     response = auth.login(user)
     assert response.status_code == 302
     assert response.headers["Location"] == "/"

@@ -180,7 +180,7 @@ def test_lead_merges_and_submits_with_the_official_letter(client, consultation):
     assert response.status_code == 302
     first, second = comments()
     assert first.body == "Ý một.\n\nÝ hai." and first.quote == "đô thị thông minh"
-    assert second.is_deleted and second.merged_into_id == first.id
+    assert second.is_deleted and second.duplicate_of_id == first.id
 
     response = client.post(
         f"{c.base}/my-department/submit",

@@ -42,7 +42,7 @@ def _headings(number: int) -> list[str]:
 
 def test_departments():
     assert len(CODES) == len(content.DEPARTMENTS), "duplicate department codes"
-    for code, name, kind, email in [*content.DEPARTMENTS, content.DRAFTING_BODY]:
+    for code, name, kind, email in content.DEPARTMENTS:
         assert code and name
         assert kind in KINDS, code
         assert re.fullmatch(r"[a-z0-9.\-]+@[a-z0-9.\-]+\.vn", email), email
@@ -50,7 +50,7 @@ def test_departments():
             assert email.endswith(".example.vn"), email
         else:
             assert email.endswith("@cantho.gov.vn"), email
-    assert content.DRAFTING_BODY[0] not in CODES
+    assert content.LEAD_AGENCY in CODES
     for required in ("SKHDT", "STTTT", "SXD", "CA-TP", "VP-UBND", "Q-NK", "H-VT", "DHCT"):
         assert required in CODES
     assert {kind for _c, _n, kind, _e in content.DEPARTMENTS} == KINDS

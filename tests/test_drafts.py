@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from consult.extensions import db
-from consult.models import Draft, DraftStatus, Proposal, Role, Section, Visibility
+from consult.models import Draft, DraftStatus, Proposal, Role, Seat, Section, Visibility
 from consult.models.base import utcnow
 from consult.models.drafts import IllegalTransition
 from consult.services import drafts as draft_service
+from tests.conftest import login
 
 
 def _md_upload(text: str, name: str = "du-thao.md"):
@@ -44,7 +45,7 @@ def _import(client, proposal, data, change_note=""):
 
 
 def test_drafting_team_creates_a_proposal(client, auth):
-    auth.login_as(Role.DRAFTING)
+    auth.login_as(Role.REVIEWER, may_create_proposals=True)
     response = client.post(
         "/proposals/new",
         data={"code": "dttm-ct", "title": "Đề án đô thị thông minh", "visibility": "public"},
@@ -57,7 +58,7 @@ def test_drafting_team_creates_a_proposal(client, auth):
 
 def test_proposal_code_must_be_unique(client, auth, make_proposal):
     make_proposal(code="DTTM-CT")
-    auth.login_as(Role.DRAFTING)
+    auth.login_as(Role.REVIEWER, may_create_proposals=True)
     response = client.post(
         "/proposals/new", data={"code": "DTTM-CT", "title": "Khác", "visibility": "internal"}
     )
@@ -68,7 +69,7 @@ def test_proposal_code_must_be_unique(client, auth, make_proposal):
 
 def test_markdown_import_shows_a_preview_then_saves(client, auth, make_proposal):
     proposal = make_proposal(sections=[], publish=False)
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     text = (
         "# Chương I. Sự cần thiết\n\nMở đầu.\n\n## 1.1. Bối cảnh\n\n- một\n- hai\n\n"
         "## 1.2. Mục tiêu\n\n| Giai đoạn | Năm |\n|---|---|\n| 1 | 2018-2020 |\n"
@@ -95,7 +96,7 @@ def test_markdown_import_shows_a_preview_then_saves(client, auth, make_proposal)
 
 def test_docx_import(client, auth, make_proposal):
     proposal = make_proposal(sections=[], publish=False)
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     document = docx.Document()
     document.add_heading("Chương II. Hiện trạng đô thị", level=1)
     document.add_paragraph("Cần Thơ có hạ tầng viễn thông phát triển.")
@@ -125,7 +126,7 @@ def test_bad_files_get_a_clear_error_and_create_nothing(
     client, auth, make_proposal, name, content, message
 ):
     proposal = make_proposal()
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     response = client.post(
         f"/proposals/{proposal.code}/import",
         data={"file": (io.BytesIO(content), name)},
@@ -139,7 +140,7 @@ def test_bad_files_get_a_clear_error_and_create_nothing(
 def test_too_large_import_is_refused(app, client, auth, make_proposal):
     proposal = make_proposal()
     app.config["MAX_IMPORT_BYTES"] = 1000
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     response = client.post(
         f"/proposals/{proposal.code}/import",
         data=_md_upload("# Chương I\n\n" + "chữ " * 1000),
@@ -151,7 +152,7 @@ def test_too_large_import_is_refused(app, client, auth, make_proposal):
 
 def test_expired_or_foreign_preview_token_saves_nothing(client, auth, make_proposal):
     proposal = make_proposal(sections=[], publish=False)
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     response = client.post(
         f"/proposals/{proposal.code}/import/confirm", data={"token": "../../etc/passwd"}
     )
@@ -162,7 +163,7 @@ def test_expired_or_foreign_preview_token_saves_nothing(client, auth, make_propo
 @pytest.mark.parametrize("fmt", ["docx", "md"])
 def test_example_files_can_be_downloaded_and_imported(client, auth, make_proposal, fmt):
     proposal = make_proposal(sections=[], publish=False)
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     response = client.get(f"/proposals/{proposal.code}/import/example.{fmt}")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment")
@@ -172,7 +173,7 @@ def test_example_files_can_be_downloaded_and_imported(client, auth, make_proposa
 
 def test_identity_survives_publish_copy_and_reimport(client, auth, make_proposal):
     proposal = make_proposal()
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     draft1 = proposal.drafts[0]
     keys1 = {s.heading: s.key for s in draft1.sections}
 
@@ -216,7 +217,7 @@ def test_compare_lists_added_removed_and_moved(client, auth, make_proposal):
         draft2, after=draft2.sections[-1], level=2, number="1.3", heading="Bài học", body="Mới."
     )
     db.session.commit()
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     page = client.get(f"/proposals/{proposal.code}/compare").get_data(as_text=True)
     assert "Căn cứ pháp lý" in page and "Bài học" in page
     assert "change-moved" in page and "change-added" in page and "change-removed" in page
@@ -228,7 +229,7 @@ def test_compare_lists_added_removed_and_moved(client, auth, make_proposal):
 
 def test_sections_are_edited_online_while_in_preparation(client, auth, make_proposal):
     proposal = make_proposal(publish=False)
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     draft = proposal.drafts[0]
     first = draft.sections[0]
     base = f"/proposals/{proposal.code}/drafts/1/sections"
@@ -266,7 +267,7 @@ def test_sections_are_edited_online_while_in_preparation(client, auth, make_prop
 
 def test_section_form_rejects_bad_input(client, auth, make_proposal):
     proposal = make_proposal(publish=False)
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     section = proposal.drafts[0].sections[0]
     base = f"/proposals/{proposal.code}/drafts/1/sections"
     response = client.post(f"{base}/{section.id}/edit", data={"number": "1", "heading": ""})
@@ -283,7 +284,7 @@ def test_section_form_rejects_bad_input(client, auth, make_proposal):
 
 def test_published_text_can_no_longer_be_changed(client, auth, make_proposal):
     proposal = make_proposal()
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     section = proposal.drafts[0].sections[0]
     base = f"/proposals/{proposal.code}/drafts/1/sections"
     assert client.post(f"{base}/{section.id}/edit", data={"heading": "X"}).status_code == 403
@@ -297,7 +298,7 @@ def test_published_text_can_no_longer_be_changed(client, auth, make_proposal):
 
 def test_publish_close_and_extend(client, auth, make_proposal):
     proposal = make_proposal()
-    auth.login_as(Role.DRAFTING)
+    auth.login(proposal.chair)
     client.post(f"/proposals/{proposal.code}/drafts/next")
     bad = client.post(
         f"/proposals/{proposal.code}/drafts/2/publish",
@@ -440,3 +441,50 @@ def test_home_page_lists_the_drafts_each_visitor_may_read(client, auth, make_pro
     auth.login_as(Role.LEAD)
     page = client.get("/").get_data(as_text=True)
     assert f"/proposals/{internal.code}/drafts/1/my-department" in page
+
+
+def test_services_refuse_people_without_the_right(consultation):
+    """The services check the same model rules as the routes: the last line of defence."""
+    from consult.exceptions import NotAllowed
+    from consult.services import comments as comment_service
+
+    c = consultation
+    draft2 = draft_service.start_next_draft(c.proposal, actor=c.people.member)
+    for person in (c.people.outsider, c.people.organizer, c.people.reviewer):
+        with pytest.raises(NotAllowed):
+            draft_service.add_section(
+                draft2, after=None, level=1, number="", heading="X", body="", actor=person
+            )
+        with pytest.raises(NotAllowed):
+            comment_service.close_draft(c.draft, actor=person)
+        with pytest.raises(NotAllowed):
+            draft_service.seat_member(c.proposal, person, person, Seat.MEMBER)
+    added = draft_service.add_section(
+        draft2, after=None, level=1, number="", heading="Mục mới", body="", actor=c.people.member
+    )
+    assert added in draft2.sections and added.heading == "Mục mới"
+
+
+def test_home_page_shows_each_user_their_proposals(client, consultation):
+    c = consultation
+    drafting_title, consulted_title = (
+        "Đề án bạn tham gia soạn thảo",
+        "Đề án cơ quan bạn được lấy ý kiến",
+    )
+
+    def section_of(page: str, code: str) -> str:
+        """The heading of the home-page group listing proposal ``code``."""
+        link = page.index(f"/proposals/{code}/drafts/")
+        return page[:link].rsplit("<h2", 1)[1]
+
+    login(client, c.people.member)
+    page = client.get("/").get_data(as_text=True)
+    assert drafting_title in section_of(page, "DTTM-CT")
+    assert "/proposals/KH-NN/" not in page  # another board's draft in preparation
+    login(client, c.people.reviewer)
+    page = client.get("/").get_data(as_text=True)
+    assert consulted_title in section_of(page, "DTTM-CT")
+    login(client, c.people.outsider)
+    page = client.get("/").get_data(as_text=True)
+    assert drafting_title in section_of(page, "KH-NN")
+    assert "Các đề án khác" in section_of(page, "DTTM-CT")

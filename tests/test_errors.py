@@ -70,7 +70,7 @@ def test_pages_have_no_inline_scripts(client, auth):
 
     from consult.models import Role
 
-    auth.login_as(Role.DRAFTING)
+    auth.login_as(Role.REVIEWER, may_create_proposals=True)
     for path in ("/", "/proposals", "/account/password"):
         html = client.get(path).get_data(as_text=True)
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path

@@ -16,7 +16,7 @@ def login(client, user):
 
 
 def test_proposal_form_needs_a_title_and_a_known_visibility(client, auth):
-    auth.login_as(Role.DRAFTING)
+    auth.login_as(Role.REVIEWER, may_create_proposals=True)
     for data in ({"code": "DA-1", "title": "", "visibility": "internal"},
                  {"code": "DA-1", "title": "Đề án", "visibility": "secret"}):  # fmt: skip
         response = client.post("/proposals/new", data=data)

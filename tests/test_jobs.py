@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 import tests.job_kinds  # noqa: F401  (registers the test kinds)
 from consult.extensions import db
 from consult.jobs import queue
-from consult.models import Job, JobState, Notification, NotificationKind, Role
+from consult.models import Job, JobState, Notification, NotificationKind, Role, Seat
 from consult.models.base import utcnow
 from consult.services import comments as comment_service
 from consult.services import jobs as job_service
@@ -154,7 +154,7 @@ def test_everything_workbook_and_workshop_papers_as_jobs(app, client, commented)
 
 
 def test_progress_and_remaining_time(app, client, make_user):
-    user = make_user(Role.DRAFTING)
+    user = make_user(Role.REVIEWER)
     job = _submit("test-steps", user)
     job.state = JobState.RUNNING
     job.started_at = utcnow() - timedelta(seconds=30)
@@ -177,11 +177,12 @@ def test_progress_and_remaining_time(app, client, make_user):
     ("who", "sees"),
     [
         ("drafting", True),  # the requester
-        ("board", True),  # another member of the board
+        ("member", True),  # another member of the board
         ("admin", True),
         ("organizer", True),  # reads the summary report too
         ("reviewer", False),
         ("lead", False),
+        ("outsider", False),  # the board of another proposal
     ],
 )
 def test_who_downloads_a_report_job(app, client, commented, make_user, who, sees):
@@ -189,7 +190,7 @@ def test_who_downloads_a_report_job(app, client, commented, make_user, who, sees
     login(client, c.people.drafting)
     job_id = _start_report(client, c, "csv")
     queue.work_off(app)
-    person = make_user(Role.DRAFTING) if who == "board" else getattr(c.people, who)
+    person = getattr(c.people, who)
     login(client, person)
     codes = [client.get(f"/jobs/{job_id}{path}").status_code for path in ("", "/status", "/file")]
     assert codes == ([200, 200, 200] if sees else [404, 404, 404])
@@ -199,7 +200,7 @@ def test_who_downloads_a_report_job(app, client, commented, make_user, who, sees
 
 
 def test_a_job_without_a_subject_is_its_requesters_alone(app, client, make_user):
-    owner, admin = make_user(Role.DRAFTING), make_user(Role.ADMIN)
+    owner, admin = make_user(Role.REVIEWER), make_user(Role.ADMIN)
     job = _submit("test-steps", owner, steps=1)
     queue.work_off(app)
     login(client, admin)
@@ -215,7 +216,7 @@ def test_only_the_requester_retries_or_cancels(app, client, commented, make_user
     c = commented
     login(client, c.people.drafting)
     job_id = _start_report(client, c, "csv")
-    login(client, make_user(Role.DRAFTING))
+    login(client, c.people.member)
     assert client.post(f"/jobs/{job_id}/cancel").status_code == 403
     assert _reload(job_id).state is JobState.QUEUED
     page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
@@ -226,7 +227,7 @@ def test_only_the_requester_retries_or_cancels(app, client, commented, make_user
 
 
 def test_failure_shows_the_users_message_and_keeps_no_file(app, client, make_user):
-    user = make_user(Role.DRAFTING)
+    user = make_user(Role.REVIEWER)
     job = _submit("test-failing", user)
     queue.work_off(app)
     job = _reload(job.id)
@@ -241,7 +242,7 @@ def test_failure_shows_the_users_message_and_keeps_no_file(app, client, make_use
 
 
 def test_an_unexpected_error_says_so_without_its_details(app, client, make_user):
-    user = make_user(Role.DRAFTING, locale="en")
+    user = make_user(Role.REVIEWER, locale="en")
     job = _submit("test-failing", user, unexpected=True)
     queue.work_off(app)
     job = _reload(job.id)
@@ -251,7 +252,7 @@ def test_an_unexpected_error_says_so_without_its_details(app, client, make_user)
 
 
 def test_retry_after_a_failure(app, client, make_user, tmp_path):
-    user = make_user(Role.DRAFTING)
+    user = make_user(Role.REVIEWER)
     marker = tmp_path / "fail"
     marker.touch()
     job = _submit("test-failing", user, fail_while=str(marker))
@@ -272,7 +273,7 @@ def test_retry_after_a_failure(app, client, make_user, tmp_path):
 
 
 def test_cancel_a_queued_job(app, client, make_user):
-    user = make_user(Role.DRAFTING)
+    user = make_user(Role.REVIEWER)
     job = _submit("test-steps", user, steps=2)
     login(client, user)
     assert client.post(f"/jobs/{job.id}/cancel").status_code == 303
@@ -286,7 +287,7 @@ def test_cancel_a_queued_job(app, client, make_user):
 
 
 def test_cancel_a_running_job_stops_it_at_its_next_step(app, make_user, monkeypatch):
-    user = make_user(Role.DRAFTING)
+    user = make_user(Role.REVIEWER)
     job = _submit("test-steps", user, steps=5)
     real = job_service._Progress.__call__
 
@@ -305,7 +306,7 @@ def test_cancel_a_running_job_stops_it_at_its_next_step(app, make_user, monkeypa
 
 
 def test_results_expire_and_old_jobs_go(app, client, make_user):
-    user = make_user(Role.DRAFTING)
+    user = make_user(Role.REVIEWER)
     job = _submit("test-steps", user, steps=1)
     queue.work_off(app)
     job = _reload(job.id)
@@ -353,7 +354,7 @@ def test_a_worker_killed_midway_never_offers_a_half_file(
 ):
     from huey import SqliteHuey
 
-    user = make_user(Role.DRAFTING)
+    user = make_user(Role.REVIEWER)
     pid_file = tmp_path / "pid"
     queue_file = tmp_path / "queue.sqlite3"
     job = _submit("test-steps", user, steps=200, delay=0.05, pid_file=str(pid_file))
@@ -401,7 +402,7 @@ def test_a_worker_killed_midway_never_offers_a_half_file(
 
 
 def test_a_job_whose_worker_died_on_its_last_attempt_fails(app, client, make_user):
-    user = make_user(Role.DRAFTING)
+    user = make_user(Role.REVIEWER)
     job = _submit("test-steps", user)
     db.session.execute(
         update(Job)
@@ -420,7 +421,7 @@ def test_a_job_whose_worker_died_on_its_last_attempt_fails(app, client, make_use
 
 def test_a_lost_lease_discards_the_file(app, make_user, monkeypatch):
     """A stalled worker that wakes up after its job was given to another keeps nothing."""
-    user = make_user(Role.DRAFTING)
+    user = make_user(Role.REVIEWER)
     job = _submit("test-steps", user, steps=3)
     real = job_service._Progress.__call__
 
@@ -548,7 +549,7 @@ def test_cancel_while_the_file_is_being_finished(app, make_user, monkeypatch):
     """A job that reports no progress at the end still honours a cancel pressed meanwhile."""
     from consult.jobs import kinds
 
-    user = make_user(Role.DRAFTING)
+    user = make_user(Role.REVIEWER)
     job = _submit("test-steps", user, steps=1)
     real = kinds.KINDS["test-steps"].run
 
@@ -577,13 +578,13 @@ def _upload(text: str, name: str = "du-thao.md"):
 
 
 def test_a_large_draft_file_is_read_by_the_worker_then_previewed(
-    app, client, make_proposal, make_user
+    app, client, make_proposal, make_seated
 ):
     from consult.models import Proposal
 
     app.config["IMPORT_JOB_BYTES"] = 10  # every file counts as large here
     proposal = make_proposal(sections=[], publish=False)
-    user = make_user(Role.DRAFTING)
+    user = proposal.chair
     login(client, user)
     text = "# Chương I. Sự cần thiết\n\nMở đầu.\n\n## 1.1. Bối cảnh\n\nNội dung.\n"
     job_id = _job_id(
@@ -603,7 +604,7 @@ def test_a_large_draft_file_is_read_by_the_worker_then_previewed(
     assert "Bối cảnh" in body and 'value="Bản lớn"' in body
     token = job.params["token"]
     # The preview is the requester's: another member of the board neither sees the job nor it.
-    login(client, make_user(Role.DRAFTING))
+    login(client, make_seated(proposal, Seat.MEMBER))
     assert client.get(f"/jobs/{job_id}").status_code == 404
     assert client.get(match.group(1).replace("&amp;", "&")).status_code == 302
     login(client, user)
@@ -616,12 +617,10 @@ def test_a_large_draft_file_is_read_by_the_worker_then_previewed(
     assert [s.heading for s in sections] == ["Sự cần thiết", "Bối cảnh"]
 
 
-def test_a_bad_large_draft_file_fails_with_the_importers_message(
-    app, client, make_proposal, make_user
-):
+def test_a_bad_large_draft_file_fails_with_the_importers_message(app, client, make_proposal):
     app.config["IMPORT_JOB_BYTES"] = 10
     proposal = make_proposal(sections=[], publish=False)
-    user = make_user(Role.DRAFTING)
+    user = proposal.chair
     login(client, user)
     job_id = _job_id(
         client.post(f"/proposals/{proposal.code}/import",

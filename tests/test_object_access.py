@@ -40,7 +40,9 @@ def unsubmitted(client, consultation):
     return c
 
 
-OUTSIDERS = ["other_reviewer", "other_lead", "drafting", "organizer"]
+# Everyone but the department itself: another department, the proposal's chair, a board
+# member and an organizer, the chair of another proposal, and an administrator.
+OUTSIDERS = ["other_reviewer", "other_lead", "drafting", "member", "organizer", "outsider", "admin"]
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
@@ -114,6 +116,23 @@ def test_a_response_and_its_letter_stay_with_their_department(client, unsubmitte
     login(client, c.people.drafting)
     assert client.get(f"/responses/{response.id}").status_code == 200
     assert client.get(f"/attachments/{letter.id}").status_code == 200
+    # The board of another proposal learns nothing of this one's submitted work.
+    login(client, c.people.outsider)
+    for path in (
+        f"/responses/{response.id}",
+        f"/attachments/{letter.id}",
+        f"/comments/{c.comment.id}",
+        f"/comments/{c.comment.id}/triage",
+        f"{c.base}/inbox",
+        f"{c.base}/report",
+        f"{c.base}/participation",
+        f"/proposals/{c.proposal.code}/board",
+    ):
+        assert client.get(path).status_code == 404, path
+    # A member of this proposal's board reads and triages it.
+    login(client, c.people.member)
+    assert client.get(f"/comments/{c.comment.id}/triage").status_code == 200
+    assert client.get(f"/responses/{response.id}").status_code == 200
 
 
 def test_ids_that_do_not_exist_are_404_not_500(client, consultation):

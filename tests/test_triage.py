@@ -176,7 +176,7 @@ def test_merged_duplicates_share_one_answer_and_credit_every_department(client, 
     response = client.post(f"/comments/{first.id}/duplicates", data={"duplicate_id": [twin.id]})
     assert response.status_code == 302
     twin = reload(twin)
-    assert twin.status is CommentStatus.DUPLICATE and twin.duplicate_of_id == first.id
+    assert twin.is_duplicate and twin.duplicate_of_id == first.id
     client.post(
         f"/comments/{first.id}/triage",
         data={"status": "accepted", "answer": "Tiếp thu, bổ sung mục 5.4.",
@@ -197,9 +197,9 @@ def test_bulk_assign_and_answer(client, submitted):
     login(client, c.people.drafting)
     client.post(
         f"{c.base}/inbox/bulk",
-        data={"action": "assign", "assignee_id": c.people.admin.id, "comment_id": ids},
+        data={"action": "assign", "assignee_id": c.people.member.id, "comment_id": ids},
     )
-    assert {reload(cm).assignee_id for cm in c.comments[:3]} == {c.people.admin.id}
+    assert {reload(cm).assignee_id for cm in c.comments[:3]} == {c.people.member.id}
     response = client.post(
         f"{c.base}/inbox/bulk",
         data={"action": "answer", "status": "noted", "answer": "Ghi nhận cho giai đoạn sau.",
@@ -312,12 +312,14 @@ def test_only_the_drafting_team_triages(client, submitted, role):
     c = submitted
     comment = c.comments[0]
     login(client, getattr(c.people, role))
-    assert client.get(f"{c.base}/inbox").status_code == 403
+    # Organizers see the proposal (403); departments learn nothing of the board's pages (404).
+    refused = 403 if role == "organizer" else 404
+    assert client.get(f"{c.base}/inbox").status_code == refused
     assert (
         client.post(
             f"/comments/{comment.id}/triage", data={"status": "noted", "answer": "x"}
         ).status_code
-        == 403
+        == refused
     )
     assert reload(comment).status is CommentStatus.NEW
 
@@ -430,3 +432,32 @@ def test_bulk_answer_without_a_result_is_refused(client, submitted):
     ).get_data(as_text=True)
     assert "Hãy chọn kết quả." in page
     assert reload(c.comments[0]).status is CommentStatus.NEW
+
+
+def test_dashboard_inbox_and_report_agree_on_unanswered_with_duplicates(client, submitted):
+    """A duplicate of an unanswered comment is unanswered on the dashboard and in the
+    "unanswered" inbox it links to; answering the primary answers both in both."""
+    from consult.models import Draft
+
+    c = submitted
+    primary, duplicate = c.comments[0], c.comments[1]
+    login(client, c.people.drafting)
+    client.post(f"/comments/{primary.id}/duplicates", data={"duplicate_id": [duplicate.id]})
+    assert reload(duplicate).duplicate_of_id == primary.id
+
+    def counts():
+        db.session.expire_all()
+        draft = db.session.get(Draft, c.draft.id)
+        dashboard = triage_service.dashboard(draft)
+        inbox = db.session.scalars(
+            triage_service.inbox_query(draft, triage_service.InboxFilters(answered="no"))
+        ).all()
+        return dashboard.unanswered, len(inbox)
+
+    total = len(c.comments)
+    assert counts() == (total, total)
+    client.post(
+        f"/comments/{primary.id}/triage",
+        data={"status": "accepted", "answer": "Tiếp thu.", "assignee_id": 0},
+    )
+    assert counts() == (total - 2, total - 2)

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from consult.extensions import db
-from consult.models import Comment, Role, Workshop
+from consult.models import Comment, ProposalMember, Role, Seat, Workshop
 from consult.services import comments as comment_service
 from tests.conftest import login
 
@@ -106,13 +106,15 @@ def test_payload_never_executes(client, make_user, make_department, make_proposa
     department = make_department(code="SXD", name=f"Sở {payload}")
     reviewer = make_user(Role.REVIEWER, department=department, full_name=f"Chuyên viên {payload}")
     lead = make_user(Role.LEAD, department=department, full_name=payload[:255])
-    drafting = make_user(Role.DRAFTING, full_name=f"Biên tập {payload}")
-    organizer = make_user(Role.ORGANIZER, full_name=payload[:255])
+    drafting = make_user(Role.REVIEWER, full_name=f"Biên tập {payload}", may_create_proposals=True)
+    organizer = make_user(Role.REVIEWER, full_name=payload[:255])
     admin = make_user(Role.ADMIN)
 
     # Section text and heading: imported, and edited online in the next draft.
     sections = [(1, "I", f"Mở đầu {payload}", f"Đoạn văn.\n\n{payload}\n\nHết.")]
-    proposal = make_proposal(code="DTTM-CT", sections=sections)
+    proposal = make_proposal(code="DTTM-CT", sections=sections, chair=drafting)
+    proposal.members.append(ProposalMember(user=organizer, seat=Seat.ORGANIZER))
+    db.session.commit()
     draft = proposal.drafts[0]
     comment_service.invite_departments(draft, [department])
     db.session.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from consult.forms import Form, short_code_field
@@ -36,6 +36,10 @@ class UserForm(Form):
     role = SelectField(_l("Role"), validators=[DataRequired()])
     department_id = SelectField(_l("Department"), coerce=int, validators=[Optional()])
     locale = SelectField(_l("Language of e-mails"), validators=[Optional()])
+    may_create_proposals = BooleanField(
+        _l("May start proposals"),
+        description=_l("The account creates proposals and chairs the board of each it creates."),
+    )
     password = PasswordField(
         _l("Initial password"),
         validators=[DataRequired(), PasswordPolicy()],
@@ -46,7 +50,7 @@ class UserForm(Form):
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.role.choices = [(r.value, r.label) for r in Role]
-        self.department_id.choices = [(0, _l("— None (drafting body staff) —"))] + [
+        self.department_id.choices = [(0, _l("— None (administrators only) —"))] + [
             (d.id, f"{d.name} ({d.code})") for d in Department.active_choices()
         ]
         self.locale.choices = list(current_app.config["LANGUAGES"].items())

@@ -34,9 +34,7 @@ def index():
 @bp.route("/departments")
 @admin_required
 def list_departments():
-    query = select(Department).order_by(
-        Department.is_drafting_body.desc(), Department.kind, Department.name
-    )
+    query = select(Department).order_by(Department.kind, Department.name)
     kind = request.args.get("kind", "")
     if kind in {k.value for k in DepartmentKind}:
         query = query.where(Department.kind == DepartmentKind(kind))
@@ -70,9 +68,6 @@ def create_department():
         except AccountError as exc:
             form.code.errors.append(str(exc))
         else:
-            audit.record(
-                AuditAction.DEPARTMENT_CREATE, department, detail={"code": department.code}
-            )
             db.session.commit()
             flash(_("Department %(code)s created.", code=department.code), "success")
             return redirect(url_for("admin.list_departments"))
@@ -101,9 +96,6 @@ def edit_department(department_id: int):
             db.session.rollback()
             form.code.errors.append(str(exc))
         else:
-            audit.record(
-                AuditAction.DEPARTMENT_UPDATE, department, detail={"code": department.code}
-            )
             db.session.commit()
             flash(_("Department %(code)s saved.", code=department.code), "success")
             return redirect(url_for("admin.list_departments"))
@@ -122,8 +114,6 @@ def toggle_department(department_id: int):
         except AccountError as exc:
             flash(str(exc), "error")
         else:
-            action = "DEPARTMENT_ACTIVATE" if department.is_active else "DEPARTMENT_DEACTIVATE"
-            audit.record(AuditAction[action], department, detail={"code": department.code})
             db.session.commit()
             if department.is_active:
                 flash(_("%(code)s reactivated.", code=department.code), "success")
@@ -147,10 +137,6 @@ def import_departments():
             result = account_service.import_departments_csv(text)
             errors = result.errors
             if not errors:
-                audit.record(
-                    AuditAction.DEPARTMENT_IMPORT,
-                    detail={"created": result.created, "updated": result.updated},
-                )
                 db.session.commit()
                 flash(
                     _(
@@ -209,14 +195,12 @@ def create_user():
                 password=form.password.data,
                 department=form.department,
                 locale=form.locale.data or None,
+                may_create_proposals=form.may_create_proposals.data,
             )
         except AccountError as exc:
             db.session.rollback()
             form.email.errors.append(str(exc))
         else:
-            audit.record(
-                AuditAction.USER_CREATE, user, detail={"email": user.email, "role": user.role}
-            )
             db.session.commit()
             flash(_("Account %(email)s created.", email=user.email), "success")
             return redirect(url_for("admin.list_users"))
@@ -234,7 +218,6 @@ def edit_user(user_id: int):
         form.role.data = user.role.value
         form.department_id.data = user.department_id or 0
     if form.validate_on_submit():
-        old_role = user.role
         try:
             account_service.update_user(
                 user,
@@ -243,16 +226,12 @@ def edit_user(user_id: int):
                 role=Role(form.role.data),
                 department=form.department,
                 locale=form.locale.data or None,
+                may_create_proposals=form.may_create_proposals.data,
             )
         except AccountError as exc:
             db.session.rollback()
             form.email.errors.append(str(exc))
         else:
-            audit.record(AuditAction.USER_UPDATE, user, detail={"email": user.email})
-            if user.role != old_role:
-                audit.record(
-                    AuditAction.ROLE_CHANGE, user, detail={"from": old_role, "to": user.role}
-                )
             db.session.commit()
             flash(_("Account %(email)s saved.", email=user.email), "success")
             return redirect(url_for("admin.list_users"))
@@ -272,10 +251,8 @@ def reset_password(user_id: int):
     user = load_or_404(User, user_id)
     form = ResetPasswordForm(user)
     if form.validate_on_submit():
-        user.set_password(form.password.data)
         # A new password from the administrator also lifts a lock from failed sign-ins.
-        account_service.unlock_sign_in(user.email)
-        audit.record(AuditAction.PASSWORD_RESET, user, detail={"email": user.email})
+        account_service.reset_password(user, form.password.data)
         db.session.commit()
         flash(_("The password of %(email)s has been set.", email=user.email), "success")
     else:
@@ -293,8 +270,6 @@ def toggle_user(user_id: int):
         except AccountError as exc:
             flash(str(exc), "error")
         else:
-            action = AuditAction.USER_ACTIVATE if user.is_active else AuditAction.USER_DEACTIVATE
-            audit.record(action, user, detail={"email": user.email})
             db.session.commit()
             if user.is_active:
                 flash(_("%(email)s reactivated.", email=user.email), "success")
@@ -308,8 +283,7 @@ def toggle_user(user_id: int):
 def unlock_user(user_id: int):
     user = load_or_404(User, user_id)
     if EmptyForm().validate_on_submit():
-        account_service.unlock_sign_in(user.email)
-        audit.record(AuditAction.ACCOUNT_UNLOCK, user, detail={"email": user.email})
+        account_service.unlock_account(user)
         db.session.commit()
         flash(_("%(email)s can sign in again.", email=user.email), "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))

@@ -12,9 +12,7 @@ from consult.auth import bp
 from consult.auth.forms import ChangePasswordForm, LoginForm
 from consult.extensions import db, limiter
 from consult.forms import EmptyForm
-from consult.models import AuditAction
 from consult.services import accounts as account_service
-from consult.services import audit
 
 
 def safe_next_url(target: str | None, default: str | None = None) -> str:
@@ -66,7 +64,7 @@ def logout():
     form = EmptyForm()
     if form.validate_on_submit():
         if current_user.is_authenticated:
-            audit.record(AuditAction.LOGOUT)
+            account_service.record_sign_out(current_user._get_current_object())
             db.session.commit()
         logout_user()
         flash(_("You have signed out."), "info")
@@ -79,8 +77,7 @@ def change_password():
     user = current_user._get_current_object()
     form = ChangePasswordForm(user)
     if form.validate_on_submit():
-        user.set_password(form.new_password.data)
-        audit.record(AuditAction.PASSWORD_CHANGE, user)
+        account_service.change_own_password(user, form.new_password.data)
         db.session.commit()
         # The new session token ends the other sessions; keep this one signed in.
         login_user(user)

@@ -17,13 +17,7 @@ from consult.comments.forms import (
     ExtensionForm,
     ResponseForm,
 )
-from consult.drafts.routes import (
-    draft_url,
-    load_draft,
-    load_section,
-    render_draft_page,
-    render_section_page,
-)
+from consult.drafts.routes import draft_url, render_draft_page, render_section_page
 from consult.extensions import db
 from consult.forms import EmptyForm
 from consult.models import (
@@ -33,11 +27,8 @@ from consult.models import (
     Department,
     DepartmentResponse,
     Draft,
-    Role,
 )
-from consult.models.audit import AuditAction
-from consult.models.drafts import DRAFTING_ROLES
-from consult.permissions import load_or_404, role_required
+from consult.permissions import load_draft, load_or_404, load_section, login_required
 from consult.services import audit
 from consult.services import comments as comment_service
 from consult.services.comments import CommentError
@@ -45,10 +36,20 @@ from consult.timeutil import from_vietnam_local
 from consult.triage.forms import MessageForm
 from consult.utils import flash_form_errors, parse_id, parse_ids
 
-commenter_required = role_required(Role.REVIEWER, Role.LEAD)
-lead_required = role_required(Role.LEAD)
-drafting_required = role_required(*DRAFTING_ROLES)
-overseer_required = role_required(*DRAFTING_ROLES, Role.ORGANIZER)
+
+def _speaking_body(draft: Draft) -> int:
+    """The body the current user speaks for on the draft's proposal; else 403."""
+    if not draft.can_work_as_department(current_user):
+        abort(403)
+    return draft.proposal.speaks_for(current_user)
+
+
+def _lead_of_body(draft: Draft) -> int:
+    """Only the lead of a body consulted on the proposal acts for it; else 403."""
+    department_id = _speaking_body(draft)
+    if not current_user.is_lead:
+        abort(403)
+    return department_id
 
 
 def comment_url(comment: Comment) -> str:
@@ -77,7 +78,7 @@ def comment_fields(form: CommentForm) -> dict:
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/comments", methods=["POST"])
-@commenter_required
+@login_required
 def create_comment(code: str, number: int):
     draft = load_draft(code, number)
     form = CommentForm()
@@ -93,7 +94,8 @@ def create_comment(code: str, number: int):
             return render_draft_page(draft, form, status)
         return render_section_page(draft, section, form, status)
 
-    if not draft.is_accepting_comments_from(current_user.department_id):
+    _speaking_body(draft)
+    if not draft.can_comment(current_user):
         flash(_("The comment period is not open for your department."), "error")
         return again(403)
     if not form.validate_on_submit():
@@ -112,7 +114,7 @@ def create_comment(code: str, number: int):
 
 
 @bp.route("/comments/<int:comment_id>")
-@role_required(*Role)
+@login_required
 def view_comment(comment_id: int):
     comment = load_or_404(Comment, comment_id)
     return render_template(
@@ -126,7 +128,7 @@ def view_comment(comment_id: int):
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
-@commenter_required
+@login_required
 def edit_comment(comment_id: int):
     comment = load_or_404(Comment, comment_id, can="edit")
     form = CommentForm(obj=comment)
@@ -148,7 +150,7 @@ def edit_comment(comment_id: int):
 
 
 @bp.route("/comments/<int:comment_id>/delete", methods=["POST"])
-@commenter_required
+@login_required
 def delete_comment(comment_id: int):
     comment = load_or_404(Comment, comment_id, can="delete")
     if EmptyForm().validate_on_submit():
@@ -159,7 +161,7 @@ def delete_comment(comment_id: int):
 
 
 @bp.route("/attachments/<int:attachment_id>")
-@role_required(*Role)
+@login_required
 def download_attachment(attachment_id: int):
     attachment = load_or_404(Attachment, attachment_id)
     path = uploads.stored_path(attachment.stored_name)
@@ -184,10 +186,10 @@ def department_url(draft: Draft) -> str:
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/my-department")
-@commenter_required
+@login_required
 def my_department(code: str, number: int):
     draft = load_draft(code, number)
-    department_id = current_user.department_id
+    department_id = _speaking_body(draft)
     return render_template(
         "comments/my_department.html",
         draft=draft,
@@ -196,10 +198,10 @@ def my_department(code: str, number: int):
         pending=comment_service.unsubmitted_comments(draft, department_id),
         responses=comment_service.responses_of(draft, department_id),
         at_workshops=comment_service.said_at_workshops(draft, department_id),
-        open_for_us=draft.is_accepting_comments_from(department_id),
+        open_for_us=draft.can_comment(current_user),
         deadline=draft.deadline_for(department_id),
         invited=draft.invitation_for(department_id) is not None,
-        is_lead=current_user.role is Role.LEAD,
+        is_lead=current_user.is_lead,
         response_form=ResponseForm(prefix="response"),
         agree_form=AgreeForm(prefix="agree"),
         button=EmptyForm(),
@@ -207,9 +209,10 @@ def my_department(code: str, number: int):
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/my-department/merge", methods=["POST"])
-@lead_required
+@login_required
 def merge_comments(code: str, number: int):
     draft = load_draft(code, number)
+    _lead_of_body(draft)
     if EmptyForm().validate_on_submit():
         ids = parse_ids(request.form.getlist("comment_id"))
         comments = list(
@@ -225,7 +228,6 @@ def merge_comments(code: str, number: int):
             db.session.rollback()
             flash(str(exc), "error")
         else:
-            audit.record(AuditAction.COMMENT_MERGE, target, detail={"merged": sorted(set(ids))})
             db.session.commit()
             flash(_("%(n)d comments merged into one.", n=len(comments)), "success")
             return redirect(department_url(draft) + f"#comment-{target.id}")
@@ -252,9 +254,10 @@ def _letter_fields(form) -> dict:
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/my-department/submit", methods=["POST"])
-@lead_required
+@login_required
 def submit_response(code: str, number: int):
     draft = load_draft(code, number)
+    _lead_of_body(draft)
     form = ResponseForm(prefix="response")
     if form.validate_on_submit():
         try:
@@ -265,7 +268,6 @@ def submit_response(code: str, number: int):
             db.session.rollback()
             flash(str(exc), "error")
         else:
-            audit.record(AuditAction.RESPONSE_SUBMIT, response, detail={"kind": response.kind})
             if not _commit_response():
                 return redirect(department_url(draft))
             flash(
@@ -282,18 +284,18 @@ def submit_response(code: str, number: int):
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/my-department/agree", methods=["POST"])
-@lead_required
+@login_required
 def agree_with_draft(code: str, number: int):
     draft = load_draft(code, number)
+    _lead_of_body(draft)
     form = AgreeForm(prefix="agree")
     if form.validate_on_submit():
         try:
-            response = comment_service.agree_with_draft(draft, current_user, **_letter_fields(form))
+            comment_service.agree_with_draft(draft, current_user, **_letter_fields(form))
         except CommentError as exc:
             db.session.rollback()
             flash(str(exc), "error")
         else:
-            audit.record(AuditAction.RESPONSE_SUBMIT, response, detail={"kind": response.kind})
             if _commit_response():
                 flash(_("Recorded: your department agrees with the draft."), "success")
     else:
@@ -302,7 +304,7 @@ def agree_with_draft(code: str, number: int):
 
 
 @bp.route("/responses/<int:response_id>")
-@role_required(*Role)
+@login_required
 def view_response(response_id: int):
     response = load_or_404(DepartmentResponse, response_id)
     return render_template("comments/response.html", response=response, draft=response.draft)
@@ -312,9 +314,9 @@ def view_response(response_id: int):
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/participation")
-@overseer_required
+@login_required
 def participation(code: str, number: int):
-    draft = load_draft(code, number)
+    draft = load_draft(code, number, can="report")
     rows = comment_service.participation(draft)
     form = ExtensionForm()
     form.department_id.choices = [(r.department.id, r.department.name) for r in rows]
@@ -329,24 +331,21 @@ def participation(code: str, number: int):
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/participation/extension", methods=["POST"])
-@drafting_required
+@login_required
 def grant_extension(code: str, number: int):
-    draft = load_draft(code, number)
+    draft = load_draft(code, number, can="manage")
     form = ExtensionForm()
     form.department_id.choices = [(i.department_id, "") for i in draft.invitations]
     if form.validate_on_submit():
         department = db.session.get(Department, form.department_id.data)
         try:
-            comment_service.grant_extension(draft, department, from_vietnam_local(form.until.data))
+            comment_service.grant_extension(
+                draft, department, from_vietnam_local(form.until.data), actor=current_user
+            )
         except CommentError as exc:
             db.session.rollback()
             flash(str(exc), "error")
         else:
-            audit.record(
-                AuditAction.DRAFT_EXTEND,
-                draft,
-                detail={"department": department.code, "until": form.until.data},
-            )
             db.session.commit()
             flash(
                 _("%(dept)s can comment until its new deadline.", dept=department.name), "success"
@@ -357,23 +356,22 @@ def grant_extension(code: str, number: int):
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/consultation", methods=["GET", "POST"])
-@drafting_required
+@login_required
 def consultation_settings(code: str, number: int):
-    draft = load_draft(code, number)
+    draft = load_draft(code, number, can="manage")
     form = ConsultationSettingsForm(obj=draft)
     departments = Department.active_choices()
-    form.invited.choices = [
-        (d.id, f"{d.name} ({d.code})") for d in departments if not d.is_drafting_body
-    ]
+    departments = [d for d in departments if d.id != draft.proposal.lead_agency_id]
+    form.invited.choices = [(d.id, f"{d.name} ({d.code})") for d in departments]
     if request.method == "GET":
         form.invited.data = [i.department_id for i in draft.invitations]
     if form.validate_on_submit():
-        draft.departments_see_each_other = form.departments_see_each_other.data
-        draft.silence_counts_as_agreement = form.silence_counts_as_agreement.data
-        chosen = [d for d in departments if d.id in set(form.invited.data or [])]
-        comment_service.invite_departments(draft, chosen)
-        audit.record(
-            AuditAction.DRAFT_SETTINGS, draft, detail={"invited": sorted(d.code for d in chosen)}
+        comment_service.update_consultation(
+            draft,
+            invited=[d for d in departments if d.id in set(form.invited.data or [])],
+            departments_see_each_other=form.departments_see_each_other.data,
+            silence_counts_as_agreement=form.silence_counts_as_agreement.data,
+            actor=current_user,
         )
         db.session.commit()
         flash(_("Consultation settings saved."), "success")

@@ -78,12 +78,10 @@ DEPARTMENTS: list[tuple[str, str, str, str]] = [
     ("DHCT", "Trường Đại học Cần Thơ", "enterprise", "lienhe@dhct.example.vn"),
 ]
 
-DRAFTING_BODY: tuple[str, str, str, str] = (
-    "BST",
-    "Ban Soạn thảo Đề án đô thị thông minh",
-    "other",
-    "bansoanthao.dttm@cantho.gov.vn",
-)
+# The smart-city proposal is drafted by the Department of Planning and Investment with the
+# consultant VNPT; the agriculture plan by the agriculture department, which consults SKHDT.
+LEAD_AGENCY = "SKHDT"
+BOARD_NAME = "Ban Soạn thảo Đề án đô thị thông minh"
 
 # ---------------------------------------------------------------------------------------------
 # Helpers to write the section bodies
@@ -759,7 +757,7 @@ _D2[S_AGRI] = _md(
     "dân qua ứng dụng di động.",
 )
 
-# SKHDT's comment: phase 1 was beyond what the city can fund.
+# The city office's comment: phase 1 was beyond what the city can fund.
 _D2[S_ROADMAP] = _md(
     "Lộ trình được sắp xếp theo hướng giai đoạn 1 xây dựng nền tảng và triển khai các lĩnh vực "
     "cấp thiết; các giai đoạn sau mở rộng và nâng cấp.",
@@ -914,7 +912,7 @@ _D3[S_SAFE_CITY] = _edit(
     ),
 )
 
-# The projects already under way join phase 1 (SKHDT's comment on draft 2), in both columns.
+# Projects under way join phase 1 (the city office's comment on draft 2), in both columns.
 _D3[S_ROADMAP] = _edit(
     _D2[S_ROADMAP],
     (
@@ -931,7 +929,7 @@ _D3[S_ROADMAP] = _edit(
     ),
 )
 
-# Asked for by SKHDT and STC on draft 2 and by the city People's Committee.
+# Asked for by the city office and STC on draft 2 and by the city People's Committee.
 _D3[S_REVIEW] = _md(
     "Theo chỉ đạo của UBND thành phố, Ban Soạn thảo đã rà soát các dự án do Nhà nước đầu tư đã "
     "và đang triển khai, các dự án thuộc nhóm xã hội hóa và hợp phần 3 của Dự án phát triển "
@@ -1086,7 +1084,7 @@ def _c(
 _COMMENTS_1 = [
     _c(
         1,
-        "SKHDT",
+        "VP-UBND",
         S_ROADMAP,
         "change",
         "Giai đoạn 1 (2018-2020) đang bố trí gần như toàn bộ các lĩnh vực ưu tiên, vượt khả "
@@ -1287,7 +1285,7 @@ _COMMENTS_1 = [
 _COMMENTS_2 = [
     _c(
         2,
-        "SKHDT",
+        "VP-UBND",
         S_ROADMAP,
         "general",
         "Đề nghị Ban Soạn thảo rà soát các dự án công nghệ thông tin, hạ tầng đô thị đã và đang "
@@ -1442,7 +1440,7 @@ _COMMENTS_2 = [
 _COMMENTS_3 = [
     _c(
         3,
-        "SKHDT",
+        "VP-UBND",
         S_ROADMAP,
         "change",
         "Đề nghị ghi rõ mốc hoàn thành việc rà soát, lồng ghép các dự án trong giai đoạn 1 (trước "
@@ -1614,7 +1612,7 @@ AGREED: dict[int, list[tuple[str, str, str]]] = {
         ("SLDTBXH", "77/SLĐTBXH-VP", "2018-01-17"),
         ("SVHTTDL", "63/SVHTTDL-VP", "2018-01-18"),
         ("STNMT", "112/STNMT-VP", "2018-01-19"),
-        ("VP-UBND", "205/VPUB-KT", "2018-01-19"),
+        ("SNGV", "27/SNgV-VP", "2018-01-19"),
         ("Q-BT", "86/UBND-VP", "2018-01-22"),
         ("Q-CR", "94/UBND-VP", "2018-01-22"),
         ("Q-OM", "71/UBND-VP", "2018-01-23"),
@@ -1634,7 +1632,7 @@ AGREED: dict[int, list[tuple[str, str, str]]] = {
         ("SVHTTDL", "402/SVHTTDL-VP", "2018-03-14"),
         ("SKHCN", "233/SKHCN-QLCN", "2018-03-15"),
         ("STP", "301/STP-XDKTVB", "2018-03-15"),
-        ("VP-UBND", "1024/VPUB-KT", "2018-03-16"),
+        ("MOBIFONE-CT", "64/MBF-CT", "2018-03-16"),
         ("Q-NK", "612/UBND-VP", "2018-03-16"),
         ("Q-BT", "498/UBND-VP", "2018-03-19"),
         ("Q-OM", "377/UBND-VP", "2018-03-19"),
@@ -1663,7 +1661,7 @@ AGREED: dict[int, list[tuple[str, str, str]]] = {
 # Official letters of the bodies that commented on each draft: code -> (letter, date).
 RESPONSE_LETTERS: dict[int, dict[str, tuple[str, str]]] = {
     1: {
-        "SKHDT": ("145/SKHĐT-TH", "2018-01-22"),
+        "VP-UBND": ("145/VPUB-KT", "2018-01-22"),
         "STTTT": ("98/STTTT-CNTT", "2018-01-18"),
         "CA-TP": ("256/CATP-PV05", "2018-01-23"),
         "STC": ("187/STC-ĐT", "2018-01-24"),
@@ -1679,7 +1677,7 @@ RESPONSE_LETTERS: dict[int, dict[str, tuple[str, str]]] = {
         "SCT": ("109/SCT-QLTM", "2018-01-26"),
     },
     2: {
-        "SKHDT": ("702/SKHĐT-TH", "2018-03-16"),
+        "VP-UBND": ("702/VPUB-KT", "2018-03-16"),
         "STC": ("811/STC-ĐT", "2018-03-20"),
         "STTTT": ("465/STTTT-CNTT", "2018-03-14"),
         "CA-TP": ("1105/CATP-PV05", "2018-03-21"),
@@ -1693,7 +1691,6 @@ RESPONSE_LETTERS: dict[int, dict[str, tuple[str, str]]] = {
         "Q-CR": ("466/UBND-VP", "2018-03-23"),
     },
     3: {
-        "SKHDT": ("1210/SKHĐT-TH", "2018-04-27"),
         "SXD": ("1342/SXD-QHKT", "2018-05-02"),
         "STNMT": ("1187/STNMT-VP", "2018-05-03"),
         "STC": ("1456/STC-ĐT", "2018-05-04"),
@@ -1764,3 +1761,151 @@ WORKSHOP: dict = {
         },
     ],
 }
+
+# ---------------------------------------------------------------------------------------------
+# 5. A second consultation on the same portal: the agriculture department's plan
+# ---------------------------------------------------------------------------------------------
+# Led by the agriculture department with its own board; the Department of Planning and
+# Investment, which leads the smart-city proposal, is one of the bodies consulted here.
+
+AGRI_PROPOSAL = {
+    "code": "KH-CDS-NN",
+    "title": (
+        "Kế hoạch chuyển đổi số ngành nông nghiệp thành phố Cần Thơ giai đoạn 2021-2025, "
+        "định hướng đến năm 2030"
+    ),
+    "summary": (
+        "Kế hoạch đưa dữ liệu, cảm biến và dịch vụ số vào sản xuất lúa, cây ăn trái và thủy "
+        "sản của thành phố, gắn với nền tảng dùng chung của đô thị thông minh."
+    ),
+    "lead_agency": "SNNPTNT",
+    "board_name": "Tổ biên tập Kế hoạch chuyển đổi số ngành nông nghiệp",
+    "invited": ["SKHDT", "STTTT", "STC", "SKHCN", "H-PD", "H-TL", "H-VT", "DHCT"],
+}
+
+AGRI_SECTIONS: list[tuple[int, str, str, str]] = [
+    (
+        1,
+        "I.",
+        "Mục đích, yêu cầu",
+        _md(
+            "Ứng dụng công nghệ số trong toàn bộ chuỗi sản xuất, chế biến và tiêu thụ nông sản "
+            "của thành phố, nâng cao năng suất, chất lượng và thu nhập của nông dân.",
+            "Kế thừa hạ tầng và cơ sở dữ liệu dùng chung của thành phố, không đầu tư trùng lặp.",
+        ),
+    ),
+    (
+        1,
+        "II.",
+        "Nhiệm vụ trọng tâm",
+        "Các nhiệm vụ được triển khai theo thứ tự ưu tiên dưới đây.",
+    ),
+    (
+        2,
+        "1.",
+        "Cơ sở dữ liệu nông nghiệp",
+        _md(
+            "Xây dựng cơ sở dữ liệu vùng trồng, mã số vùng trồng, cơ sở nuôi trồng thủy sản và "
+            "hợp tác xã, cập nhật hằng quý, kết nối với nền tảng tích hợp dữ liệu của thành phố.",
+            _ul(
+                "Năm 2022: hoàn thành dữ liệu vùng lúa chất lượng cao;",
+                "Năm 2023: dữ liệu vùng cây ăn trái và thủy sản.",
+            ),
+        ),
+    ),
+    (
+        2,
+        "2.",
+        "Cảm biến và cảnh báo sớm",
+        _md(
+            "Lắp đặt trạm quan trắc mực nước, độ mặn và thời tiết tại các huyện Phong Điền, Cờ "
+            "Đỏ, Thới Lai và Vĩnh Thạnh; gửi cảnh báo qua ứng dụng và tin nhắn đến hộ sản xuất.",
+        ),
+    ),
+    (
+        2,
+        "3.",
+        "Sàn giao dịch và truy xuất nguồn gốc",
+        _md(
+            "Hỗ trợ hợp tác xã đưa sản phẩm lên sàn thương mại điện tử, gắn mã truy xuất nguồn "
+            "gốc cho gạo, trái cây và cá tra xuất khẩu.",
+        ),
+    ),
+    (
+        1,
+        "III.",
+        "Kinh phí thực hiện",
+        _md(
+            "Kinh phí từ ngân sách thành phố bố trí trong dự toán hằng năm của Sở Nông nghiệp và "
+            "Phát triển nông thôn, lồng ghép các chương trình mục tiêu và huy động doanh nghiệp.",
+            "Tổng kinh phí dự kiến: 48 tỷ đồng cho giai đoạn 2021-2025.",
+        ),
+    ),
+    (
+        1,
+        "IV.",
+        "Tổ chức thực hiện",
+        _md(
+            "Sở Nông nghiệp và Phát triển nông thôn chủ trì; Sở Thông tin và Truyền thông hướng "
+            "dẫn kết nối nền tảng dùng chung; UBND các quận, huyện tổ chức triển khai tại địa bàn.",
+        ),
+    ),
+]
+
+# Bodies that answered on the plan's draft 1, and their comments (all submitted).
+AGRI_RESPONSES: dict[str, tuple[str, str]] = {
+    "SKHDT": ("1875/SKHĐT-KTN", "2021-08-12"),
+    "STC": ("2014/STC-HCSN", "2021-08-13"),
+    "H-VT": ("688/UBND-VP", "2021-08-11"),
+}
+AGRI_AGREED: list[tuple[str, str, str]] = [("SKHCN", "903/SKHCN-QLCN", "2021-08-10")]
+
+AGRI_COMMENTS: list[dict] = [
+    {
+        "department": "SKHDT",
+        "section_heading": "Kinh phí thực hiện",
+        "kind": "change",
+        "body": "Đề nghị tách kinh phí đầu tư (trạm quan trắc, hạ tầng dữ liệu) khỏi kinh phí "
+        "thường xuyên và đăng ký danh mục đầu tư công trung hạn 2021-2025 để có cơ sở bố trí vốn.",
+        "quote": "Tổng kinh phí dự kiến: 48 tỷ đồng cho giai đoạn 2021-2025.",
+        "proposed_text": "Tổng kinh phí dự kiến: 48 tỷ đồng cho giai đoạn 2021-2025, trong đó "
+        "vốn đầu tư công 31 tỷ đồng và kinh phí sự nghiệp 17 tỷ đồng.",
+        "status": "accepted",
+        "answer": "Tiếp thu. Dự thảo lần 2 tách hai nguồn vốn và bổ sung danh mục đăng ký đầu tư "
+        "công trung hạn.",
+    },
+    {
+        "department": "SKHDT",
+        "section_heading": "Cơ sở dữ liệu nông nghiệp",
+        "kind": "general",
+        "body": "Cơ sở dữ liệu cần dùng chung mã định danh hợp tác xã với hệ thống đăng ký kinh "
+        "doanh để tránh nhập liệu hai lần.",
+        "quote": None,
+        "proposed_text": None,
+        "status": "under_review",
+        "answer": None,
+    },
+    {
+        "department": "STC",
+        "section_heading": "Kinh phí thực hiện",
+        "kind": "objection",
+        "body": "Việc huy động doanh nghiệp cần nêu cơ chế cụ thể; nếu không, đề nghị không tính "
+        "phần này vào tổng kinh phí.",
+        "quote": None,
+        "proposed_text": None,
+        "status": "partly_accepted",
+        "answer": "Tiếp thu một phần: phần huy động doanh nghiệp được nêu riêng, không tính vào "
+        "tổng kinh phí từ ngân sách; cơ chế cụ thể sẽ ban hành theo từng dự án.",
+    },
+    {
+        "department": "H-VT",
+        "section_heading": "Cảm biến và cảnh báo sớm",
+        "kind": "change",
+        "body": "Đề nghị bố trí ít nhất hai trạm quan trắc mực nước tại huyện Vĩnh Thạnh, nơi đầu "
+        "nguồn lũ của thành phố.",
+        "quote": None,
+        "proposed_text": None,
+        "status": "new",
+        "answer": None,
+    },
+]

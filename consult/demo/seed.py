@@ -24,6 +24,7 @@ from consult.models import (
     Proposal,
     ResponseKind,
     Role,
+    Seat,
     User,
     Visibility,
     Workshop,
@@ -46,14 +47,26 @@ class DemoAccount:
     email: str
     full_name: str
     role: Role
-    department_code: str
+    department_code: str | None
+    may_create_proposals: bool = False
 
+
+# Seats on each proposal's board: (proposal code, email, seat).
+DEMO_SEATS = [
+    (content.PROPOSAL["code"], f"bst@{DEMO_DOMAIN}", Seat.CHAIR),
+    (content.PROPOSAL["code"], f"bst2@{DEMO_DOMAIN}", Seat.MEMBER),
+    (content.PROPOSAL["code"], f"hoithao@{DEMO_DOMAIN}", Seat.ORGANIZER),
+    (content.AGRI_PROPOSAL["code"], f"bst.snn@{DEMO_DOMAIN}", Seat.CHAIR),
+    (content.AGRI_PROPOSAL["code"], f"chuyenvien2.stttt@{DEMO_DOMAIN}", Seat.MEMBER),
+]
 
 DEMO_ACCOUNTS = [
-    DemoAccount(f"quantri@{DEMO_DOMAIN}", "Nguyễn Văn Quản", Role.ADMIN, content.DRAFTING_BODY[0]),
-    DemoAccount(f"bst@{DEMO_DOMAIN}", "Trần Thị Biên", Role.DRAFTING, content.DRAFTING_BODY[0]),
-    DemoAccount(f"bst2@{DEMO_DOMAIN}", "Lê Minh Soạn", Role.DRAFTING, content.DRAFTING_BODY[0]),
-    DemoAccount(f"hoithao@{DEMO_DOMAIN}", "Phạm Thu Hội", Role.ORGANIZER, content.DRAFTING_BODY[0]),
+    DemoAccount(f"quantri@{DEMO_DOMAIN}", "Nguyễn Văn Quản", Role.ADMIN, None),
+    DemoAccount(f"bst@{DEMO_DOMAIN}", "Trần Thị Biên", Role.REVIEWER, "SKHDT", True),
+    DemoAccount(f"bst2@{DEMO_DOMAIN}", "Lê Minh Soạn", Role.REVIEWER, "VNPT-CT"),
+    DemoAccount(f"hoithao@{DEMO_DOMAIN}", "Phạm Thu Hội", Role.REVIEWER, "SKHDT"),
+    DemoAccount(f"lanhdao.skhdt@{DEMO_DOMAIN}", "Hồ Minh Hoạch", Role.LEAD, "SKHDT"),
+    DemoAccount(f"bst.snn@{DEMO_DOMAIN}", "Dương Văn Nông", Role.REVIEWER, "SNNPTNT", True),
     DemoAccount(f"chuyenvien.stttt@{DEMO_DOMAIN}", "Võ Thanh Tâm", Role.REVIEWER, "STTTT"),
     DemoAccount(f"chuyenvien2.stttt@{DEMO_DOMAIN}", "Huỳnh Ngọc Lan", Role.REVIEWER, "STTTT"),
     DemoAccount(f"lanhdao.stttt@{DEMO_DOMAIN}", "Đặng Quốc Thông", Role.LEAD, "STTTT"),
@@ -67,14 +80,13 @@ DEMO_ACCOUNTS = [
 
 def seed_departments() -> dict[str, Department]:
     by_code: dict[str, Department] = {}
-    for code, name, kind, email in [*content.DEPARTMENTS, content.DRAFTING_BODY]:
+    for code, name, kind, email in content.DEPARTMENTS:
         department = Department.by_code(code)
         if department is None:
             department = account_service.upsert_department(
                 code=code, name=name, kind=DepartmentKind(kind), email=email
             )
         by_code[code] = department
-    by_code[content.DRAFTING_BODY[0]].is_drafting_body = True
     db.session.flush()
     return by_code
 
@@ -89,11 +101,21 @@ def seed_accounts(departments: dict[str, Department]) -> list[User]:
                 full_name=account.full_name,
                 role=account.role,
                 password=DEMO_PASSWORD,
-                department=departments[account.department_code],
+                department=departments.get(account.department_code),
                 locale="vi",
+                may_create_proposals=account.may_create_proposals,
             )
         users.append(user)
     return users
+
+
+def seed_seats(proposal: Proposal) -> None:
+    """The board and organizers of ``proposal`` (its chair is the account that created it)."""
+    for code, email, seat in DEMO_SEATS:
+        person = User.by_email(email)
+        if code != proposal.code or seat is Seat.CHAIR or proposal.seat_of(person):
+            continue
+        draft_service.seat_member(proposal, proposal.chair, person, seat)
 
 
 # Draft 3 stays open: its deadline is set relative to the day the demo is loaded, so
@@ -106,7 +128,7 @@ def _vietnam_day(day: str, at: time) -> datetime:
     return from_vietnam_local(datetime.combine(date.fromisoformat(day), at))
 
 
-def seed_proposal(author: User) -> Proposal:
+def seed_proposal(author: User, departments: dict[str, Department]) -> Proposal:
     proposal = Proposal.by_code(content.PROPOSAL["code"])
     if proposal is not None:
         return proposal
@@ -116,8 +138,11 @@ def seed_proposal(author: User) -> Proposal:
         summary=content.PROPOSAL["summary"],
         visibility=Visibility.PUBLIC,
         user=author,
+        lead_agency=departments[content.LEAD_AGENCY],
         place="Cần Thơ",
+        board_name=content.BOARD_NAME,
     )
+    seed_seats(proposal)
     now = utcnow()
     for spec in content.DRAFTS:
         sections = [
@@ -150,9 +175,17 @@ def seed_proposal(author: User) -> Proposal:
 STILL_WRITING = {3: {"STTTT"}}
 
 
-def _department_author(department: Department) -> User:
-    """A demo account of the department: its reviewer or lead, or a lead made for it."""
-    users = sorted(department.users, key=lambda u: (u.role is not Role.REVIEWER, u.id))
+def _department_author(department: Department, proposal: Proposal, lead: bool = False) -> User:
+    """A demo account that speaks for the department on ``proposal``: its reviewer (or
+    its lead, when ``lead``), or a lead made for it."""
+    users = sorted(
+        (
+            u
+            for u in department.users
+            if proposal.speaks_for(u) == department.id and (u.is_lead or not lead)
+        ),
+        key=lambda u: (u.role is not Role.REVIEWER, u.id),
+    )
     if users:
         return users[0]
     return account_service.create_user(
@@ -183,7 +216,7 @@ def _response(draft, department: Department, kind: ResponseKind, letter: str, da
         department=department,
         sequence=1,
         kind=kind,
-        submitted_by=_department_author(department),
+        submitted_by=_department_author(department, draft.proposal, lead=True),
         submitted_at=submitted_at,
         letter_number=letter,
         letter_date=to_vietnam_local(submitted_at).date(),
@@ -222,7 +255,7 @@ def seed_comments(
                 draft=draft,
                 section=sections.get(spec["section_heading"]) if spec["section_heading"] else None,
                 department=department,
-                author=_department_author(department),
+                author=_department_author(department, proposal),
                 response=response,
                 submitted_at=response.submitted_at if response else None,
                 kind=CommentKind(spec["kind"]),
@@ -244,10 +277,9 @@ def _seed_answer(comment: Comment, spec: dict, team_member: User, groups: dict) 
     group = spec.get("duplicate_group")
     if group and groups.setdefault(group, comment) is not comment:
         comment.duplicate_of = groups[group]
-        comment.status = CommentStatus.DUPLICATE
         return
     comment.status = CommentStatus(spec["status"])
-    if spec["answer"] and comment.status.needs_answer:
+    if spec["answer"] and comment.status.is_final:
         comment.answer = spec["answer"]
         comment.answer_html = str(render_markdown(spec["answer"]))
         comment.answered_by = team_member
@@ -303,15 +335,90 @@ def seed_notifications(proposal: Proposal) -> None:
         notification.emailed_at = draft.published_at
 
 
+def seed_agriculture_plan(departments: dict[str, Department]) -> Proposal:
+    """The second consultation: the agriculture department's plan, with its own board;
+    draft 1 is open, the Department of Planning and Investment among those consulted."""
+    spec = content.AGRI_PROPOSAL
+    proposal = Proposal.by_code(spec["code"])
+    if proposal is not None:
+        return proposal
+    chair = User.by_email(f"bst.snn@{DEMO_DOMAIN}")
+    proposal = draft_service.create_proposal(
+        code=spec["code"],
+        title=spec["title"],
+        summary=spec["summary"],
+        visibility=Visibility.INTERNAL,
+        user=chair,
+        lead_agency=departments[spec["lead_agency"]],
+        place="Cần Thơ",
+        board_name=spec["board_name"],
+    )
+    seed_seats(proposal)
+    draft = draft_service.import_draft(
+        proposal, [ParsedSection(*s) for s in content.AGRI_SECTIONS], "Bản dự thảo đầu tiên"
+    )
+    now = utcnow()
+    comment_service.invite_departments(draft, [departments[c] for c in spec["invited"]])
+    comment_service.publish_draft(
+        draft, now - timedelta(days=5), now + timedelta(days=10), now=now, actor=chair
+    )
+    sections = {s.heading: s for s in draft.sections}
+
+    def respond(code: str, kind: ResponseKind, letter: str, days_ago: int) -> DepartmentResponse:
+        at = now - timedelta(days=days_ago)
+        response = DepartmentResponse(
+            draft=draft,
+            department=departments[code],
+            sequence=1,
+            kind=kind,
+            submitted_by=_department_author(departments[code], proposal, lead=True),
+            submitted_at=at,
+            letter_number=letter,
+            letter_date=to_vietnam_local(at).date(),
+        )
+        db.session.add(response)
+        return response
+
+    responses = {
+        code: respond(code, ResponseKind.COMMENTS, letter, 2)
+        for code, (letter, _day) in content.AGRI_RESPONSES.items()
+    }
+    for code, letter, _day in content.AGRI_AGREED:
+        respond(code, ResponseKind.AGREE, letter, 3)
+    for c in content.AGRI_COMMENTS:
+        department = departments[c["department"]]
+        comment = Comment(
+            draft=draft,
+            section=sections[c["section_heading"]],
+            department=department,
+            author=_department_author(department, proposal),
+            kind=CommentKind(c["kind"]),
+            quote=c["quote"],
+            proposed_text=c["proposed_text"],
+            response=responses[c["department"]],
+            submitted_at=responses[c["department"]].submitted_at,
+            status=CommentStatus(c["status"]),
+        )
+        comment_service.set_body(comment, c["body"])
+        if c["answer"]:
+            comment.answer = c["answer"]
+            comment.answer_html = str(render_markdown(c["answer"]))
+            comment.answered_by, comment.answered_at = chair, now - timedelta(days=1)
+        db.session.add(comment)
+    db.session.flush()
+    return proposal
+
+
 def seed_demo() -> list[User]:
     """Load the demo; running it again changes nothing that is already there."""
     with notification_service.muted():
         departments = seed_departments()
         users = seed_accounts(departments)
-        author = next(u for u in users if u.role is Role.DRAFTING)
-        proposal = seed_proposal(author)
+        author = User.by_email(f"bst@{DEMO_DOMAIN}")
+        proposal = seed_proposal(author, departments)
         seed_comments(proposal, departments, author)
-        seed_workshop(proposal, departments, next(u for u in users if u.role is Role.ORGANIZER))
+        seed_workshop(proposal, departments, User.by_email(f"hoithao@{DEMO_DOMAIN}"))
+        seed_agriculture_plan(departments)
     seed_notifications(proposal)
     db.session.commit()
     return users

@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from consult.forms import Form, short_code_field
-from consult.models import Proposal, Visibility
+from consult.models import Department, Proposal, Seat, User, Visibility
 from consult.validators import PlausibleDate
 
 IMPORT_EXTENSIONS = ["docx", "md", "markdown", "txt"]
@@ -32,12 +32,32 @@ class ProposalForm(Form):
         description=_l("Printed on the reports, e.g. Cần Thơ."),
     )
     visibility = SelectField(_l("Who can read it"), validators=[DataRequired()])
+    lead_agency = SelectField(
+        _l("Lead agency (cơ quan chủ trì soạn thảo)"),
+        coerce=int,
+        validators=[DataRequired()],
+        description=_l("The body that leads the drafting; it is never consulted on it."),
+    )
+    board_name = StringField(
+        _l("Name of the drafting board"),
+        validators=[Optional(), Length(max=255)],
+        description=_l("As it signs the reports, e.g. Ban Soạn thảo Đề án đô thị thông minh."),
+    )
     submit = SubmitField(_l("Save"))
 
-    def __init__(self, *args, proposal: Proposal | None = None, **kwargs):
+    def __init__(
+        self, *args, proposal: Proposal | None = None, lead_default: int | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.proposal = proposal
+        if self.lead_agency.raw_data in (None, []) and lead_default:
+            # Not chosen: the creator's own body leads (what most proposals do).
+            self.lead_agency.data = lead_default
         self.visibility.choices = [(v.value, v.label) for v in Visibility]
+        bodies = Department.active_choices()
+        if proposal is not None and proposal.lead_agency not in bodies:
+            bodies.append(proposal.lead_agency)
+        self.lead_agency.choices = [(d.id, f"{d.name} ({d.code})") for d in bodies]
 
     def validate_code(self, field) -> None:
         other = Proposal.by_code(field.data or "")
@@ -134,3 +154,31 @@ class ExtendDeadlineForm(Form):
         format="%Y-%m-%dT%H:%M",
     )
     submit = SubmitField(_l("Extend the deadline"))
+
+
+class SeatForm(Form):
+    """Give a person a seat on the proposal: board member or workshop organizer."""
+
+    email = StringField(
+        _l("Account's email"),
+        validators=[DataRequired(), Length(max=255)],
+        description=_l("Any account of the portal, whatever its body."),
+    )
+    seat = SelectField(_l("Seat"), validators=[DataRequired()])
+    submit = SubmitField(_l("Add"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seat.choices = [(s.value, s.label) for s in (Seat.MEMBER, Seat.ORGANIZER)]
+        self.person: User | None = None
+
+    def validate_email(self, field) -> None:
+        self.person = User.by_email(field.data or "")
+        if self.person is None or not self.person.is_active:
+            raise ValidationError(_l("No active account has this email."))
+
+
+class MemberForm(Form):
+    """A POST-only button on one member (remove, hand over the chair)."""
+
+    user_id = HiddenField(validators=[DataRequired()])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,73 +15,39 @@ from consult.drafts.forms import (
     DraftImportForm,
     DraftNoteForm,
     ExtendDeadlineForm,
+    MemberForm,
     NewSectionForm,
     NextDraftForm,
     ProposalForm,
     PublishForm,
+    SeatForm,
     SectionForm,
 )
 from consult.drafts.importer import DraftImportError, parse_upload
 from consult.drafts.redline import compare_docx, compare_sections, redline_html
-from consult.extensions import db, login_manager
+from consult.extensions import db
 from consult.forms import EmptyForm
 from consult.jobs.views import started
-from consult.models import Draft, Proposal, Role, Section, Visibility
-from consult.models.audit import AuditAction
-from consult.models.drafts import DRAFTING_ROLES, IllegalTransition
-from consult.permissions import role_required
+from consult.models import Department, Draft, Proposal, Seat, Section, Visibility
+from consult.models.drafts import IllegalTransition
+from consult.permissions import (
+    check,
+    load_draft,
+    load_proposal,
+    load_section,
+    login_required,
+    proposal_creator_required,
+)
 from consult.services import audit
 from consult.services import comments as comment_service
 from consult.services import drafts as draft_service
 from consult.timeutil import from_vietnam_local, to_vietnam_local
 from consult.utils import download_response
 
-drafting_required = role_required(*DRAFTING_ROLES)
-
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 # --- loading ------------------------------------------------------------------------------
-
-
-def _not_visible() -> NoReturn:
-    """Anonymous visitors are asked to sign in; signed-in users learn nothing (404)."""
-    if not current_user.is_authenticated:
-        abort(login_manager.unauthorized())
-    abort(404)
-
-
-def load_proposal(code: str) -> Proposal:
-    proposal = Proposal.by_code(code)
-    if proposal is None:
-        abort(404)
-    if not proposal.can_view(current_user):
-        _not_visible()
-    return proposal
-
-
-def load_draft(code: str, number: int) -> Draft:
-    proposal = load_proposal(code)
-    draft = next((d for d in proposal.drafts if d.number == number), None)
-    if draft is None:
-        abort(404)
-    if not draft.can_view(current_user):
-        _not_visible()
-    return draft
-
-
-def load_editable_draft(code: str, number: int) -> Draft:
-    draft = load_draft(code, number)
-    if not draft.can_edit(current_user):
-        abort(403)
-    return draft
-
-
-def load_section(draft: Draft, section_id: int) -> Section:
-    section = db.session.get(Section, section_id)
-    if section is None or section.draft_id != draft.id:
-        abort(404)
-    return section
 
 
 def draft_url(draft: Draft, endpoint: str = "drafts.view_draft", **kw) -> str:
@@ -97,26 +61,37 @@ def draft_url(draft: Draft, endpoint: str = "drafts.view_draft", **kw) -> str:
 def list_proposals():
     proposals = db.session.scalars(select(Proposal).order_by(Proposal.created_at.desc())).all()
     visible = [p for p in proposals if p.can_view(current_user)]
+    # The visitor's own first: those they sit on, then those their body is consulted on.
+    visible.sort(
+        key=lambda p: (p.seat_of(current_user) is None, p.speaks_for(current_user) is None)
+    )
     return render_template("drafts/proposals.html", proposals=visible)
 
 
 @bp.route("/proposals/new", methods=["GET", "POST"])
-@drafting_required
+@proposal_creator_required
 def create_proposal():
-    form = ProposalForm()
+    form = ProposalForm(lead_default=current_user.department_id)
     if form.validate_on_submit():
-        proposal = draft_service.create_proposal(
-            code=form.code.data,
-            title=form.title.data,
-            summary=form.summary.data or "",
-            visibility=Visibility(form.visibility.data),
-            user=current_user,
-            place=form.place.data or "",
-        )
-        draft_service.start_next_draft(proposal)
-        db.session.commit()
-        flash(_("Proposal created with an empty draft 1 in preparation."), "success")
-        return redirect(url_for("drafts.view_proposal", code=proposal.code))
+        try:
+            proposal = draft_service.create_proposal(
+                code=form.code.data,
+                title=form.title.data,
+                summary=form.summary.data or "",
+                visibility=Visibility(form.visibility.data),
+                user=current_user,
+                lead_agency=db.session.get(Department, form.lead_agency.data),
+                place=form.place.data or "",
+                board_name=form.board_name.data or "",
+            )
+        except draft_service.BoardError as exc:
+            db.session.rollback()
+            form.lead_agency.errors.append(str(exc))
+        else:
+            draft_service.start_next_draft(proposal, actor=current_user)
+            db.session.commit()
+            flash(_("Proposal created with an empty draft 1 in preparation."), "success")
+            return redirect(url_for("drafts.view_proposal", code=proposal.code))
     return render_template("drafts/proposal_form.html", form=form, proposal=None), (
         422 if form.errors else 200
     )
@@ -132,38 +107,122 @@ def view_proposal(code: str):
         drafts=drafts,
         next_form=NextDraftForm(),
         can_edit=proposal.can_edit(current_user),
+        can_export_everything=proposal.can_export_everything(current_user),
+        show_board=proposal.reads_all_submitted(current_user),
+        can_manage_board=proposal.can_manage_board(current_user),
     )
 
 
 @bp.route("/proposals/<code>/edit", methods=["GET", "POST"])
-@drafting_required
+@login_required
 def edit_proposal(code: str):
-    proposal = load_proposal(code)
+    proposal = load_proposal(code, can="edit")
     form = ProposalForm(obj=proposal, proposal=proposal)
     if request.method == "GET":
         form.visibility.data = proposal.visibility.value
+        form.lead_agency.data = proposal.lead_agency_id
     if form.validate_on_submit():
-        proposal.code = form.code.data.strip().upper()
-        proposal.title = form.title.data.strip()
-        proposal.summary = (form.summary.data or "").strip()
-        proposal.place = (form.place.data or "").strip()
-        proposal.visibility = Visibility(form.visibility.data)
-        db.session.commit()
-        flash(_("Proposal saved."), "success")
-        return redirect(url_for("drafts.view_proposal", code=proposal.code))
+        try:
+            draft_service.update_proposal(
+                proposal,
+                current_user,
+                code=form.code.data,
+                title=form.title.data,
+                summary=form.summary.data or "",
+                place=form.place.data or "",
+                board_name=form.board_name.data or "",
+                visibility=Visibility(form.visibility.data),
+                lead_agency=db.session.get(Department, form.lead_agency.data),
+            )
+        except draft_service.BoardError as exc:
+            db.session.rollback()
+            form.lead_agency.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Proposal saved."), "success")
+            return redirect(url_for("drafts.view_proposal", code=proposal.code))
     return render_template("drafts/proposal_form.html", form=form, proposal=proposal), (
         422 if form.errors else 200
     )
 
 
+# --- the board ----------------------------------------------------------------------------
+
+
+def _render_board(proposal: Proposal, form: SeatForm | None = None, status: int = 200):
+    return render_template(
+        "drafts/board.html",
+        proposal=proposal,
+        form=form or SeatForm(),
+        button=MemberForm(),
+        can_manage_board=proposal.can_manage_board(current_user),
+    ), status
+
+
+@bp.route("/proposals/<code>/board", methods=["GET", "POST"])
+@login_required
+def board(code: str):
+    """The board and organizers of the proposal; its chair adds people here."""
+    proposal = load_proposal(code, can="report")
+    form = SeatForm()
+    if request.method == "POST":
+        check(proposal, "manage_board")
+        if form.validate_on_submit():
+            try:
+                draft_service.seat_member(proposal, current_user, form.person, Seat(form.seat.data))
+            except draft_service.BoardError as exc:
+                db.session.rollback()
+                form.email.errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(_("%(name)s now has a seat.", name=form.person.full_name), "success")
+                return redirect(url_for("drafts.board", code=proposal.code))
+        return _render_board(proposal, form, 422)
+    return _render_board(proposal, form)
+
+
+def _member_action(code: str, action) -> object:
+    proposal = load_proposal(code, can="manage_board")
+    form = MemberForm()
+    if form.validate_on_submit():
+        person = next(
+            (m.user for m in proposal.members if str(m.user_id) == form.user_id.data), None
+        )
+        if person is None:
+            abort(404)
+        try:
+            action(proposal, current_user, person)
+        except draft_service.BoardError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("The board is saved."), "success")
+    return redirect(url_for("drafts.board", code=proposal.code))
+
+
+@bp.route("/proposals/<code>/board/remove", methods=["POST"])
+@login_required
+def remove_member(code: str):
+    return _member_action(code, draft_service.unseat_member)
+
+
+@bp.route("/proposals/<code>/board/chair", methods=["POST"])
+@login_required
+def hand_over_chair(code: str):
+    return _member_action(code, draft_service.set_chair)
+
+
 @bp.route("/proposals/<code>/drafts/next", methods=["POST"])
-@drafting_required
+@login_required
 def start_next_draft(code: str):
-    proposal = load_proposal(code)
+    proposal = load_proposal(code, can="manage")
     form = NextDraftForm()
     if form.validate_on_submit():
         try:
-            draft = draft_service.start_next_draft(proposal, form.change_note.data or "")
+            draft = draft_service.start_next_draft(
+                proposal, form.change_note.data or "", actor=current_user
+            )
         except IllegalTransition as exc:
             flash(str(exc), "error")
         else:
@@ -179,9 +238,9 @@ def start_next_draft(code: str):
 
 
 @bp.route("/proposals/<code>/import", methods=["GET", "POST"])
-@drafting_required
+@login_required
 def import_draft(code: str):
-    proposal = load_proposal(code)
+    proposal = load_proposal(code, can="manage")
     form = DraftImportForm()
     target = proposal.draft_in_preparation()
     if form.validate_on_submit():
@@ -218,10 +277,10 @@ def import_draft(code: str):
 
 
 @bp.route("/proposals/<code>/import/preview/<token>")
-@drafting_required
+@login_required
 def preview_import(code: str, token: str):
     """The preview of a file a worker has read (see consult/drafts/jobs.py)."""
-    proposal = load_proposal(code)
+    proposal = load_proposal(code, can="manage")
     sections = import_store.peek(token, user_id=current_user.id, proposal_id=proposal.id)
     if not sections:
         flash(_("The preview has expired. Please upload the file again."), "error")
@@ -241,9 +300,9 @@ def preview_import(code: str, token: str):
 
 
 @bp.route("/proposals/<code>/import/confirm", methods=["POST"])
-@drafting_required
+@login_required
 def confirm_import(code: str):
-    proposal = load_proposal(code)
+    proposal = load_proposal(code, can="manage")
     form = DraftImportConfirmForm()
     sections = None
     if form.validate_on_submit():
@@ -253,7 +312,9 @@ def confirm_import(code: str):
     if not sections:
         flash(_("The preview has expired. Please upload the file again."), "error")
         return redirect(url_for("drafts.import_draft", code=proposal.code))
-    draft = draft_service.import_draft(proposal, sections, form.change_note.data or "")
+    draft = draft_service.import_draft(
+        proposal, sections, form.change_note.data or "", actor=current_user
+    )
     db.session.commit()
     flash(
         _("%(n)d sections imported into draft %(d)d.", n=len(sections), d=draft.number), "success"
@@ -262,9 +323,9 @@ def confirm_import(code: str):
 
 
 @bp.route("/proposals/<code>/import/example.<fmt>")
-@drafting_required
+@login_required
 def import_example(code: str, fmt: str):
-    load_proposal(code)
+    load_proposal(code, can="manage")
     if fmt == "docx":
         return download_response(example_docx(), "du-thao-mau.docx", DOCX_MIMETYPE)
     if fmt == "md":
@@ -277,19 +338,11 @@ def import_example(code: str, fmt: str):
 # --- reading ------------------------------------------------------------------------------
 
 
-def can_comment(draft: Draft) -> bool:
-    return (
-        current_user.is_authenticated
-        and current_user.role in (Role.REVIEWER, Role.LEAD)
-        and draft.is_accepting_comments_from(current_user.department_id)
-    )
-
-
 def render_draft_page(draft: Draft, form=None, status: int = 200):
     """The table of contents, with comment counts and the general comments ("góp ý chung")."""
     from consult.comments.forms import CommentForm  # the comments blueprint imports this module
 
-    commenting = can_comment(draft)
+    commenting = draft.can_comment(current_user)
     if commenting and form is None:
         form = CommentForm()
     comments = comment_service.general_comments(draft, current_user)
@@ -313,7 +366,7 @@ def render_section_page(draft: Draft, section: Section, form=None, status: int =
     from consult.comments.forms import CommentForm  # the comments blueprint imports this module
 
     previous, following = draft_service.neighbours(section)
-    commenting = can_comment(draft)
+    commenting = draft.can_comment(current_user)
     if commenting and form is None:
         form = CommentForm(section_id=section.id)
     comments = comment_service.comments_for_section(draft, section, current_user)
@@ -368,12 +421,12 @@ def export_draft(code: str, number: int, fmt: str):
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/note", methods=["GET", "POST"])
-@drafting_required
+@login_required
 def edit_draft_note(code: str, number: int):
-    draft = load_draft(code, number)
+    draft = load_draft(code, number, can="manage")
     form = DraftNoteForm(obj=draft)
     if form.validate_on_submit():
-        draft.change_note = form.change_note.data or ""
+        draft_service.set_change_note(draft, form.change_note.data or "", actor=current_user)
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(draft_url(draft))
@@ -383,9 +436,9 @@ def edit_draft_note(code: str, number: int):
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/sections/new", methods=["GET", "POST"])
-@drafting_required
+@login_required
 def create_section(code: str, number: int):
-    draft = load_editable_draft(code, number)
+    draft = load_draft(code, number, can="edit")
     form = NewSectionForm()
     after_id = request.values.get("after", type=int)
     after = load_section(draft, after_id) if after_id else None
@@ -399,6 +452,7 @@ def create_section(code: str, number: int):
             number=form.number.data or "",
             heading=form.heading.data,
             body=form.body.data or "",
+            actor=current_user,
         )
         db.session.commit()
         flash(_("Section added."), "success")
@@ -411,9 +465,9 @@ def create_section(code: str, number: int):
 @bp.route(
     "/proposals/<code>/drafts/<int:number>/sections/<int:section_id>/edit", methods=["GET", "POST"]
 )
-@drafting_required
+@login_required
 def edit_section(code: str, number: int, section_id: int):
-    draft = load_editable_draft(code, number)
+    draft = load_draft(code, number, can="edit")
     section = load_section(draft, section_id)
     form = SectionForm(obj=section)
     if form.validate_on_submit():
@@ -422,6 +476,7 @@ def edit_section(code: str, number: int, section_id: int):
             number=form.number.data or "",
             heading=form.heading.data,
             body=form.body.data or "",
+            actor=current_user,
         )
         db.session.commit()
         flash(_("Section saved."), "success")
@@ -432,13 +487,15 @@ def edit_section(code: str, number: int, section_id: int):
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/sections/<int:section_id>/move", methods=["POST"])
-@drafting_required
+@login_required
 def move_section(code: str, number: int, section_id: int):
-    draft = load_editable_draft(code, number)
+    draft = load_draft(code, number, can="edit")
     section = load_section(draft, section_id)
     if EmptyForm().validate_on_submit():
         try:
-            draft_service.move_section(section, request.form.get("direction", ""))
+            draft_service.move_section(
+                section, request.form.get("direction", ""), actor=current_user
+            )
         except IllegalTransition as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -450,12 +507,12 @@ def move_section(code: str, number: int, section_id: int):
 @bp.route(
     "/proposals/<code>/drafts/<int:number>/sections/<int:section_id>/delete", methods=["POST"]
 )
-@drafting_required
+@login_required
 def delete_section(code: str, number: int, section_id: int):
-    draft = load_editable_draft(code, number)
+    draft = load_draft(code, number, can="edit")
     section = load_section(draft, section_id)
     if EmptyForm().validate_on_submit():
-        count = draft_service.delete_section(section)
+        count = draft_service.delete_section(section, actor=current_user)
         db.session.commit()
         flash(_("%(n)d section(s) deleted.", n=count), "success")
     return redirect(draft_url(draft))
@@ -465,9 +522,9 @@ def delete_section(code: str, number: int, section_id: int):
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/publish", methods=["GET", "POST"])
-@drafting_required
+@login_required
 def publish_draft(code: str, number: int):
-    draft = load_editable_draft(code, number)
+    draft = load_draft(code, number, can="edit")
     form = PublishForm()
     if form.validate_on_submit():
         try:
@@ -475,16 +532,12 @@ def publish_draft(code: str, number: int):
                 draft,
                 from_vietnam_local(form.opens_at.data),
                 from_vietnam_local(form.closes_at.data),
+                actor=current_user,
             )
         except IllegalTransition as exc:
             db.session.rollback()
             form.closes_at.errors.append(str(exc))
         else:
-            audit.record(
-                AuditAction.DRAFT_PUBLISH,
-                draft,
-                detail={"opens_at": draft.opens_at, "closes_at": draft.closes_at},
-            )
             db.session.commit()
             flash(_("Draft %(n)d is published.", n=draft.number), "success")
             return redirect(draft_url(draft))
@@ -494,39 +547,37 @@ def publish_draft(code: str, number: int):
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/close", methods=["POST"])
-@drafting_required
+@login_required
 def close_draft(code: str, number: int):
-    draft = load_draft(code, number)
+    draft = load_draft(code, number, can="manage")
     if EmptyForm().validate_on_submit():
         try:
-            draft.close()
+            comment_service.close_draft(draft, actor=current_user)
         except IllegalTransition as exc:
+            db.session.rollback()
             flash(str(exc), "error")
         else:
-            audit.record(AuditAction.DRAFT_CLOSE, draft)
             db.session.commit()
             flash(_("The comment period of draft %(n)d is closed.", n=draft.number), "success")
     return redirect(draft_url(draft))
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/deadline", methods=["GET", "POST"])
-@drafting_required
+@login_required
 def extend_deadline(code: str, number: int):
-    draft = load_draft(code, number)
+    draft = load_draft(code, number, can="manage")
     form = ExtendDeadlineForm()
     if request.method == "GET":
         form.closes_at.data = to_vietnam_local(draft.closes_at)
     if form.validate_on_submit():
-        old = draft.closes_at
         try:
-            comment_service.extend_deadline(draft, from_vietnam_local(form.closes_at.data))
+            comment_service.extend_deadline(
+                draft, from_vietnam_local(form.closes_at.data), actor=current_user
+            )
         except IllegalTransition as exc:
             db.session.rollback()
             form.closes_at.errors.append(str(exc))
         else:
-            audit.record(
-                AuditAction.DRAFT_EXTEND, draft, detail={"from": old, "to": draft.closes_at}
-            )
             db.session.commit()
             flash(_("The deadline has been extended."), "success")
             return redirect(draft_url(draft))

@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from consult.errors import bp
+from consult.exceptions import NotAllowed
 from consult.extensions import db
 
 
@@ -45,6 +46,12 @@ def csrf_error(_error: CSRFError):
     return render_error(
         400, _("The form has expired or was sent from elsewhere. Reload the page and try again.")
     )
+
+
+@bp.app_errorhandler(NotAllowed)
+def not_allowed(error: NotAllowed):
+    db.session.rollback()
+    return render_error(403, str(error))
 
 
 @bp.app_errorhandler(HTTPException)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import current_app, flash, redirect, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,21 +13,48 @@ from consult.auth.routes import safe_next_url
 from consult.extensions import db
 from consult.forms import EmptyForm
 from consult.main import bp
-from consult.models import Proposal
+from consult.models import Draft, Proposal, Seat
+
+
+@dataclass
+class DraftCard:
+    """A draft on the home page and what the visitor may do with it."""
+
+    draft: Draft
+    seat: Seat | None
+    has_body: bool
+    can_manage: bool
+    can_report: bool
+    can_run_workshops: bool
 
 
 @bp.route("/")
 def index():
-    """The home page: the published drafts the visitor may read, newest first."""
+    """The home page: the visitor's proposals, those they draft first, then those their body
+    is consulted on, then the others they may read; each with its latest visible draft."""
     proposals = db.session.scalars(select(Proposal).order_by(Proposal.created_at.desc())).all()
-    drafts = [
-        draft
-        for proposal in proposals
-        if proposal.can_view(current_user)
-        for draft in [proposal.latest_visible_draft(current_user)]
-        if draft is not None
-    ]
-    return render_template("main/index.html", drafts=drafts)
+    groups: dict[str, list[DraftCard]] = {"drafting": [], "consulted": [], "other": []}
+    for proposal in proposals:
+        if not proposal.can_view(current_user):
+            continue
+        draft = proposal.latest_visible_draft(current_user)
+        if draft is None:
+            continue
+        card = DraftCard(
+            draft=draft,
+            seat=proposal.seat_of(current_user),
+            has_body=proposal.speaks_for(current_user) is not None,
+            can_manage=draft.can_manage(current_user) and draft.is_published,
+            can_report=draft.can_report(current_user) and draft.is_published,
+            can_run_workshops=draft.can_run_workshops(current_user) and draft.is_published,
+        )
+        if card.seat is not None:
+            groups["drafting"].append(card)
+        elif card.has_body and draft.invitation_for(proposal.speaks_for(current_user)):
+            groups["consulted"].append(card)
+        else:
+            groups["other"].append(card)
+    return render_template("main/index.html", groups=groups)
 
 
 @bp.route("/language/<code>", methods=["POST"])

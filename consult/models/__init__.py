@@ -15,7 +15,15 @@ from consult.models.comments import (
     DraftInvitation,
     ResponseKind,
 )
-from consult.models.drafts import Draft, DraftStatus, Proposal, Section, Visibility
+from consult.models.drafts import (
+    Draft,
+    DraftStatus,
+    Proposal,
+    ProposalMember,
+    Seat,
+    Section,
+    Visibility,
+)
 from consult.models.jobs import Job, JobState
 from consult.models.notifications import (
     Channel,
@@ -52,6 +60,8 @@ __all__ = [
     "JobState",
     "DraftStatus",
     "Proposal",
+    "ProposalMember",
+    "Seat",
     "Role",
     "Section",
     "SignInFailures",

@@ -50,33 +50,37 @@ DEPARTMENT_KIND_LABELS = {
 
 
 class Role(enum.StrEnum):
+    """An account's role: administrator, or a member of a body (its reviewer or its lead).
+
+    Drafting-board seats and workshop organizing are not roles: they are memberships of one
+    proposal (``ProposalMember``) that any account may hold.
+    """
+
     ADMIN = "admin"
-    DRAFTING = "drafting"
     REVIEWER = "reviewer"
     LEAD = "lead"
-    ORGANIZER = "organizer"
 
     @property
     def label(self) -> str:
         return str(ROLE_LABELS[self])
 
     @property
-    def belongs_to_consulted_body(self) -> bool:
-        """Reviewers and leads speak for a consulted department, not for the drafting body."""
-        return self in (Role.REVIEWER, Role.LEAD)
+    def speaks_for_body(self) -> bool:
+        """Reviewers and leads comment as their body where it is consulted."""
+        return self in BODY_ROLES
 
 
 ROLE_LABELS = {
     Role.ADMIN: _l("Administrator"),
-    Role.DRAFTING: _l("Drafting team member"),
     Role.REVIEWER: _l("Department reviewer"),
     Role.LEAD: _l("Department lead"),
-    Role.ORGANIZER: _l("Workshop organizer"),
 }
+# The role groups, defined here once: nowhere else spells out a tuple of roles.
+BODY_ROLES = frozenset({Role.REVIEWER, Role.LEAD})
 
 
 class Department(TimestampMixin, db.Model):
-    """A body that is consulted (department, district, enterprise) or the drafting body."""
+    """A body of the portal: it may lead the drafting of one proposal and be consulted on others."""
 
     __tablename__ = "departments"
 
@@ -87,7 +91,6 @@ class Department(TimestampMixin, db.Model):
         enum_column(DepartmentKind), nullable=False, default=DepartmentKind.DEPARTMENT
     )
     email: Mapped[str | None] = mapped_column(String(255), nullable=True)
-    is_drafting_body: Mapped[bool] = mapped_column(nullable=False, default=False)
     is_active: Mapped[bool] = mapped_column(nullable=False, default=True)
 
     users: Mapped[list[User]] = relationship(back_populates="department")
@@ -102,11 +105,7 @@ class Department(TimestampMixin, db.Model):
     @classmethod
     def active_choices(cls) -> list[Department]:
         return list(
-            db.session.scalars(
-                select(cls)
-                .where(cls.is_active.is_(True))
-                .order_by(cls.is_drafting_body.desc(), cls.name)
-            )
+            db.session.scalars(select(cls).where(cls.is_active.is_(True)).order_by(cls.name))
         )
 
 
@@ -134,8 +133,15 @@ class User(UserMixin, TimestampMixin, db.Model):
         nullable=False, default=False, server_default=false()
     )
     digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Given by an administrator: this account may start proposals (and chairs what it starts).
+    may_create_proposals: Mapped[bool] = mapped_column(
+        nullable=False, default=False, server_default=false()
+    )
 
     department: Mapped[Department | None] = relationship(back_populates="users")
+    seats: Mapped[list[ProposalMember]] = relationship(  # noqa: F821
+        "ProposalMember", back_populates="user", cascade="all, delete-orphan", viewonly=False
+    )
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
@@ -155,12 +161,21 @@ class User(UserMixin, TimestampMixin, db.Model):
     def rotate_session_token(self) -> None:
         self.session_token = secrets.token_hex(32)
 
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles
-
     @property
     def is_admin(self) -> bool:
         return self.role is Role.ADMIN
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role is Role.LEAD
+
+    @property
+    def body_id(self) -> int | None:
+        """The body this account speaks for as reviewer or lead (None for administrators)."""
+        return self.department_id if self.role in BODY_ROLES else None
+
+    def can_create_proposals(self) -> bool:
+        return self.is_authenticated and (self.is_admin or self.may_create_proposals)
 
     @classmethod
     def by_email(cls, email: str) -> User | None:

@@ -43,6 +43,11 @@ class AuditAction(enum.StrEnum):
     DRAFT_SETTINGS = "draft.settings"
     WORKSHOP_CHANGE = "workshop.change"
     EXPORT = "export"
+    PROPOSAL_CREATE = "proposal.create"
+    PROPOSAL_UPDATE = "proposal.update"
+    BOARD_ADD = "board.add"
+    BOARD_REMOVE = "board.remove"
+    BOARD_CHAIR = "board.chair"
 
     @property
     def label(self) -> str:
@@ -68,6 +73,11 @@ AUDIT_ACTION_LABELS = {
     AuditAction.DEPARTMENT_ACTIVATE: _l("Department reactivated"),
     AuditAction.DEPARTMENT_IMPORT: _l("Departments imported"),
     AuditAction.RESPONSE_SUBMIT: _l("Official response submitted"),
+    AuditAction.PROPOSAL_CREATE: _l("Proposal created"),
+    AuditAction.PROPOSAL_UPDATE: _l("Proposal edited"),
+    AuditAction.BOARD_ADD: _l("Seat on a proposal given"),
+    AuditAction.BOARD_REMOVE: _l("Seat on a proposal removed"),
+    AuditAction.BOARD_CHAIR: _l("Board chair handed over"),
     AuditAction.COMMENT_STATUS: _l("Comment status changed"),
     AuditAction.COMMENT_ANSWER: _l("Comment answered"),
     AuditAction.COMMENT_MERGE: _l("Comments merged or separated"),

@@ -7,13 +7,26 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    exists,
+    false,
+    func,
+    or_,
+    true,
+)
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from consult.extensions import db
-from consult.models.accounts import Department, Role, User, enum_column
+from consult.models.accounts import Department, User, enum_column
 from consult.models.base import TimestampMixin, UTCDateTime, utcnow
-from consult.models.drafts import Draft, Section
+from consult.models.drafts import Draft, IllegalTransition, Section
 
 
 class CommentKind(enum.StrEnum):
@@ -46,15 +59,10 @@ class CommentStatus(enum.StrEnum):
     PARTLY_ACCEPTED = "partly_accepted"  # tiếp thu một phần
     NOT_ACCEPTED = "not_accepted"  # giải trình, không tiếp thu
     NOTED = "noted"  # ghi nhận
-    DUPLICATE = "duplicate"
 
     @property
     def label(self) -> str:
         return str(COMMENT_STATUS_LABELS[self])
-
-    @property
-    def needs_answer(self) -> bool:
-        return self not in (CommentStatus.NEW, CommentStatus.UNDER_REVIEW)
 
     @property
     def is_final(self) -> bool:
@@ -68,7 +76,6 @@ COMMENT_STATUS_LABELS = {
     CommentStatus.PARTLY_ACCEPTED: _l("Partly accepted (tiếp thu một phần)"),
     CommentStatus.NOT_ACCEPTED: _l("Not accepted, explained (giải trình)"),
     CommentStatus.NOTED: _l("Noted (ghi nhận)"),
-    CommentStatus.DUPLICATE: _l("Duplicate of another comment"),
 }
 FINAL_STATUSES = (
     CommentStatus.ACCEPTED,
@@ -101,10 +108,6 @@ class ResponseKind(enum.StrEnum):
                 ResponseKind.AGREE: _l("Agrees with the draft, no comments"),
             }[self]
         )
-
-
-# Roles whose work covers every department's submitted comments.
-READS_ALL_SUBMITTED = (Role.DRAFTING, Role.ADMIN, Role.ORGANIZER)
 
 
 class DraftInvitation(db.Model):
@@ -168,24 +171,7 @@ class DepartmentResponse(db.Model):
         return self.sequence > 1
 
     def can_view(self, user) -> bool:
-        return can_read_department_work(user, self.draft, self.department_id, submitted=True)
-
-
-def can_read_department_work(user, draft: Draft, department_id: int, *, submitted: bool) -> bool:
-    """The one rule for reading a department's comments and responses on a draft.
-
-    Unsubmitted comments are the department's own; submitted ones are also read by the
-    drafting team and organizers, and by other departments when the draft allows it.
-    """
-    if not (user and user.is_authenticated) or not draft.can_view(user):
-        return False
-    if user.department_id == department_id and user.role in (Role.REVIEWER, Role.LEAD):
-        return True
-    if not submitted:
-        return False
-    if user.role in READS_ALL_SUBMITTED:
-        return True
-    return draft.departments_see_each_other and user.role in (Role.REVIEWER, Role.LEAD)
+        return self.draft.can_read_department_work(user, self.department_id, submitted=True)
 
 
 class Comment(TimestampMixin, db.Model):
@@ -245,12 +231,9 @@ class Comment(TimestampMixin, db.Model):
     body_html: Mapped[str] = mapped_column(Text, nullable=False, default="")
     quote: Mapped[str | None] = mapped_column(Text, nullable=True)
     proposed_text: Mapped[str | None] = mapped_column(Text, nullable=True)
-    # Soft delete: a removed draft comment stays for the record, and a merged one
-    # points at the comment that absorbed it.
+    # Soft delete: a removed draft comment stays for the record; one its department folded
+    # into another before submitting is removed with ``duplicate_of`` pointing at that one.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    merged_into_id: Mapped[int | None] = mapped_column(
-        ForeignKey("comments.id", ondelete="SET NULL"), nullable=True
-    )
     source: Mapped[CommentSource] = mapped_column(
         enum_column(CommentSource), nullable=False, default=CommentSource.ONLINE
     )
@@ -270,7 +253,8 @@ class Comment(TimestampMixin, db.Model):
     assignee_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
     )
-    # A duplicate is answered through its primary comment, which credits every department.
+    # Being a duplicate is stored here and nowhere else: a duplicate is answered through its
+    # primary comment, which credits every department; its own status is not used.
     duplicate_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("comments.id", ondelete="SET NULL"), nullable=True, index=True
     )
@@ -330,47 +314,125 @@ class Comment(TimestampMixin, db.Model):
     def can_view(self, user) -> bool:
         if self.is_deleted:
             return False
-        return can_read_department_work(
-            user, self.draft, self.department_id, submitted=self.is_submitted
+        return self.draft.can_read_department_work(
+            user, self.department_id, submitted=self.is_submitted
         )
+
+    @classmethod
+    def visible_clause(cls, draft: Draft, user):
+        """SQL twin of ``can_view`` for the comments of ``draft``: the same rule, as a WHERE.
+
+        Kept beside the Python rule it copies; tests/test_visibility_property.py checks on
+        random worlds that both admit exactly the same comments for every user.
+        """
+        not_deleted = cls.deleted_at.is_(None)
+        if not user.is_authenticated or not draft.can_view(user):
+            return false()
+        own = draft.proposal.speaks_for(user)
+        own_clause = cls.department_id == own if own is not None else false()
+        if draft.proposal.reads_all_submitted(user) or (
+            draft.departments_see_each_other and own is not None
+        ):
+            readable = or_(cls.submitted_at.is_not(None), own_clause)
+        else:
+            readable = own_clause
+        return and_(cls.draft_id == draft.id, not_deleted, readable)
+
+    def is_own_department(self, user) -> bool:
+        """The department's own people, who alone see its drafts and their edit history."""
+        own = self.draft.proposal.speaks_for(user)
+        return own is not None and own == self.department_id
 
     def can_edit(self, user) -> bool:
         """Reviewers and the lead of the department, on an unsubmitted comment, in time."""
         return (
             not self.is_submitted
             and not self.is_deleted
-            and user.is_authenticated
-            and user.role in (Role.REVIEWER, Role.LEAD)
-            and user.department_id == self.department_id
-            and self.draft.is_accepting_comments_from(self.department_id)
+            and self.department_id is not None
+            and self.draft.commenting_body(user) == self.department_id
         )
 
     def can_delete(self, user) -> bool:
-        return self.can_edit(user) and (user.role is Role.LEAD or user.id == self.author_id)
-
-    def is_own_department(self, user) -> bool:
-        """The department's own people, who alone see its drafts and their edit history."""
-        return bool(
-            user.is_authenticated
-            and user.role in (Role.REVIEWER, Role.LEAD)
-            and user.department_id == self.department_id
-        )
+        return self.can_edit(user) and (user.is_lead or user.id == self.author_id)
 
     def can_triage(self, user) -> bool:
-        return (
-            self.is_submitted
-            and not self.is_deleted
-            and user.is_authenticated
-            and user.role in (Role.DRAFTING, Role.ADMIN)
-        )
+        return self.is_submitted and not self.is_deleted and self.draft.can_manage(user)
 
     def can_discuss(self, user) -> bool:
-        """The thread on a submitted comment: the drafting team and the commenting department."""
+        """The thread on a submitted comment: the board and the commenting department."""
         if not self.is_submitted or not self.can_view(user):
             return False
-        return user.role in (Role.DRAFTING, Role.ADMIN) or (
-            user.role in (Role.REVIEWER, Role.LEAD) and user.department_id == self.department_id
-        )
+        return self.draft.can_manage(user) or self.is_own_department(user)
+
+    # --- the workflow: every move a method that refuses an illegal one ------------------
+
+    def submit(self, response: DepartmentResponse | None, now: datetime | None = None) -> None:
+        """Into triage, with the department's response (or from the floor of a workshop)."""
+        if self.is_submitted:
+            raise IllegalTransition(_l("This comment was already submitted."))
+        if self.is_deleted:
+            raise IllegalTransition(_l("A removed comment cannot be submitted."))
+        self.submitted_at = now or utcnow()
+        self.response = response
+
+    def remove(self, now: datetime | None = None) -> None:
+        if self.is_submitted:
+            raise IllegalTransition(_l("A submitted comment cannot be removed."))
+        self.deleted_at = now or utcnow()
+
+    def fold_into(self, target: Comment, now: datetime | None = None) -> None:
+        """Before submission: the department merges this comment into ``target``."""
+        if target.id == self.id or self.is_submitted or target.is_submitted:
+            raise IllegalTransition(_l("Only unsubmitted comments can be merged."))
+        self.remove(now)
+        self.duplicate_of = target
+
+    def set_answer(self, status: CommentStatus, answer: str | None, by: User) -> bool:
+        """The board's status and answer; True if anything changed."""
+        if not self.is_submitted or self.is_deleted:
+            raise IllegalTransition(_l("Only submitted comments can be triaged."))
+        if self.duplicate_of is not None:
+            raise IllegalTransition(
+                _l("This comment is answered through the comment it duplicates.")
+            )
+        if status.is_final and not answer:
+            raise IllegalTransition(_l("Write the answer: it is required for this status."))
+        changed = status != self.status or answer != self.answer
+        self.status = status
+        if answer != self.answer:
+            self.answer = answer
+            self.answered_at = utcnow() if answer else None
+            self.answered_by = by if answer else None
+        return changed
+
+    def mark_duplicate_of(self, primary: Comment) -> list[Comment]:
+        """Join ``primary``'s group; a comment that had duplicates brings them along.
+
+        Returns the comments whose primary changed (this one and its former duplicates).
+        """
+        if not (self.is_submitted and primary.is_submitted) or self.is_deleted:
+            raise IllegalTransition(_l("Only submitted comments can be merged."))
+        if primary.draft_id != self.draft_id:
+            raise IllegalTransition(_l("Only comments on the same draft can be merged."))
+        if primary.duplicate_of is not None:
+            raise IllegalTransition(_l("A duplicate cannot be the primary comment."))
+        if primary.id == self.id:
+            raise IllegalTransition(_l("A comment cannot duplicate itself."))
+        moved = [*self.duplicates, self]
+        for child in moved:
+            child.duplicate_of = primary
+        return moved
+
+    def separate(self) -> None:
+        """Answered on its own again, back under review."""
+        if self.duplicate_of is None:
+            raise IllegalTransition(_l("This comment is not a duplicate."))
+        self.duplicate_of = None
+        self.status = CommentStatus.UNDER_REVIEW
+
+    @property
+    def is_duplicate(self) -> bool:
+        return self.duplicate_of_id is not None and not self.is_deleted
 
     # --- the answer that applies: a duplicate shows its primary's -------------------------
 
@@ -388,7 +450,29 @@ class Comment(TimestampMixin, db.Model):
 
     @property
     def is_answered(self) -> bool:
+        """The one definition of "answered": a final status with its answer written; a
+        duplicate is answered when its primary is. ``answered_clause`` is its SQL twin."""
         return self.effective.status.is_final and bool(self.effective.answer)
+
+    @classmethod
+    def answered_clause(cls):
+        primary = aliased(cls)
+        return exists().where(
+            primary.id == func.coalesce(cls.duplicate_of_id, cls.id),
+            primary.status.in_(FINAL_STATUSES),
+            primary.answer.is_not(None),
+            primary.answer != "",
+        )
+
+    @classmethod
+    def status_clause(cls, status: CommentStatus | None, *, duplicates: bool = False):
+        """The inbox's and the reports' status filter: on the status that applies to a
+        comment, its own; duplicates are their own choice."""
+        if duplicates:
+            return cls.duplicate_of_id.is_not(None)
+        if status is None:
+            return true()
+        return and_(cls.duplicate_of_id.is_(None), cls.status == status)
 
     def credited_departments(self) -> list[Department]:
         """Every department that made this point: the comment's and its duplicates'."""
@@ -403,6 +487,10 @@ class Comment(TimestampMixin, db.Model):
     def _merged_group(self) -> list[Comment]:
         primary = self.effective
         return [primary, *(d for d in primary.duplicates if not d.is_deleted)]
+
+    @property
+    def active_duplicates(self) -> list[Comment]:
+        return [d for d in self.duplicates if not d.is_deleted]
 
 
 class CommentEvent(db.Model):

@@ -11,7 +11,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.extensions import db
-from consult.models.accounts import Role, User, enum_column
+from consult.models.accounts import Department, User, enum_column
 from consult.models.base import TimestampMixin, UTCDateTime, utcnow
 
 
@@ -51,15 +51,78 @@ DRAFT_STATUS_LABELS = {
     DraftStatus.SUPERSEDED: _l("Superseded"),
 }
 
-DRAFTING_ROLES = (Role.DRAFTING, Role.ADMIN)
+
+def signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated)
 
 
-def is_drafting_team(user) -> bool:
-    return bool(user and user.is_authenticated and user.role in DRAFTING_ROLES)
+class Seat(enum.StrEnum):
+    """What a person is on one proposal: its board's chair or member, or a workshop organizer."""
+
+    CHAIR = "chair"
+    MEMBER = "member"
+    ORGANIZER = "organizer"
+
+    @property
+    def label(self) -> str:
+        return str(SEAT_LABELS[self])
+
+    @property
+    def on_board(self) -> bool:
+        return self in (Seat.CHAIR, Seat.MEMBER)
+
+
+SEAT_LABELS = {
+    Seat.CHAIR: _l("Board chair (Trưởng ban)"),
+    Seat.MEMBER: _l("Board member"),
+    Seat.ORGANIZER: _l("Workshop organizer"),
+}
+
+
+class ProposalMember(db.Model):
+    """A person's seat on one proposal: the drafting board ("Ban Soạn thảo") or its organizers.
+
+    A seat belongs to the person, whatever their body: a specialist of another department
+    may sit on the board. A proposal has exactly one chair.
+    """
+
+    __tablename__ = "proposal_members"
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "user_id"),
+        Index(
+            "uq_proposal_members_one_chair",
+            "proposal_id",
+            unique=True,
+            sqlite_where=db.text("seat = 'chair'"),
+            postgresql_where=db.text("seat = 'chair'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("proposals.id", ondelete="CASCADE"), nullable=False
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    seat: Mapped[Seat] = mapped_column(enum_column(Seat), nullable=False)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="members")
+    user: Mapped[User] = relationship(back_populates="seats")
+
+    def __repr__(self) -> str:
+        return f"<ProposalMember {self.proposal_id} {self.user_id} {self.seat}>"
 
 
 class Proposal(TimestampMixin, db.Model):
-    """A proposal under consultation, e.g. the Cần Thơ smart-city proposal."""
+    """A proposal under consultation, e.g. the Cần Thơ smart-city proposal.
+
+    Who may do what on it is decided here, once: its board (chair and members) drafts,
+    publishes, triages and reports; its organizers run workshops; the bodies invited to a
+    draft comment through their reviewers and leads; the lead agency is never consulted
+    on its own proposal. Administrators hold the board's rights on every proposal.
+    """
 
     __tablename__ = "proposals"
 
@@ -75,10 +138,20 @@ class Proposal(TimestampMixin, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True
     )
+    # The body that leads the drafting ("cơ quan chủ trì soạn thảo").
+    lead_agency_id: Mapped[int] = mapped_column(
+        ForeignKey("departments.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
+    # The board's name as it signs documents ("Ban Soạn thảo Đề án ..."); empty: "Ban Soạn thảo".
+    board_name: Mapped[str] = mapped_column(String(255), nullable=False, default="")
 
     created_by: Mapped[User | None] = relationship()
+    lead_agency: Mapped[Department] = relationship()
     drafts: Mapped[list[Draft]] = relationship(
         back_populates="proposal", order_by="Draft.number", cascade="all, delete-orphan"
+    )
+    members: Mapped[list[ProposalMember]] = relationship(
+        back_populates="proposal", cascade="all, delete-orphan", order_by="ProposalMember.id"
     )
 
     def __repr__(self) -> str:
@@ -88,24 +161,70 @@ class Proposal(TimestampMixin, db.Model):
     def by_code(cls, code: str) -> Proposal | None:
         return db.session.scalar(select(cls).where(cls.code == code.strip().upper()))
 
+    # --- who is what on this proposal -------------------------------------------------
+
+    def seat_of(self, user) -> Seat | None:
+        if not signed_in(user):
+            return None
+        return next((m.seat for m in self.members if m.user_id == user.id), None)
+
+    @property
+    def chair(self) -> User | None:
+        return next((m.user for m in self.members if m.seat is Seat.CHAIR), None)
+
+    def board(self) -> list[ProposalMember]:
+        return [m for m in self.members if m.seat.on_board]
+
+    def organizers(self) -> list[ProposalMember]:
+        return [m for m in self.members if m.seat is Seat.ORGANIZER]
+
+    def is_on_board(self, user) -> bool:
+        seat = self.seat_of(user)
+        return seat is not None and seat.on_board
+
+    def can_manage(self, user) -> bool:
+        """Board rights: edit drafts, publish, invite, triage, answer, merge, reports."""
+        return signed_in(user) and (user.is_admin or self.is_on_board(user))
+
+    def can_manage_board(self, user) -> bool:
+        """The chair (or an administrator) seats and unseats board members and organizers."""
+        return signed_in(user) and (user.is_admin or self.seat_of(user) is Seat.CHAIR)
+
+    def can_run_workshops(self, user) -> bool:
+        return self.can_manage(user) or self.seat_of(user) is Seat.ORGANIZER
+
+    def reads_all_submitted(self, user) -> bool:
+        """Board, organizers and administrators read every body's submitted comments."""
+        return self.can_run_workshops(user)
+
+    def speaks_for(self, user) -> int | None:
+        """The body ``user`` comments for on this proposal, or None.
+
+        Reviewers and leads speak for their body, except where they hold a seat (they act
+        in that capacity) and on a proposal their body leads (it is never consulted).
+        """
+        if not signed_in(user) or user.body_id is None:
+            return None
+        if user.body_id == self.lead_agency_id or self.seat_of(user) is not None:
+            return None
+        return user.body_id
+
     def can_view(self, user) -> bool:
-        if is_drafting_team(user):
+        if self.reads_all_submitted(user):
             return True
         if self.visibility is Visibility.PUBLIC:
             return self.has_published_draft
-        return bool(user and user.is_authenticated) and self.has_published_draft
+        return signed_in(user) and self.has_published_draft
 
     def can_edit(self, user) -> bool:
-        return is_drafting_team(user)
+        return self.can_manage(user)
 
-    def can_view_reports(self, user) -> bool:
-        """The summary reports and the workbook of every draft: the board and the organizers
-        (the rule of the report pages; their files made by jobs follow it too)."""
-        return (
-            bool(user and user.is_authenticated)
-            and (self.can_edit(user) or user.role is Role.ORGANIZER)
-            and self.can_view(user)
-        )
+    def can_export_everything(self, user) -> bool:
+        return self.reads_all_submitted(user)
+
+    def can_report(self, user) -> bool:
+        """The board page, reports and participation: the proposal's insiders."""
+        return self.reads_all_submitted(user)
 
     @property
     def has_published_draft(self) -> bool:
@@ -165,20 +284,64 @@ class Draft(TimestampMixin, db.Model):
         return self.status is not DraftStatus.PREPARATION
 
     def can_view(self, user) -> bool:
-        if is_drafting_team(user):
+        if self.proposal.can_manage(user):
             return True
         return self.is_published and self.proposal.can_view(user)
 
     def can_edit(self, user) -> bool:
         """Only a draft in preparation can change: a published text is fixed."""
-        return is_drafting_team(user) and self.status is DraftStatus.PREPARATION
+        return self.proposal.can_manage(user) and self.status is DraftStatus.PREPARATION
 
     def can_manage(self, user) -> bool:
-        return is_drafting_team(user)
+        return self.proposal.can_manage(user)
 
-    def can_view_reports(self, user) -> bool:
-        """The draft's summary report: the board and the organizers (see Proposal's)."""
-        return self.proposal.can_view_reports(user) and self.can_view(user)
+    def can_report(self, user) -> bool:
+        """Participation and the summary report: the board, the organizers, administrators."""
+        return self.proposal.reads_all_submitted(user)
+
+    def can_run_workshops(self, user) -> bool:
+        return self.proposal.can_run_workshops(user)
+
+    def commenting_body(self, user, now: datetime | None = None) -> int | None:
+        """The body ``user`` may write comments for on this draft now, or None.
+
+        The one rule for "may this department comment now": a reviewer or lead of a body
+        the proposal consults, invited to this draft, within its comment period.
+        """
+        body_id = self.proposal.speaks_for(user)
+        if body_id is None or not self.is_accepting_comments_from(body_id, now):
+            return None
+        return body_id
+
+    def can_work_as_department(self, user) -> bool:
+        """The department's page of a published draft: its people's comments and response."""
+        return self.is_published and self.proposal.speaks_for(user) is not None
+
+    def can_comment(self, user, now: datetime | None = None) -> bool:
+        return self.commenting_body(user, now) is not None
+
+    def can_respond(self, user, now: datetime | None = None) -> bool:
+        """The lead of a commenting body submits its official response."""
+        return self.can_comment(user, now) and user.is_lead
+
+    def can_read_department_work(self, user, department_id: int | None, *, submitted: bool) -> bool:
+        """The one rule for reading a body's comments and responses on this draft.
+
+        Unsubmitted comments are the body's own; submitted ones are also read by the board,
+        organizers and administrators, and by other consulted bodies when the draft allows
+        it. ``Comment.visible_clause`` is this rule's SQL twin (a property test holds them
+        together).
+        """
+        if not signed_in(user) or not self.can_view(user):
+            return False
+        own = self.proposal.speaks_for(user)
+        if own is not None and own == department_id:
+            return True
+        if not submitted:
+            return False
+        if self.proposal.reads_all_submitted(user):
+            return True
+        return self.departments_see_each_other and own is not None
 
     # --- the comment period -----------------------------------------------------------
 
@@ -338,3 +501,6 @@ class Section(TimestampMixin, db.Model):
 
     def can_view(self, user) -> bool:
         return self.draft.can_view(user)
+
+    def can_edit(self, user) -> bool:
+        return self.draft.can_edit(user)

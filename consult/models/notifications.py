@@ -15,7 +15,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.extensions import db
-from consult.models.accounts import Role, User, enum_column
+from consult.models.accounts import User, enum_column
 from consult.models.base import UTCDateTime, utcnow
 
 
@@ -27,6 +27,7 @@ class NotificationKind(enum.StrEnum):
     COMMENT_ANSWERED = "comment_answered"
     THREAD_MESSAGE = "thread_message"
     WORKSHOP = "workshop"
+    BOARD_SEAT = "board_seat"
     JOB_FINISHED = "job_finished"
 
     @property
@@ -34,8 +35,11 @@ class NotificationKind(enum.StrEnum):
         return str(NOTIFICATION_KIND_LABELS[self])
 
     def concerns(self, user: User) -> bool:
-        """Whether users of this role ever receive this kind (for the settings page)."""
-        return user.role in KIND_AUDIENCE[self]
+        """Whether this user ever receives this kind (for the settings page)."""
+        audience = KIND_AUDIENCE[self]
+        return (BODY in audience and user.body_id is not None) or (
+            BOARD in audience and (user.is_admin or bool(user.seats))
+        )
 
 
 NOTIFICATION_KIND_LABELS = {
@@ -46,20 +50,22 @@ NOTIFICATION_KIND_LABELS = {
     NotificationKind.COMMENT_ANSWERED: _l("A comment is answered or its status changes"),
     NotificationKind.THREAD_MESSAGE: _l("A new message in a comment's discussion"),
     NotificationKind.WORKSHOP: _l("A workshop invitation or its changes"),
+    NotificationKind.BOARD_SEAT: _l("You are given or lose a seat on a proposal's board"),
     NotificationKind.JOB_FINISHED: _l("An export you asked for is ready or has failed"),
 }
 
-_DEPARTMENT = (Role.REVIEWER, Role.LEAD)
-_TEAM = (Role.DRAFTING, Role.ADMIN)
+# Who receives each kind: the people of consulted bodies, or those who sit on boards.
+BODY, BOARD = "body", "board"
 KIND_AUDIENCE = {
-    NotificationKind.DRAFT_PUBLISHED: _DEPARTMENT,
-    NotificationKind.DEADLINE_REMINDER: _DEPARTMENT,
-    NotificationKind.DEADLINE_EXTENDED: _DEPARTMENT,
-    NotificationKind.RESPONSE_RECEIVED: (Role.DRAFTING,),
-    NotificationKind.COMMENT_ANSWERED: _DEPARTMENT,
-    NotificationKind.THREAD_MESSAGE: _DEPARTMENT + _TEAM,
-    NotificationKind.WORKSHOP: _DEPARTMENT,
-    NotificationKind.JOB_FINISHED: (Role.DRAFTING, Role.ADMIN, Role.ORGANIZER),
+    NotificationKind.DRAFT_PUBLISHED: {BODY},
+    NotificationKind.DEADLINE_REMINDER: {BODY},
+    NotificationKind.DEADLINE_EXTENDED: {BODY},
+    NotificationKind.RESPONSE_RECEIVED: {BOARD},
+    NotificationKind.COMMENT_ANSWERED: {BODY},
+    NotificationKind.THREAD_MESSAGE: {BODY, BOARD},
+    NotificationKind.WORKSHOP: {BODY},
+    NotificationKind.BOARD_SEAT: {BODY, BOARD},
+    NotificationKind.JOB_FINISHED: {BOARD},
 }
 
 

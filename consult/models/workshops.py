@@ -8,7 +8,7 @@ from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.extensions import db
-from consult.models.accounts import Department, Role, User
+from consult.models.accounts import Department, User
 from consult.models.base import TimestampMixin, UTCDateTime
 from consult.models.drafts import Draft, Section
 
@@ -50,20 +50,11 @@ class Workshop(TimestampMixin, db.Model):
     )
 
     def can_view(self, user) -> bool:
-        return (
-            bool(user.is_authenticated)
-            and user.role
-            in (
-                Role.ORGANIZER,
-                Role.DRAFTING,
-                Role.ADMIN,
-            )
-            and self.draft.can_view(user)
-        )
+        return self.draft.can_run_workshops(user) and self.draft.can_view(user)
 
     def can_edit(self, user) -> bool:
-        """The organizer who runs it (and administrators)."""
-        return user.is_authenticated and (user.id == self.organizer_id or user.role is Role.ADMIN)
+        """The proposal's organizers and board (and administrators) run its workshops."""
+        return self.can_view(user)
 
 
 class WorkshopParticipant(db.Model):

@@ -8,7 +8,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from consult.models import CommentStatus, Notification, NotificationKind
+from consult.models import CommentStatus, Notification, NotificationKind, Seat
 from consult.templating import vn_datetime
 
 
@@ -149,6 +149,19 @@ def _job(p: dict) -> Text:
     )
 
 
+def _seat(p: dict) -> Text:
+    seat = p.get("seat")
+    if seat is None:
+        return Text(
+            _("You no longer hold a seat on %(proposal)s", proposal=p["proposal"]),
+            [_("Your seat on the proposal's board or among its organizers was removed.")],
+        )
+    return Text(
+        _("You are now %(seat)s of %(proposal)s", seat=Seat(seat).label, proposal=p["proposal"]),
+        [_("The proposal's page lists its board and what you can do there.")],
+    )
+
+
 RENDERERS = {
     NotificationKind.DRAFT_PUBLISHED: _published,
     NotificationKind.DEADLINE_REMINDER: _reminder,
@@ -157,6 +170,7 @@ RENDERERS = {
     NotificationKind.COMMENT_ANSWERED: _answered,
     NotificationKind.THREAD_MESSAGE: _message,
     NotificationKind.WORKSHOP: _workshop,
+    NotificationKind.BOARD_SEAT: _seat,
     NotificationKind.JOB_FINISHED: _job,
 }
 

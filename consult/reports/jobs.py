@@ -78,7 +78,7 @@ REPORT = register(
         title=_report_title,
         run=_run_report,
         subject=_draft,
-        allows=lambda draft, user: draft.can_view_reports(user),
+        allows=lambda draft, user: draft.can_report(user),
         back_url=_report_back,
     )
 )
@@ -120,7 +120,7 @@ EVERYTHING = register(
         title=_everything_title,
         run=_run_everything,
         subject=_proposal,
-        allows=lambda proposal, user: proposal.can_view_reports(user),
+        allows=lambda proposal, user: proposal.can_export_everything(user),
         back_url=lambda job: (
             url_for("drafts.view_proposal", code=_proposal(job).code) if _proposal(job) else None
         ),

@@ -6,7 +6,6 @@ from flask import abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from consult.drafts.routes import load_draft
 from consult.extensions import db
 from consult.jobs.views import started
 from consult.models import (
@@ -15,10 +14,8 @@ from consult.models import (
     CommentSource,
     CommentStatus,
     Department,
-    Role,
 )
-from consult.models.drafts import DRAFTING_ROLES
-from consult.permissions import role_required
+from consult.permissions import load_draft, load_proposal, login_required
 from consult.reports import bp
 from consult.reports import jobs as report_jobs
 from consult.reports.export import FORMATS, MIMETYPES, report_filename, write_report
@@ -27,8 +24,6 @@ from consult.services import comments as comment_service
 from consult.services import reports as report_service
 from consult.services.reports import ReportFilters
 from consult.utils import send_written
-
-reporters_required = role_required(*DRAFTING_ROLES, Role.ORGANIZER)
 
 
 def charts_for(draft, report) -> list[str]:
@@ -67,9 +62,9 @@ def charts_for(draft, report) -> list[str]:
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/report")
-@reporters_required
+@login_required
 def summary(code: str, number: int):
-    draft = load_draft(code, number)
+    draft = load_draft(code, number, can="report")
     filters = ReportFilters.from_args(request.args)
     report = report_service.summary_report(draft, filters)
     rows = list(report.rows)  # the web page shows them all; downloads stream
@@ -92,15 +87,14 @@ def summary(code: str, number: int):
 
 
 @bp.route("/proposals/<code>/everything.xlsx", methods=["GET", "POST"])
-@reporters_required
+@login_required
 def everything(code: str):
     """One workbook with every draft of the proposal, its comments and their answers."""
     from flask_babel import gettext as _
 
-    from consult.drafts.routes import load_proposal
     from consult.reports.writers import write_everything_xlsx
 
-    proposal = load_proposal(code)
+    proposal = load_proposal(code, can="export_everything")
     audit.record_export("everything", proposal, format="xlsx")
     if request.method == "POST":  # made by a worker; its page shows the progress
         return started(report_jobs.start_everything(proposal, current_user))
@@ -115,11 +109,11 @@ def everything(code: str):
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/report.<fmt>", methods=["GET", "POST"])
-@reporters_required
+@login_required
 def download(code: str, number: int, fmt: str):
     if fmt not in FORMATS:
         abort(404)
-    draft = load_draft(code, number)
+    draft = load_draft(code, number, can="report")
     filters = ReportFilters.from_args(request.args)
     audit.record_export("report", draft, format=fmt, filters=request.args.to_dict())
     if request.method == "POST":  # made by a worker; its page shows the progress

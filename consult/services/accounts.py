@@ -135,9 +135,14 @@ def unlock_sign_in(email: str) -> bool:
     return was_locked
 
 
+def _detail(via: str | None, **detail) -> dict:
+    """What an audit entry says; ``via`` names the way in when not the web (e.g. "cli")."""
+    return {**detail, "via": via} if via else detail
+
+
 def check_department_fits_role(role: Role, department: Department | None) -> None:
-    if role.belongs_to_consulted_body and (department is None or department.is_drafting_body):
-        raise AccountError(_("Reviewers and leads must belong to a consulted department."))
+    if role.speaks_for_body and department is None:
+        raise AccountError(_("Reviewers and leads must belong to a department."))
     if department is not None and not department.is_active:
         raise AccountError(_("This department is deactivated."))
 
@@ -150,23 +155,41 @@ def create_user(
     password: str,
     department: Department | None,
     locale: str | None = None,
+    may_create_proposals: bool = False,
+    via: str | None = None,
 ) -> User:
     email = normalise_email(email)
     if User.by_email(email) is not None:
         raise AccountError(_("An account with this email already exists."))
     check_department_fits_role(role, department)
     user = User(
-        email=email, full_name=full_name.strip(), role=role, department=department, locale=locale
+        email=email,
+        full_name=full_name.strip(),
+        role=role,
+        department=department,
+        locale=locale,
+        may_create_proposals=may_create_proposals,
     )
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
+    audit.record(
+        AuditAction.USER_CREATE, user, detail=_detail(via, email=user.email, role=user.role)
+    )
     return user
 
 
 def update_user(
-    user: User, *, email: str, full_name: str, role: Role, department: Department | None, locale
+    user: User,
+    *,
+    email: str,
+    full_name: str,
+    role: Role,
+    department: Department | None,
+    locale,
+    may_create_proposals: bool | None = None,
 ) -> None:
+    old_role = user.role
     email = normalise_email(email)
     other = User.by_email(email)
     if other is not None and other.id != user.id:
@@ -177,19 +200,61 @@ def update_user(
         user.rotate_session_token()
     user.email, user.full_name, user.role = email, full_name.strip(), role
     user.department, user.locale = department, locale
+    if may_create_proposals is not None:
+        user.may_create_proposals = may_create_proposals
     db.session.flush()
+    audit.record(AuditAction.USER_UPDATE, user, detail={"email": user.email})
+    if user.role != old_role:
+        audit.record(AuditAction.ROLE_CHANGE, user, detail={"from": old_role, "to": user.role})
 
 
-def set_user_active(user: User, active: bool, *, acting_user: User | None = None) -> None:
+def set_user_active(
+    user: User, active: bool, *, acting_user: User | None = None, via: str | None = None
+) -> None:
     if not active and acting_user is not None and acting_user.id == user.id:
         raise AccountError(_("You cannot deactivate your own account."))
     user.is_active = active
     if not active:
         user.rotate_session_token()
     db.session.flush()
+    action = AuditAction.USER_ACTIVATE if active else AuditAction.USER_DEACTIVATE
+    audit.record(action, user, detail=_detail(via, email=user.email))
+
+
+def reset_password(user: User, password: str, *, via: str | None = None) -> None:
+    """An administrator sets the password: it ends the open sessions and lifts a lock."""
+    user.set_password(password)
+    unlock_sign_in(user.email)
+    audit.record(AuditAction.PASSWORD_RESET, user, detail=_detail(via, email=user.email))
+
+
+def change_own_password(user: User, password: str) -> None:
+    user.set_password(password)
+    audit.record(AuditAction.PASSWORD_CHANGE, user, actor=user)
+
+
+def unlock_account(user: User) -> None:
+    unlock_sign_in(user.email)
+    audit.record(AuditAction.ACCOUNT_UNLOCK, user, detail={"email": user.email})
+
+
+def record_sign_out(user: User) -> None:
+    audit.record(AuditAction.LOGOUT, actor=user)
 
 
 def upsert_department(
+    *, code: str, name: str, kind: DepartmentKind, email: str | None, department=None
+) -> Department:
+    """Create (or, given ``department``, edit) a body, with its audit entry."""
+    action = AuditAction.DEPARTMENT_UPDATE if department else AuditAction.DEPARTMENT_CREATE
+    department = _upsert_department(
+        code=code, name=name, kind=kind, email=email, department=department
+    )
+    audit.record(action, department, detail={"code": department.code})
+    return department
+
+
+def _upsert_department(
     *, code: str, name: str, kind: DepartmentKind, email: str | None, department=None
 ) -> Department:
     code = code.strip().upper()
@@ -205,9 +270,9 @@ def upsert_department(
 
 
 def set_department_active(department: Department, active: bool) -> None:
-    if not active and department.is_drafting_body:
-        raise AccountError(_("The drafting body cannot be deactivated."))
     department.is_active = active
+    action = AuditAction.DEPARTMENT_ACTIVATE if active else AuditAction.DEPARTMENT_DEACTIVATE
+    audit.record(action, department, detail={"code": department.code})
     db.session.flush()
 
 
@@ -221,7 +286,7 @@ class DepartmentImportResult:
 DEPARTMENT_CSV_COLUMNS = ("code", "name", "kind", "email")
 
 
-def import_departments_csv(text: str) -> DepartmentImportResult:
+def import_departments_csv(text: str, *, via: str | None = None) -> DepartmentImportResult:
     """Create or update departments from CSV (code,name,kind,email), all or nothing.
 
     On any error nothing is written and every error is reported with its line number.
@@ -278,5 +343,9 @@ def import_departments_csv(text: str) -> DepartmentImportResult:
             result.created += 1
         else:
             result.updated += 1
-        upsert_department(code=code, name=name, kind=kind, email=email, department=department)
+        _upsert_department(code=code, name=name, kind=kind, email=email, department=department)
+    audit.record(
+        AuditAction.DEPARTMENT_IMPORT,
+        detail=_detail(via, created=result.created, updated=result.updated),
+    )
     return result

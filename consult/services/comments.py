@@ -10,7 +10,7 @@ from datetime import date, datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
@@ -27,13 +27,12 @@ from consult.models import (
     Draft,
     DraftInvitation,
     ResponseKind,
-    Role,
     Section,
     User,
 )
+from consult.models.audit import AuditAction
 from consult.models.base import utcnow
-from consult.models.comments import READS_ALL_SUBMITTED
-from consult.services import notifications
+from consult.services import audit, notifications, require
 from consult.textsearch import fold
 
 
@@ -41,7 +40,7 @@ class CommentError(ValueError):
     """A comment rule was broken; the message is for the user."""
 
 
-def filter_comments(query, *, section=None, kind=None, status=None, source=None):
+def filter_comments(query, *, section=None, kind=None, status=None, duplicates=False, source=None):
     """Narrow a select() of comments; ``section`` 0 means the general comments.
 
     The triage inbox and the summary report offer the same filters: one place applies them.
@@ -52,8 +51,8 @@ def filter_comments(query, *, section=None, kind=None, status=None, source=None)
         query = query.where(Comment.section_id == section)
     if kind:
         query = query.where(Comment.kind == kind)
-    if status:
-        query = query.where(Comment.status == status)
+    if status or duplicates:
+        query = query.where(Comment.status_clause(status, duplicates=duplicates))
     if source:
         query = query.where(Comment.source == source)
     return query
@@ -104,17 +103,20 @@ def clean_quote(section: Section | None, quote: str | None) -> str | None:
     return quote
 
 
-def _require_commenter(user: User, draft: Draft) -> None:
-    if user.role not in (Role.REVIEWER, Role.LEAD) or user.department_id is None:
-        raise CommentError(_l("Only department reviewers and leads can comment."))
-    if not draft.is_accepting_comments_from(user.department_id):
+def _require_commenter(user: User, draft: Draft) -> int:
+    """The body ``user`` writes for on ``draft`` now (Draft.commenting_body), or refuse."""
+    if draft.proposal.speaks_for(user) is None:
+        raise CommentError(_l("Only reviewers and leads of a consulted body can comment."))
+    body_id = draft.commenting_body(user)
+    if body_id is None:
         raise CommentError(_l("The comment period is not open for your department."))
+    return body_id
 
 
-def _require_lead(user: User, draft: Draft) -> None:
-    if user.role is not Role.LEAD:
+def _require_lead(user: User, draft: Draft) -> int:
+    if not user.is_lead:
         raise CommentError(_l("Only the department lead can do this."))
-    _require_commenter(user, draft)
+    return _require_commenter(user, draft)
 
 
 def _attach(
@@ -160,7 +162,7 @@ def create_comment(
     proposed_text: str | None = None,
     files: list[FileStorage] = (),
 ) -> Comment:
-    _require_commenter(author, draft)
+    body_id = _require_commenter(author, draft)
     if section is not None and section.draft_id != draft.id:
         raise CommentError(_l("This section is not part of the draft."))
     if not (body or "").strip():
@@ -170,7 +172,7 @@ def create_comment(
     comment = Comment(
         draft=draft,
         section=section,
-        department_id=author.department_id,
+        department_id=body_id,
         author=author,
         kind=kind,
         quote=clean_quote(section, quote),
@@ -246,7 +248,7 @@ def edit_comment(
 def delete_comment(comment: Comment, user: User) -> None:
     if not comment.can_delete(user):
         raise CommentError(_l("You cannot remove this comment."))
-    comment.deleted_at = utcnow()
+    comment.remove()
     db.session.flush()
 
 
@@ -268,11 +270,13 @@ def merge_comments(comments: list[Comment], lead: User) -> Comment:
     set_body(target, "\n\n".join(c.body for c in comments))
     now = utcnow()
     for other in comments[1:]:
-        other.deleted_at = now
-        other.merged_into_id = target.id
+        other.fold_into(target, now)
         for attachment in list(other.attachments):
             attachment.comment = target
     db.session.flush()
+    audit.record(
+        AuditAction.COMMENT_MERGE, target, actor=lead, detail={"merged": [c.id for c in comments]}
+    )
     return target
 
 
@@ -351,7 +355,7 @@ def _new_response(
     previous = responses_of(draft, lead.department_id)
     response = DepartmentResponse(
         draft=draft,
-        department_id=lead.department_id,
+        department_id=lead.department_id,  # checked by _require_lead: the body it speaks for
         sequence=len(previous) + 1,
         kind=kind,
         submitted_by=lead,
@@ -389,9 +393,9 @@ def submit_response(
         draft, lead, ResponseKind.COMMENTS, letter_number, letter_date, letter_file, note
     )
     for comment in pending:
-        comment.response = response
-        comment.submitted_at = response.submitted_at
+        comment.submit(response, response.submitted_at)
     db.session.flush()
+    audit.record(AuditAction.RESPONSE_SUBMIT, response, actor=lead, detail={"kind": response.kind})
     notifications.response_received(response, comments=len(pending))
     return response
 
@@ -414,6 +418,7 @@ def agree_with_draft(
         draft, lead, ResponseKind.AGREE, letter_number, letter_date, letter_file, ""
     )
     db.session.flush()
+    audit.record(AuditAction.RESPONSE_SUBMIT, response, actor=lead, detail={"kind": response.kind})
     notifications.response_received(response, comments=0)
     return response
 
@@ -421,17 +426,17 @@ def agree_with_draft(
 # --- the drafting team's side ---------------------------------------------------------------
 
 
-def invite_departments(draft: Draft, departments: list[Department] | None = None) -> None:
+def invite_departments(
+    draft: Draft, departments: list[Department] | None = None, *, actor: User | None = None
+) -> None:
     """Invite the given bodies (default: every active consulted body) to comment."""
+    require(actor, draft.can_manage)
     if departments is None:
         departments = list(
-            db.session.scalars(
-                select(Department).where(
-                    Department.is_active.is_(True), Department.is_drafting_body.is_(False)
-                )
-            )
+            db.session.scalars(select(Department).where(Department.is_active.is_(True)))
         )
-    wanted = {d.id for d in departments}
+    # The lead agency drafts the proposal: it is never consulted on it.
+    wanted = {d.id for d in departments} - {draft.proposal.lead_agency_id}
     for invitation in list(draft.invitations):
         if invitation.department_id not in wanted and not responses_of(
             draft, invitation.department_id
@@ -443,21 +448,66 @@ def invite_departments(draft: Draft, departments: list[Department] | None = None
     db.session.flush()
 
 
-def publish_draft(draft: Draft, opens_at: datetime, closes_at: datetime, now=None) -> None:
+def publish_draft(
+    draft: Draft, opens_at: datetime, closes_at: datetime, now=None, *, actor: User | None = None
+) -> None:
+    require(actor, draft.can_manage)
     draft.publish(opens_at, closes_at, now=now)
     if not draft.invitations:
         invite_departments(draft)
+    audit.record(
+        AuditAction.DRAFT_PUBLISH,
+        draft,
+        actor=actor,
+        detail={"opens_at": draft.opens_at, "closes_at": draft.closes_at},
+    )
     notifications.draft_published(draft)
 
 
-def extend_deadline(draft: Draft, closes_at: datetime) -> None:
+def close_draft(draft: Draft, *, actor: User | None = None) -> None:
+    require(actor, draft.can_manage)
+    draft.close()
+    db.session.flush()
+    audit.record(AuditAction.DRAFT_CLOSE, draft, actor=actor)
+
+
+def extend_deadline(draft: Draft, closes_at: datetime, *, actor: User | None = None) -> None:
     """Move the whole draft's deadline later; invited bodies are told."""
+    require(actor, draft.can_manage)
+    old = draft.closes_at
     draft.extend_deadline(closes_at)
     db.session.flush()
+    audit.record(
+        AuditAction.DRAFT_EXTEND, draft, actor=actor, detail={"from": old, "to": draft.closes_at}
+    )
     notifications.deadline_extended(draft)
 
 
-def grant_extension(draft: Draft, department: Department, until: datetime) -> None:
+def update_consultation(
+    draft: Draft,
+    *,
+    invited: list[Department],
+    departments_see_each_other: bool,
+    silence_counts_as_agreement: bool,
+    actor: User | None = None,
+) -> None:
+    """Who is invited, and what the consulted bodies read of each other."""
+    require(actor, draft.can_manage)
+    draft.departments_see_each_other = departments_see_each_other
+    draft.silence_counts_as_agreement = silence_counts_as_agreement
+    invite_departments(draft, invited, actor=actor)
+    audit.record(
+        AuditAction.DRAFT_SETTINGS,
+        draft,
+        actor=actor,
+        detail={"invited": sorted(d.code for d in invited)},
+    )
+
+
+def grant_extension(
+    draft: Draft, department: Department, until: datetime, *, actor: User | None = None
+) -> None:
+    require(actor, draft.can_manage)
     invitation = draft.invitation_for(department.id)
     if invitation is None:
         raise CommentError(_l("This department is not invited to comment on the draft."))
@@ -467,6 +517,12 @@ def grant_extension(draft: Draft, department: Department, until: datetime) -> No
         raise CommentError(_l("The deadline must be in the future."))
     invitation.extended_until = until
     db.session.flush()
+    audit.record(
+        AuditAction.DRAFT_EXTEND,
+        draft,
+        actor=actor,
+        detail={"department": department.code, "until": until},
+    )
     notifications.deadline_extended(draft, department)
 
 
@@ -474,27 +530,9 @@ def grant_extension(draft: Draft, department: Department, until: datetime) -> No
 
 
 def visible_comments_query(draft: Draft, user):
-    """Comments on ``draft`` that ``user`` may read, per can_read_department_work."""
-    query = select(Comment).where(Comment.draft_id == draft.id, Comment.deleted_at.is_(None))
-    own = (
-        Comment.department_id == user.department_id
-        if user.is_authenticated and user.role in (Role.REVIEWER, Role.LEAD)
-        else None
-    )
-    reads_all = user.is_authenticated and user.role in READS_ALL_SUBMITTED
-    reads_others = (
-        user.is_authenticated
-        and user.role in (Role.REVIEWER, Role.LEAD)
-        and draft.departments_see_each_other
-    )
-    submitted = Comment.submitted_at.is_not(None)
-    if reads_all or reads_others:
-        condition = submitted if own is None else or_(submitted, own)
-    elif own is not None:
-        condition = own
-    else:
-        return query.where(False)
-    return query.where(condition)
+    """Comments on ``draft`` that ``user`` may read: ``Comment.visible_clause``, the SQL twin
+    of ``Comment.can_view``."""
+    return select(Comment).where(Comment.visible_clause(draft, user))
 
 
 def comments_for_section(draft: Draft, section: Section, user) -> list[Comment]:

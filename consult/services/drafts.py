@@ -12,8 +12,20 @@ from sqlalchemy.orm import load_only
 
 from consult.extensions import db
 from consult.markup import render_markdown
-from consult.models import Draft, DraftStatus, Proposal, Section, Visibility
+from consult.models import (
+    AuditAction,
+    Department,
+    Draft,
+    DraftStatus,
+    Proposal,
+    ProposalMember,
+    Seat,
+    Section,
+    User,
+    Visibility,
+)
 from consult.models.drafts import IllegalTransition, new_section_key
+from consult.services import audit, notifications, require
 
 MAX_LEVEL = 6
 
@@ -25,20 +37,151 @@ class SectionLike(Protocol):
     body: str
 
 
+class BoardError(ValueError):
+    """A rule about a proposal's board was broken; the message is for the user."""
+
+
+def _require(allowed: bool, message) -> None:
+    if not allowed:
+        raise BoardError(message)
+
+
 def create_proposal(
-    *, code: str, title: str, summary: str, visibility: Visibility, user, place: str = ""
+    *,
+    code: str,
+    title: str,
+    summary: str,
+    visibility: Visibility,
+    user: User,
+    lead_agency: Department,
+    place: str = "",
+    board_name: str = "",
 ) -> Proposal:
+    """A new proposal led by ``lead_agency``; the person who creates it chairs its board."""
+    require(user, User.can_create_proposals, _l("You may not create proposals."))
+    _require(lead_agency.is_active, _l("This department is deactivated."))
     proposal = Proposal(
         code=code.strip().upper(),
         title=title.strip(),
         summary=summary.strip(),
         visibility=visibility,
         created_by=user,
+        lead_agency=lead_agency,
         place=place.strip(),
+        board_name=board_name.strip(),
     )
+    proposal.members.append(ProposalMember(user=user, seat=Seat.CHAIR))
     db.session.add(proposal)
     db.session.flush()
+    audit.record(
+        AuditAction.PROPOSAL_CREATE,
+        proposal,
+        actor=user,
+        detail={"code": proposal.code, "lead_agency": lead_agency.code},
+    )
     return proposal
+
+
+def update_proposal(proposal: Proposal, user: User, **fields) -> None:
+    """Edit the proposal's particulars (code, title, summary, place, visibility, lead agency)."""
+    require(user, proposal.can_edit, _l("Only the proposal's board can edit it."))
+    lead_agency = fields.get("lead_agency")
+    if lead_agency is not None and lead_agency.id != proposal.lead_agency_id:
+        invited = {
+            i.department_id for d in proposal.drafts if d.is_published for i in d.invitations
+        }
+        _require(
+            lead_agency.id not in invited,
+            _l("This body is consulted on the proposal: it cannot also lead it."),
+        )
+    changed = {}
+    for name, value in fields.items():
+        if isinstance(value, str):
+            value = value.strip().upper() if name == "code" else value.strip()
+        old = getattr(proposal, name)
+        if old != value:
+            changed[name] = getattr(value, "code", value)
+            setattr(proposal, name, value)
+    db.session.flush()
+    if changed:
+        audit.record(AuditAction.PROPOSAL_UPDATE, proposal, actor=user, detail=changed)
+
+
+def set_change_note(draft: Draft, note: str, *, actor: User | None = None) -> None:
+    """What changed in this draft, as the board tells it."""
+    require(actor, draft.can_manage)
+    draft.change_note = note
+    db.session.flush()
+
+
+def seat_member(proposal: Proposal, user: User, person: User, seat: Seat) -> ProposalMember:
+    """Give ``person`` a seat (board member or organizer); the chair is handed over apart."""
+    require(user, proposal.can_manage_board, _l("Only the board's chair can change the board."))
+    _require(seat is not Seat.CHAIR, _l("Hand the chair over with its own button."))
+    _require(person.is_active, _l("This account is deactivated."))
+    member = next((m for m in proposal.members if m.user_id == person.id), None)
+    if member is not None and member.seat is Seat.CHAIR:
+        raise BoardError(_l("The chair keeps the chair until it is handed to someone else."))
+    old = member.seat if member else None
+    if member is None:
+        member = ProposalMember(user=person, seat=seat)
+        proposal.members.append(member)
+    member.seat = seat
+    db.session.flush()
+    if old != seat:
+        audit.record(
+            AuditAction.BOARD_ADD,
+            proposal,
+            actor=user,
+            detail={"person": person.email, "seat": seat.value, "before": old and old.value},
+        )
+        notifications.board_seat(proposal, person, seat, actor=user)
+    return member
+
+
+def unseat_member(proposal: Proposal, user: User, person: User) -> None:
+    require(user, proposal.can_manage_board, _l("Only the board's chair can change the board."))
+    member = next((m for m in proposal.members if m.user_id == person.id), None)
+    if member is None:
+        return
+    _require(
+        member.seat is not Seat.CHAIR,
+        _l("Hand the chair to another member before removing its holder."),
+    )
+    proposal.members.remove(member)
+    db.session.flush()
+    audit.record(
+        AuditAction.BOARD_REMOVE,
+        proposal,
+        actor=user,
+        detail={"person": person.email, "seat": member.seat.value},
+    )
+    notifications.board_seat(proposal, person, None, actor=user)
+
+
+def set_chair(proposal: Proposal, user: User, person: User) -> None:
+    """Hand the chair to ``person``; the former chair stays on the board as a member."""
+    require(user, proposal.can_manage_board, _l("Only the board's chair can change the board."))
+    _require(person.is_active, _l("This account is deactivated."))
+    current = next((m for m in proposal.members if m.seat is Seat.CHAIR), None)
+    if current is not None and current.user_id == person.id:
+        return
+    if current is not None:
+        current.seat = Seat.MEMBER
+        db.session.flush()  # one chair at a time, even inside the transaction
+    member = next((m for m in proposal.members if m.user_id == person.id), None)
+    if member is None:
+        member = ProposalMember(user=person, seat=Seat.CHAIR)
+        proposal.members.append(member)
+    member.seat = Seat.CHAIR
+    db.session.flush()
+    audit.record(
+        AuditAction.BOARD_CHAIR,
+        proposal,
+        actor=user,
+        detail={"person": person.email, "before": current.user.email if current else None},
+    )
+    notifications.board_seat(proposal, person, Seat.CHAIR, actor=user)
 
 
 def set_body(section: Section, body: str) -> None:
@@ -60,8 +203,11 @@ def _new_section(draft: Draft, position: int, source: SectionLike, key: str | No
     return section
 
 
-def start_next_draft(proposal: Proposal, change_note: str = "") -> Draft:
+def start_next_draft(
+    proposal: Proposal, change_note: str = "", *, actor: User | None = None
+) -> Draft:
     """Copy the latest draft into draft N+1, in preparation; each section keeps its key."""
+    require(actor, proposal.can_manage)
     if proposal.draft_in_preparation() is not None:
         raise IllegalTransition(_l("A draft is already in preparation."))
     latest = proposal.latest_draft
@@ -159,10 +305,15 @@ def replace_sections(draft: Draft, incoming: Sequence[SectionLike]) -> None:
 
 
 def import_draft(
-    proposal: Proposal, incoming: Sequence[SectionLike], change_note: str = ""
+    proposal: Proposal,
+    incoming: Sequence[SectionLike],
+    change_note: str = "",
+    *,
+    actor: User | None = None,
 ) -> Draft:
     """Import a file's sections as the draft in preparation (replacing its text), or as
     a new draft N+1 when none is in preparation."""
+    require(actor, proposal.can_manage)
     draft = proposal.draft_in_preparation()
     if draft is None:
         draft = start_next_draft(proposal, change_note)
@@ -195,8 +346,16 @@ def subtree(sections: Sequence[Section], index: int) -> slice:
 
 
 def add_section(
-    draft: Draft, *, after: Section | None, level: int, number: str, heading: str, body: str
+    draft: Draft,
+    *,
+    after: Section | None,
+    level: int,
+    number: str,
+    heading: str,
+    body: str,
+    actor: User | None = None,
 ) -> Section:
+    require(actor, draft.can_edit)
     _require_editable(draft)
     sections = list(draft.sections)
     if after is None:
@@ -214,14 +373,18 @@ def add_section(
     return section
 
 
-def update_section(section: Section, *, number: str, heading: str, body: str) -> None:
+def update_section(
+    section: Section, *, number: str, heading: str, body: str, actor: User | None = None
+) -> None:
+    require(actor, section.can_edit)
     _require_editable(section.draft)
     section.number, section.heading = number.strip(), heading.strip()
     set_body(section, body)
     db.session.flush()
 
 
-def move_section(section: Section, direction: str) -> None:
+def move_section(section: Section, direction: str, *, actor: User | None = None) -> None:
+    require(actor, section.can_edit)
     """Move a section with its sub-sections: 'up', 'down', 'in' (deeper) or 'out'."""
     draft = section.draft
     _require_editable(draft)
@@ -262,7 +425,8 @@ def _sibling(sections: Sequence[Section], index: int, step: int) -> int | None:
     return i if i >= 0 and sections[i].level == level else None
 
 
-def delete_section(section: Section) -> int:
+def delete_section(section: Section, *, actor: User | None = None) -> int:
+    require(actor, section.can_edit)
     """Delete a section and its sub-sections; returns how many were deleted."""
     draft = section.draft
     _require_editable(draft)

@@ -40,10 +40,12 @@ from consult.models import (
     Notification,
     NotificationKind,
     NotificationPreference,
-    Role,
+    Proposal,
+    Seat,
     User,
     Workshop,
 )
+from consult.models.accounts import BODY_ROLES
 from consult.models.base import utcnow
 
 # Days before a deadline at which departments that have not responded are reminded.
@@ -183,7 +185,7 @@ def department_members(department_ids: Iterable[int]) -> list[User]:
             select(User)
             .where(
                 User.department_id.in_(ids),
-                User.role.in_((Role.REVIEWER, Role.LEAD)),
+                User.role.in_(BODY_ROLES),
                 User.is_active.is_(True),
             )
             .order_by(User.id)
@@ -192,21 +194,12 @@ def department_members(department_ids: Iterable[int]) -> list[User]:
 
 
 def department_leads(department_id: int | None) -> list[User]:
-    return [
-        u
-        for u in department_members([department_id] if department_id else [])
-        if u.role is Role.LEAD
-    ]
+    return [u for u in department_members([department_id] if department_id else []) if u.is_lead]
 
 
-def drafting_team() -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.role == Role.DRAFTING, User.is_active.is_(True))
-            .order_by(User.id)
-        )
-    )
+def board_of(proposal: Proposal) -> list[User]:
+    """The proposal's drafting board (chair and members), who handle what comes in."""
+    return [m.user for m in proposal.board() if m.user.is_active]
 
 
 def _draft_params(draft: Draft, department_id: int | None = None) -> dict:
@@ -276,7 +269,7 @@ def deadline_extended(draft: Draft, department: Department | None = None) -> Non
 def response_received(response: DepartmentResponse, comments: int) -> None:
     draft = response.draft
     notify(
-        drafting_team(),
+        board_of(draft.proposal),
         NotificationKind.RESPONSE_RECEIVED,
         {
             **_draft_params(draft),
@@ -315,15 +308,16 @@ def thread_message(message: CommentMessage) -> None:
     who handle the comment (its assignee and those who wrote in the thread), or the whole
     team when nobody handles it yet."""
     comment, author = message.comment, message.author
-    if author.role in (Role.DRAFTING, Role.ADMIN):
+    proposal = comment.draft.proposal
+    if comment.draft.can_manage(author):
         recipients = ([comment.author] if comment.author else []) + department_leads(
             comment.department_id
         )
         recipients = [u for u in recipients if u.department_id == comment.department_id]
     else:
         handlers = [comment.assignee] if comment.assignee else []
-        handlers += [m.author for m in comment.messages if m.author.role is Role.DRAFTING]
-        recipients = handlers or drafting_team()
+        handlers += [m.author for m in comment.messages if proposal.is_on_board(m.author)]
+        recipients = handlers or board_of(proposal)
         if comment.author and comment.author.id != author.id and comment.department_id:
             recipients.append(comment.author)
     notify(
@@ -655,3 +649,14 @@ def send_due(now: datetime | None = None, *, reminders: bool = True) -> SendRepo
         mark_sent(items, now)
         report.digests += 1
     return report
+
+
+def board_seat(proposal: Proposal, person: User, seat: Seat | None, *, actor: User) -> None:
+    """The person given a seat on the proposal (or whose seat was removed) is told."""
+    notify(
+        [person],
+        NotificationKind.BOARD_SEAT,
+        {"proposal": proposal.title, "seat": seat.value if seat else None},
+        _path("drafts.view_proposal", code=proposal.code),
+        exclude=actor,
+    )

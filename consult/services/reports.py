@@ -166,7 +166,7 @@ def report_rows(draft: Draft, filters: ReportFilters) -> Iterator[ReportRow]:
             comment=row.body,
             quote=row.quote,
             proposed_text=row.proposed_text,
-            answer=row.answer if row.status.needs_answer else None,
+            answer=row.answer if row.status.is_final else None,
             status=statuses[row.status],
             submitted_at=row.submitted_at,
             answered_at=row.answered_at,
@@ -229,10 +229,10 @@ def report_counts(draft: Draft) -> ReportCounts:
 
 
 def summary_report(draft: Draft, filters: ReportFilters | None = None) -> SummaryReport:
-    drafting_body = db.session.scalar(select(Department).where(Department.is_drafting_body))
     labels = document_labels()
+    proposal = draft.proposal
     return SummaryReport(
-        issuing_body=(drafting_body.name if drafting_body else "").upper(),
+        issuing_body=(proposal.board_name or proposal.lead_agency.name).upper(),
         place=draft.proposal.place,
         issued_on=to_vietnam_local(utcnow()).date(),
         proposal_title=draft.proposal.title,

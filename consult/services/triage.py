@@ -7,12 +7,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from consult.extensions import db
 from consult.markup import render_markdown
 from consult.models import (
+    AuditAction,
     Comment,
     CommentEvent,
     CommentKind,
@@ -21,12 +22,12 @@ from consult.models import (
     CommentStatus,
     Department,
     Draft,
-    Role,
+    Proposal,
     Section,
     User,
 )
-from consult.models.base import utcnow
-from consult.services import notifications
+from consult.models.drafts import IllegalTransition
+from consult.services import audit, notifications
 from consult.services.comments import filter_comments
 from consult.textsearch import cosine, features, like_pattern
 from consult.utils import parse_enum, parse_id
@@ -51,6 +52,9 @@ SORTS = {
 }
 
 
+DUPLICATES = "duplicate"
+
+
 @dataclass
 class InboxFilters:
     """The inbox's filters, read from and written to the URL so every view can be shared."""
@@ -59,6 +63,7 @@ class InboxFilters:
     department: int | None = None
     kind: CommentKind | None = None
     status: CommentStatus | None = None
+    duplicates: bool = False  # the status filter's "duplicates" choice
     assignee: str = ""  # a user id, "none" or ""
     source: CommentSource | None = None
     answered: str = ""  # "yes", "no" or ""
@@ -73,6 +78,7 @@ class InboxFilters:
             department=parse_id(args.get("department")),
             kind=parse_enum(CommentKind, args.get("kind")),
             status=parse_enum(CommentStatus, args.get("status")),
+            duplicates=args.get("status") == DUPLICATES,
             assignee=assignee if assignee == "none" or parse_id(assignee) else "",
             source=parse_enum(CommentSource, args.get("source")),
             answered=args.get("answered", "") if args.get("answered") in ("yes", "no") else "",
@@ -85,7 +91,9 @@ class InboxFilters:
             "section": self.section,
             "department": self.department,
             "kind": self.kind.value if self.kind else None,
-            "status": self.status.value if self.status else None,
+            "status": DUPLICATES
+            if self.duplicates
+            else (self.status.value if self.status else None),
             "assignee": self.assignee,
             "source": self.source.value if self.source else None,
             "answered": self.answered,
@@ -124,6 +132,7 @@ def inbox_query(draft: Draft, filters: InboxFilters) -> Select:
         section=filters.section,
         kind=filters.kind,
         status=filters.status,
+        duplicates=filters.duplicates,
         source=filters.source,
     )
     if filters.department:
@@ -132,14 +141,10 @@ def inbox_query(draft: Draft, filters: InboxFilters) -> Select:
         query = query.where(Comment.assignee_id.is_(None))
     elif filters.assignee:
         query = query.where(Comment.assignee_id == int(filters.assignee))
-    answered = and_(
-        Comment.status.in_([s for s in CommentStatus if s.needs_answer]),
-        Comment.answer.is_not(None) | Comment.duplicate_of_id.is_not(None),
-    )
     if filters.answered == "yes":
-        query = query.where(answered)
+        query = query.where(Comment.answered_clause())
     elif filters.answered == "no":
-        query = query.where(~answered)
+        query = query.where(~Comment.answered_clause())
     if filters.q:
         query = query.where(Comment.search_text.like(like_pattern(filters.q), escape="\\"))
     return query.order_by(*SORTS[filters.sort]())
@@ -186,25 +191,38 @@ def answer_comment(
 ) -> None:
     """Set the status and answer; an answer is required for every status but new and
     under review. The answer reaches every department whose comment is a duplicate of it."""
+    old_status, old_answer = comment.status, comment.answer
+    _answer(comment, user, status=status, answer=answer, expected_version=expected_version)
+    if comment.status != old_status:
+        detail = {"from": old_status, "to": comment.status}
+        audit.record(AuditAction.COMMENT_STATUS, comment, actor=user, detail=detail)
+    if (comment.answer or "") != (old_answer or ""):
+        audit.record(
+            AuditAction.COMMENT_ANSWER, comment, actor=user, detail={"status": comment.status}
+        )
+
+
+def _answer(
+    comment: Comment,
+    user: User,
+    *,
+    status: CommentStatus,
+    answer: str | None,
+    expected_version: int | None = None,
+) -> None:
     _require_triage(comment, user)
     _check_version(comment, expected_version)
     answer = (answer or "").strip() or None
-    if status is CommentStatus.DUPLICATE:
-        raise TriageError(_l("Mark duplicates from the list of similar comments."))
-    if status.needs_answer and not answer:
-        raise TriageError(_l("Write the answer: it is required for this status."))
-    if comment.duplicate_of is not None:
-        raise TriageError(_l("This comment is answered through the comment it duplicates."))
-    changed = status != comment.status or answer != comment.answer
-    if status != comment.status:
-        _record(comment, user, "status", comment.status.value, status.value)
-        comment.status = status
-    if answer != comment.answer:
-        _record(comment, user, "answer", comment.answer, answer)
-        comment.answer = answer
+    old_status, old_answer = comment.status, comment.answer
+    try:
+        changed = comment.set_answer(status, answer, user)
+    except IllegalTransition as exc:
+        raise TriageError(str(exc)) from exc
+    if status != old_status:
+        _record(comment, user, "status", old_status.value, status.value)
+    if answer != old_answer:
+        _record(comment, user, "answer", old_answer, answer)
         comment.answer_html = str(render_markdown(answer)) if answer else None
-        comment.answered_at = utcnow() if answer else None
-        comment.answered_by = user if answer else None
     db.session.flush()
     if changed:
         notifications.comment_answered(comment, user)
@@ -212,8 +230,8 @@ def answer_comment(
 
 def assign_comment(comment: Comment, user: User, assignee: User | None) -> None:
     _require_triage(comment, user)
-    if assignee is not None and assignee.role not in (Role.DRAFTING, Role.ADMIN):
-        raise TriageError(_l("Comments are assigned to members of the drafting team."))
+    if assignee is not None and not comment.draft.can_manage(assignee):
+        raise TriageError(_l("Comments are assigned to members of the drafting board."))
     if comment.assignee_id != (assignee.id if assignee else None):
         _record(
             comment,
@@ -233,21 +251,24 @@ def mark_duplicates(primary: Comment, others: list[Comment], user: User) -> None
     merged = []
     for other in others:
         _require_triage(other, user)
-        if other.draft_id != primary.draft_id:
-            raise TriageError(_l("Only comments on the same draft can be merged."))
         if other.effective.id == primary.id:
             continue
-        # A comment that had duplicates of its own brings them along.
-        for child in list(other.duplicates):
-            child.duplicate_of = primary
-            _record(child, user, "duplicate_of", other.id, primary.id)
-        _record(other, user, "duplicate_of", None, primary.id)
-        _record(other, user, "status", other.status.value, CommentStatus.DUPLICATE.value)
-        other.duplicate_of = primary
-        other.status = CommentStatus.DUPLICATE
+        before = {c.id: c.duplicate_of_id for c in [*other.duplicates, other]}
+        try:
+            moved = other.mark_duplicate_of(primary)
+        except IllegalTransition as exc:
+            raise TriageError(str(exc)) from exc
+        for child in moved:
+            _record(child, user, "duplicate_of", before.get(child.id), primary.id)
         merged.append(other)
     db.session.flush()
     if merged:
+        audit.record(
+            AuditAction.COMMENT_MERGE,
+            primary,
+            actor=user,
+            detail={"duplicates": sorted(o.id for o in merged)},
+        )
         notifications.comment_answered(primary, user, members=merged)
 
 
@@ -257,9 +278,9 @@ def separate_duplicate(comment: Comment, user: User) -> None:
         return
     _record(comment, user, "duplicate_of", comment.duplicate_of_id, None)
     _record(comment, user, "status", comment.status.value, CommentStatus.UNDER_REVIEW.value)
-    comment.duplicate_of = None
-    comment.status = CommentStatus.UNDER_REVIEW
+    comment.separate()
     db.session.flush()
+    audit.record(AuditAction.COMMENT_MERGE, comment, actor=user, detail={"separated": True})
 
 
 def next_draft_of(draft: Draft) -> Draft | None:
@@ -302,6 +323,12 @@ def post_message(comment: Comment, user: User, body: str) -> CommentMessage:
 def bulk_assign(comments: list[Comment], user: User, assignee: User | None) -> int:
     for comment in comments:
         assign_comment(comment, user, assignee)
+    audit.record(
+        AuditAction.COMMENT_ASSIGN,
+        comments[0].draft if comments else None,
+        actor=user,
+        detail={"comments": sorted(c.id for c in comments), "assignee": assignee and assignee.id},
+    )
     return len(comments)
 
 
@@ -313,7 +340,14 @@ def bulk_answer(
     for comment in primaries.values():
         # A blank answer box in a bulk action means "keep each comment's answer".
         kept = answer if (answer or "").strip() else comment.answer
-        answer_comment(comment, user, status=status, answer=kept)
+        _answer(comment, user, status=status, answer=kept)
+    # One entry for the whole batch, listing every comment chosen.
+    audit.record(
+        AuditAction.COMMENT_ANSWER,
+        comments[0].draft if comments else None,
+        actor=user,
+        detail={"comments": sorted(c.id for c in comments), "status": status},
+    )
     return len(primaries)
 
 
@@ -369,6 +403,7 @@ class Dashboard:
     by_section: list[tuple[Section | None, int, int]] = field(default_factory=list)
     by_department: list[tuple[str, int, int]] = field(default_factory=list)
     unanswered: int = 0
+    duplicates: int = 0
 
     @property
     def answered(self) -> int:
@@ -396,7 +431,10 @@ def dashboard(draft: Draft) -> Dashboard:
     sections: dict[int | None, list[int]] = {}
     departments: dict[str, list] = {}
     for comment in comments:
-        result.by_status[comment.status] += 1
+        if comment.is_duplicate:
+            result.duplicates += 1
+        else:
+            result.by_status[comment.status] += 1
         answered = comment.is_answered
         result.unanswered += 0 if answered else 1
         sections.setdefault(comment.section_id, [0, 0])
@@ -417,11 +455,6 @@ def dashboard(draft: Draft) -> Dashboard:
     return result
 
 
-def team_members() -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.role.in_([Role.DRAFTING, Role.ADMIN]), User.is_active.is_(True))
-            .order_by(User.full_name)
-        )
-    )
+def team_members(proposal: Proposal) -> list[User]:
+    """Who comments can be assigned to: the proposal's board."""
+    return sorted((m.user for m in proposal.board() if m.user.is_active), key=lambda u: u.full_name)

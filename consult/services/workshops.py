@@ -13,6 +13,7 @@ from consult.drafts.exporter import add_markdown, new_document, save_docx
 from consult.extensions import db
 from consult.markup import markdown_to_text
 from consult.models import (
+    AuditAction,
     Comment,
     CommentKind,
     CommentSource,
@@ -25,8 +26,8 @@ from consult.models import (
     WorkshopParticipant,
 )
 from consult.models.base import utcnow
+from consult.services import audit, notifications, require
 from consult.services import comments as comment_service
-from consult.services import notifications
 from consult.timeutil import to_vietnam_local
 
 
@@ -47,6 +48,9 @@ def save_workshop(
     invited: list[Department],
 ) -> Workshop:
     """Create or update a workshop; invited bodies keep their attendance when re-saved."""
+    if not draft.can_run_workshops(organizer):
+        raise WorkshopError(_l("Only the proposal's organizers and board run its workshops."))
+    created = workshop is None
     if draft.status not in (DraftStatus.OPEN, DraftStatus.CLOSED):
         raise WorkshopError(_l("Workshops are held on the current published draft."))
     if any(s.draft_id != draft.id for s in agenda):
@@ -74,28 +78,44 @@ def save_workshop(
         if department.id not in present:
             workshop.participants.append(WorkshopParticipant(department=department))
     db.session.flush()
+    audit.record(
+        AuditAction.WORKSHOP_CHANGE,
+        workshop,
+        actor=organizer,
+        detail={"change": "created" if created else "edited"},
+    )
     notifications.workshop_saved(
         workshop, invited=wanted - present, uninvited=uninvited, changed=changed
     )
     return workshop
 
 
-def add_guest(workshop: Workshop, name: str, organization: str | None) -> WorkshopParticipant:
+def add_guest(
+    workshop: Workshop, name: str, organization: str | None, *, actor: User | None = None
+) -> WorkshopParticipant:
     name = (name or "").strip()
     if not name:
         raise WorkshopError(_l("Write the guest's name."))
+    require(actor, workshop.can_edit)
     guest = WorkshopParticipant(
         guest_name=name, guest_organization=(organization or "").strip() or None, attended=True
     )
     workshop.participants.append(guest)
     db.session.flush()
+    audit.record(AuditAction.WORKSHOP_CHANGE, workshop, actor=actor, detail={"change": "guest"})
     return guest
 
 
-def record_attendance(workshop: Workshop, present_ids: set[int]) -> None:
+def record_attendance(
+    workshop: Workshop, present_ids: set[int], *, actor: User | None = None
+) -> None:
+    require(actor, workshop.can_edit)
     for participant in workshop.participants:
         participant.attended = participant.id in present_ids
     db.session.flush()
+    audit.record(
+        AuditAction.WORKSHOP_CHANGE, workshop, actor=actor, detail={"change": "attendance"}
+    )
 
 
 def record_floor_comment(
@@ -111,6 +131,7 @@ def record_floor_comment(
 
     It enters triage at once, like a submitted comment, marked with its source.
     """
+    require(organizer, workshop.can_edit)
     if workshop.draft.status not in (DraftStatus.OPEN, DraftStatus.CLOSED):
         raise WorkshopError(_l("Workshops are held on the current published draft."))
     if participant.workshop_id != workshop.id:
@@ -134,6 +155,9 @@ def record_floor_comment(
     db.session.add(comment)
     participant.attended = True
     db.session.flush()
+    audit.record(
+        AuditAction.WORKSHOP_CHANGE, workshop, actor=organizer, detail={"change": "comment"}
+    )
     return comment
 
 

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from consult.forms import Form
 from consult.models import CommentStatus
 
-ANSWER_STATUSES = [s for s in CommentStatus if s is not CommentStatus.DUPLICATE]
+ANSWER_STATUSES = list(CommentStatus)
 
 
 def _status_choices():

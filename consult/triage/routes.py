@@ -10,14 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from consult.auth.routes import safe_next_url
-from consult.drafts.routes import draft_url, load_draft
+from consult.drafts.routes import draft_url
 from consult.extensions import db
 from consult.forms import EmptyForm
-from consult.models import Comment, CommentKind, CommentStatus, Role, Section, User
-from consult.models.audit import AuditAction
-from consult.models.drafts import DRAFTING_ROLES
-from consult.permissions import load_or_404, role_required
-from consult.services import audit
+from consult.models import Comment, CommentKind, CommentStatus, Section, User
+from consult.permissions import load_draft, load_or_404, login_required
 from consult.services import comments as comment_service
 from consult.services import triage as triage_service
 from consult.services.triage import InboxFilters, TriageConflict, TriageError
@@ -25,14 +22,9 @@ from consult.triage import bp
 from consult.triage.forms import AnswerForm, BulkForm, LinkForm, MessageForm
 from consult.utils import flash_form_errors, paginate_by_ids, parse_ids
 
-drafting_required = role_required(*DRAFTING_ROLES)
-
 
 def load_comment_for_triage(comment_id: int) -> Comment:
-    comment = load_or_404(Comment, comment_id)
-    if not comment.can_triage(current_user):
-        abort(404 if not comment.is_submitted else 403)
-    return comment
+    return load_or_404(Comment, comment_id, can="triage")
 
 
 def triage_url(comment: Comment, **kw) -> str:
@@ -40,14 +32,14 @@ def triage_url(comment: Comment, **kw) -> str:
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/inbox")
-@drafting_required
+@login_required
 def inbox(code: str, number: int):
-    draft = load_draft(code, number)
+    draft = load_draft(code, number, can="manage")
     filters = InboxFilters.from_args(request.args)
     page = paginate_by_ids(
         triage_service.inbox_query(draft, filters), *triage_service.inbox_loading()
     )
-    members = triage_service.team_members()
+    members = triage_service.team_members(draft.proposal)
     departments = comment_service.commenting_departments(draft)
     return render_template(
         "triage/inbox.html",
@@ -64,10 +56,10 @@ def inbox(code: str, number: int):
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/inbox/bulk", methods=["POST"])
-@drafting_required
+@login_required
 def bulk_action(code: str, number: int):
-    draft = load_draft(code, number)
-    members = triage_service.team_members()
+    draft = load_draft(code, number, can="manage")
+    members = triage_service.team_members(draft.proposal)
     form = BulkForm(members)
     target = safe_next_url(request.form.get("next"), draft_url(draft, "triage.inbox"))
     ids = parse_ids(request.form.getlist("comment_id"))
@@ -94,13 +86,6 @@ def bulk_action(code: str, number: int):
         db.session.rollback()
         flash(str(exc), "error")
     else:
-        audit.record(
-            AuditAction.COMMENT_ANSWER
-            if form.action.data != "assign"
-            else AuditAction.COMMENT_ASSIGN,
-            draft,
-            detail={"comments": sorted(c.id for c in comments), "status": form.status.data},
-        )
         db.session.commit()
         flash(ngettext("%(num)d comment updated.", "%(num)d comments updated.", n), "success")
     return redirect(target)
@@ -123,20 +108,11 @@ def _triage_page(comment: Comment, form: AnswerForm, status: int = 200):
     ), status
 
 
-def _record_triage(comment: Comment, before: tuple) -> None:
-    status, answer = before
-    if comment.status != status:
-        detail = {"from": status, "to": comment.status}
-        audit.record(AuditAction.COMMENT_STATUS, comment, detail=detail)
-    if (comment.answer or "") != (answer or ""):
-        audit.record(AuditAction.COMMENT_ANSWER, comment, detail={"status": comment.status})
-
-
 @bp.route("/comments/<int:comment_id>/triage", methods=["GET", "POST"])
-@drafting_required
+@login_required
 def triage_comment(comment_id: int):
     comment = load_comment_for_triage(comment_id)
-    members = triage_service.team_members()
+    members = triage_service.team_members(comment.draft.proposal)
     form = AnswerForm(members)
     if request.method == "GET":
         form.status.data = comment.status.value
@@ -144,7 +120,6 @@ def triage_comment(comment_id: int):
         form.assignee_id.data = comment.assignee_id or 0
         form.version.data = comment.version
     if form.validate_on_submit():
-        before = (comment.status, comment.answer)
         assignee = db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
         try:
             if comment.duplicate_of is None:
@@ -156,7 +131,6 @@ def triage_comment(comment_id: int):
                     expected_version=form.version.data,
                 )
             triage_service.assign_comment(comment, current_user, assignee)
-            _record_triage(comment, before)
             db.session.commit()
         except TriageConflict as exc:
             db.session.rollback()
@@ -178,7 +152,7 @@ def triage_comment(comment_id: int):
 
 
 @bp.route("/comments/<int:comment_id>/duplicates", methods=["POST"])
-@drafting_required
+@login_required
 def mark_duplicates(comment_id: int):
     comment = load_comment_for_triage(comment_id)
     if EmptyForm().validate_on_submit():
@@ -192,11 +166,6 @@ def mark_duplicates(comment_id: int):
             db.session.rollback()
             flash(str(exc), "error")
         else:
-            audit.record(
-                AuditAction.COMMENT_MERGE,
-                comment,
-                detail={"duplicates": sorted(o.id for o in others)},
-            )
             db.session.commit()
             flash(
                 ngettext(
@@ -211,19 +180,18 @@ def mark_duplicates(comment_id: int):
 
 
 @bp.route("/comments/<int:comment_id>/separate", methods=["POST"])
-@drafting_required
+@login_required
 def separate_duplicate(comment_id: int):
     comment = load_comment_for_triage(comment_id)
     if EmptyForm().validate_on_submit():
         triage_service.separate_duplicate(comment, current_user)
-        audit.record(AuditAction.COMMENT_MERGE, comment, detail={"separated": True})
         db.session.commit()
         flash(_("The comment is answered on its own again."), "success")
     return redirect(triage_url(comment))
 
 
 @bp.route("/comments/<int:comment_id>/link", methods=["POST"])
-@drafting_required
+@login_required
 def link_section(comment_id: int):
     comment = load_comment_for_triage(comment_id)
     next_draft = triage_service.next_draft_of(comment.draft)
@@ -244,7 +212,7 @@ def link_section(comment_id: int):
 
 
 @bp.route("/comments/<int:comment_id>/messages", methods=["POST"])
-@role_required(*Role)
+@login_required
 def post_message(comment_id: int):
     comment = load_or_404(Comment, comment_id)
     if not comment.can_discuss(current_user):
@@ -262,9 +230,9 @@ def post_message(comment_id: int):
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/dashboard")
-@role_required(*DRAFTING_ROLES, Role.ORGANIZER)
+@login_required
 def dashboard(code: str, number: int):
-    draft = load_draft(code, number)
+    draft = load_draft(code, number, can="report")
     return render_template(
         "triage/dashboard.html",
         draft=draft,

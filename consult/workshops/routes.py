@@ -8,14 +8,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from consult.drafts.routes import load_draft
 from consult.extensions import db
 from consult.forms import EmptyForm
 from consult.jobs.views import started
-from consult.models import Comment, CommentKind, Department, Role, Section, Workshop
-from consult.models.audit import AuditAction
-from consult.models.drafts import DRAFTING_ROLES
-from consult.permissions import load_or_404, role_required
+from consult.models import Comment, CommentKind, Department, Section, Workshop
+from consult.permissions import load_draft, load_or_404, login_required
 from consult.services import audit
 from consult.services import comments as comment_service
 from consult.services import workshops as workshop_service
@@ -26,16 +23,13 @@ from consult.workshops import bp
 from consult.workshops import jobs as workshop_jobs
 from consult.workshops.forms import FloorCommentForm, GuestForm, WorkshopForm
 
-workshop_roles = role_required(Role.ORGANIZER, *DRAFTING_ROLES)
-organizer_required = role_required(Role.ORGANIZER, Role.ADMIN)
 
-
-def _consulted_bodies():
-    return [d for d in Department.active_choices() if not d.is_drafting_body]
+def _consulted_bodies(draft):
+    return [d for d in Department.active_choices() if d.id != draft.proposal.lead_agency_id]
 
 
 def _form(draft, workshop=None):
-    return WorkshopForm(draft.sections, _consulted_bodies(), obj=workshop)
+    return WorkshopForm(draft.sections, _consulted_bodies(draft), obj=workshop)
 
 
 def workshop_url(workshop: Workshop, **kw) -> str:
@@ -43,9 +37,9 @@ def workshop_url(workshop: Workshop, **kw) -> str:
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/workshops")
-@workshop_roles
+@login_required
 def list_workshops(code: str, number: int):
-    draft = load_draft(code, number)
+    draft = load_draft(code, number, can="run_workshops")
     workshops = db.session.scalars(
         select(Workshop)
         .where(Workshop.draft_id == draft.id)
@@ -78,9 +72,9 @@ def _save(form, draft, workshop=None):
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/workshops/new", methods=["GET", "POST"])
-@organizer_required
+@login_required
 def create_workshop(code: str, number: int):
-    draft = load_draft(code, number)
+    draft = load_draft(code, number, can="run_workshops")
     form = _form(draft)
     if form.validate_on_submit():
         try:
@@ -89,7 +83,6 @@ def create_workshop(code: str, number: int):
             db.session.rollback()
             form.title.errors.append(str(exc))
         else:
-            audit.record(AuditAction.WORKSHOP_CHANGE, workshop, detail={"change": "created"})
             db.session.commit()
             flash(_("Workshop created."), "success")
             return redirect(workshop_url(workshop))
@@ -99,7 +92,7 @@ def create_workshop(code: str, number: int):
 
 
 @bp.route("/workshops/<int:workshop_id>/edit", methods=["GET", "POST"])
-@organizer_required
+@login_required
 def edit_workshop(workshop_id: int):
     workshop = load_or_404(Workshop, workshop_id, can="edit")
     draft = workshop.draft
@@ -115,7 +108,6 @@ def edit_workshop(workshop_id: int):
             db.session.rollback()
             form.title.errors.append(str(exc))
         else:
-            audit.record(AuditAction.WORKSHOP_CHANGE, workshop, detail={"change": "edited"})
             db.session.commit()
             flash(_("Workshop saved."), "success")
             return redirect(workshop_url(workshop))
@@ -125,7 +117,7 @@ def edit_workshop(workshop_id: int):
 
 
 @bp.route("/workshops/<int:workshop_id>")
-@workshop_roles
+@login_required
 def view_workshop(workshop_id: int):
     workshop = load_or_404(Workshop, workshop_id)
     comments = db.session.scalars(
@@ -147,27 +139,27 @@ def view_workshop(workshop_id: int):
 
 
 @bp.route("/workshops/<int:workshop_id>/attendance", methods=["POST"])
-@organizer_required
+@login_required
 def record_attendance(workshop_id: int):
     workshop = load_or_404(Workshop, workshop_id, can="edit")
     if EmptyForm().validate_on_submit():
         workshop_service.record_attendance(
-            workshop, set(parse_ids(request.form.getlist("present")))
+            workshop, set(parse_ids(request.form.getlist("present"))), actor=current_user
         )
-        audit.record(AuditAction.WORKSHOP_CHANGE, workshop, detail={"change": "attendance"})
         db.session.commit()
         flash(_("Attendance saved."), "success")
     return redirect(workshop_url(workshop, _anchor="attendance"))
 
 
 @bp.route("/workshops/<int:workshop_id>/guests", methods=["POST"])
-@organizer_required
+@login_required
 def add_guest(workshop_id: int):
     workshop = load_or_404(Workshop, workshop_id, can="edit")
     form = GuestForm()
     if form.validate_on_submit():
-        workshop_service.add_guest(workshop, form.guest_name.data, form.guest_organization.data)
-        audit.record(AuditAction.WORKSHOP_CHANGE, workshop, detail={"change": "guest"})
+        workshop_service.add_guest(
+            workshop, form.guest_name.data, form.guest_organization.data, actor=current_user
+        )
         db.session.commit()
         flash(_("Guest added."), "success")
     else:
@@ -176,7 +168,7 @@ def add_guest(workshop_id: int):
 
 
 @bp.route("/workshops/<int:workshop_id>/comments", methods=["POST"])
-@organizer_required
+@login_required
 def record_comment(workshop_id: int):
     workshop = load_or_404(Workshop, workshop_id, can="edit")
     form = FloorCommentForm(workshop)
@@ -196,7 +188,6 @@ def record_comment(workshop_id: int):
             db.session.rollback()
             flash(str(exc), "error")
         else:
-            audit.record(AuditAction.WORKSHOP_CHANGE, workshop, detail={"change": "comment"})
             db.session.commit()
             flash(_("Comment recorded; it enters triage."), "success")
     else:
@@ -205,7 +196,7 @@ def record_comment(workshop_id: int):
 
 
 @bp.route("/workshops/<int:workshop_id>/<kind>.<fmt>", methods=["GET", "POST"])
-@workshop_roles
+@login_required
 def download(workshop_id: int, kind: str, fmt: str):
     workshop = load_or_404(Workshop, workshop_id)
     if kind not in ("packet", "report") or fmt not in ("docx", "pdf"):
