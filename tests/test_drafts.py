@@ -488,3 +488,51 @@ def test_home_page_shows_each_user_their_proposals(client, consultation):
     page = client.get("/").get_data(as_text=True)
     assert drafting_title in section_of(page, "KH-NN")
     assert "Các đề án khác" in section_of(page, "DTTM-CT")
+
+
+def test_the_lead_agency_is_never_consulted_on_its_own_proposal(client, consultation):
+    from consult.services import comments as comment_service
+
+    c = consultation
+    lead_agency = c.proposal.lead_agency
+    comment_service.invite_departments(c.draft, [lead_agency, c.stttt], actor=c.people.drafting)
+    db.session.commit()
+    assert {i.department_id for i in c.draft.invitations} == {c.stttt.id}
+    # Nor can a consulted body be made the lead agency.
+    login(client, c.people.drafting)
+    response = client.post(
+        f"/proposals/{c.proposal.code}/edit",
+        data={"code": c.proposal.code, "title": c.proposal.title, "visibility": "internal",
+              "lead_agency": c.stttt.id},
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert "không thể đồng thời chủ trì" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Proposal, c.proposal.id).lead_agency_id == lead_agency.id
+
+
+def test_only_invited_bodies_read_each_others_comments(consultation, make_user, make_department):
+    from consult.models import CommentKind
+    from consult.services import comments as comment_service
+
+    c = consultation
+    c.draft.departments_see_each_other = True
+    comment = comment_service.create_comment(
+        c.draft, c.section, c.people.reviewer, kind=CommentKind.GENERAL, body="Ý kiến."
+    )
+    comment_service.submit_response(c.draft, c.people.lead)
+    db.session.commit()
+    not_invited = make_user(Role.REVIEWER, department=make_department())
+    assert comment.can_view(c.people.other_reviewer)  # SXD is invited
+    assert not comment.can_view(not_invited)
+    assert not comment.can_view(c.people.outsider)
+
+
+def test_a_body_invited_to_a_draft_in_preparation_cannot_become_its_lead(consultation):
+    from consult.services import comments as comment_service
+
+    c = consultation
+    draft2 = draft_service.start_next_draft(c.proposal, actor=c.people.drafting)
+    comment_service.invite_departments(draft2, [c.sxd], actor=c.people.drafting)
+    with pytest.raises(draft_service.BoardError):
+        draft_service.update_proposal(c.proposal, c.people.drafting, lead_agency=c.sxd)

@@ -172,3 +172,53 @@ def test_upgrade_from_the_previous_release_keeps_every_right(empty_database):
         assert roles == {1: "admin", 2: "drafting", 3: "drafting", 4: "organizer",
                          5: "reviewer", 6: "lead"}  # fmt: skip
         db.engine.dispose()
+
+
+@pytest.mark.skipif(
+    bool(os.environ.get("TEST_DATABASE_URL")), reason="a SQLite file: run in the SQLite pass"
+)
+def test_the_previous_releases_demo_upgrades_with_every_right_kept(tmp_path):
+    """tests/fixtures/previous-release-demo.sqlite.gz: `flask seed-demo` of the release
+    before boards, at its migration head. After the upgrade, everyone can do what they
+    could: the drafting team manages every proposal, the organizer runs its workshops,
+    each department's people comment and its lead responds where the body was invited."""
+    import gzip
+    from pathlib import Path
+
+    from consult.models import Proposal, User
+
+    path = tmp_path / "demo.db"
+    with gzip.open(Path(__file__).parent / "fixtures" / "previous-release-demo.sqlite.gz") as f:
+        path.write_bytes(f.read())
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        before = dict(conn.execute(text("SELECT email, role FROM users")).all())
+    engine.dispose()
+    app = _app_on((f"sqlite:///{path}", {}))
+    with app.app_context():
+        upgrade()
+        (proposal,) = db.session.query(Proposal).all()
+        draft = proposal.drafts[-1]
+        assert draft.status.value == "open"
+        # The fixture's deadline was two days after it was made: rights, not dates, are tested.
+        from datetime import timedelta
+
+        from consult.models.base import utcnow
+
+        draft.closes_at = utcnow() + timedelta(days=7)
+        invited = {i.department_id for i in draft.invitations}
+        for user in db.session.query(User):
+            old = before[user.email]
+            if old in ("drafting", "admin"):
+                assert draft.can_manage(user) and proposal.can_edit(user), user
+            if old == "drafting":
+                assert user.can_create_proposals() and proposal.is_on_board(user)
+            if old == "organizer":
+                assert draft.can_run_workshops(user) and draft.can_report(user), user
+            if old in ("reviewer", "lead"):
+                assert user.role.value == old
+                assert draft.can_comment(user) == (user.department_id in invited), user
+                assert draft.can_respond(user) == (old == "lead" and user.department_id in invited)
+        assert proposal.chair is not None and proposal.chair.email == "bst@demo.example.vn"
+        db.session.remove()
+        db.engine.dispose()

@@ -632,7 +632,9 @@ def test_the_demo_has_reminders_to_send_right_away(app, runner):
         r.department_id for r in db.session.query(DepartmentResponse).filter_by(draft_id=draft3.id)
     }
     invited = {i.department_id for i in draft3.invitations}
-    staffed = {u.department_id for u in notification_service.department_members(invited)}
+    staffed = {
+        u.department_id for u in notification_service.department_members(invited, draft3.proposal)
+    }
     assert len(reminded) >= 3
     assert reminded == (invited - responded) & staffed
     # Only the reminders went out: the demo's history was mailed long ago.
@@ -687,3 +689,39 @@ def test_a_digest_that_cannot_be_sent_is_sent_by_a_later_run(app, consultation, 
         controller.stop()
     (digest,) = mailbox.to(p.lead.email)
     assert "Thư tổng hợp hằng ngày: 1 thông báo" in digest["Subject"]
+
+
+def test_people_seated_on_the_proposal_are_not_told_to_respond_for_their_body(
+    consultation, make_seated, smtp
+):
+    """A specialist of an invited body who sits on the board acts as a board member there."""
+    from consult.models import Seat
+    from consult.services import comments as comment_service
+
+    c = consultation
+    seated = make_seated(c.proposal, Seat.MEMBER, department=c.stttt)
+    comment_service.extend_deadline(c.draft, c.draft.closes_at + timedelta(days=3))
+    db.session.commit()
+    assert _notifications(c.people.reviewer, NotificationKind.DEADLINE_EXTENDED)
+    assert _notifications(seated, NotificationKind.DEADLINE_EXTENDED) == []
+
+
+def test_a_removed_board_member_hands_back_comments_and_hears_no_more(client, consultation):
+    from consult.models import Comment, CommentKind
+    from consult.services import comments as comment_service
+    from consult.services import drafts as draft_service
+    from consult.services import triage as triage_service
+
+    c = consultation
+    comment = comment_service.create_comment(
+        c.draft, c.section, c.people.reviewer, kind=CommentKind.GENERAL, body="Ý kiến."
+    )
+    comment_service.submit_response(c.draft, c.people.lead)
+    triage_service.assign_comment(comment, c.people.drafting, c.people.member)
+    draft_service.unseat_member(c.proposal, c.people.drafting, c.people.member)
+    db.session.commit()
+    assert db.session.get(Comment, comment.id).assignee_id is None
+    triage_service.post_message(db.session.get(Comment, comment.id), c.people.lead, "Xin hỏi.")
+    db.session.commit()
+    assert _notifications(c.people.member, NotificationKind.THREAD_MESSAGE) == []
+    assert _notifications(c.people.drafting, NotificationKind.THREAD_MESSAGE)

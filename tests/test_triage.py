@@ -435,9 +435,11 @@ def test_bulk_answer_without_a_result_is_refused(client, submitted):
 
 
 def test_dashboard_inbox_and_report_agree_on_unanswered_with_duplicates(client, submitted):
-    """A duplicate of an unanswered comment is unanswered on the dashboard and in the
-    "unanswered" inbox it links to; answering the primary answers both in both."""
+    """A duplicate of an unanswered comment is unanswered on the dashboard, in the
+    "unanswered" inbox it links to and in the report's results; answering the primary
+    answers both in all three."""
     from consult.models import Draft
+    from consult.services import reports as report_service
 
     c = submitted
     primary, duplicate = c.comments[0], c.comments[1]
@@ -452,12 +454,15 @@ def test_dashboard_inbox_and_report_agree_on_unanswered_with_duplicates(client, 
         inbox = db.session.scalars(
             triage_service.inbox_query(draft, triage_service.InboxFilters(answered="no"))
         ).all()
-        return dashboard.unanswered, len(inbox)
+        by_status = report_service.report_counts(draft).by_status
+        answered = sum(n for label, n in by_status.items() if label in FINAL_LABELS)
+        return dashboard.unanswered, len(inbox), dashboard.total - answered
 
+    FINAL_LABELS = {s.label for s in CommentStatus if s.is_final}
     total = len(c.comments)
-    assert counts() == (total, total)
+    assert counts() == (total, total, total)
     client.post(
         f"/comments/{primary.id}/triage",
         data={"status": "accepted", "answer": "Tiếp thu.", "assignee_id": 0},
     )
-    assert counts() == (total - 2, total - 2)
+    assert counts() == (total - 2, total - 2, total - 2)

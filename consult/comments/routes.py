@@ -361,7 +361,7 @@ def consultation_settings(code: str, number: int):
     draft = load_draft(code, number, can="manage")
     form = ConsultationSettingsForm(obj=draft)
     departments = Department.active_choices()
-    departments = [d for d in departments if d.id != draft.proposal.lead_agency_id]
+    departments = draft.proposal.consultable(departments)
     form.invited.choices = [(d.id, f"{d.name} ({d.code})") for d in departments]
     if request.method == "GET":
         form.invited.data = [i.department_id for i in draft.invitations]

@@ -330,9 +330,7 @@ class Comment(TimestampMixin, db.Model):
             return false()
         own = draft.proposal.speaks_for(user)
         own_clause = cls.department_id == own if own is not None else false()
-        if draft.proposal.reads_all_submitted(user) or (
-            draft.departments_see_each_other and own is not None
-        ):
+        if draft.proposal.reads_all_submitted(user) or draft.reads_other_bodies(own):
             readable = or_(cls.submitted_at.is_not(None), own_clause)
         else:
             readable = own_clause

@@ -114,6 +114,10 @@ class ProposalMember(db.Model):
     def __repr__(self) -> str:
         return f"<ProposalMember {self.proposal_id} {self.user_id} {self.seat}>"
 
+    @property
+    def is_chair(self) -> bool:
+        return self.seat is Seat.CHAIR
+
 
 class Proposal(TimestampMixin, db.Model):
     """A proposal under consultation, e.g. the Cần Thơ smart-city proposal.
@@ -197,6 +201,13 @@ class Proposal(TimestampMixin, db.Model):
         """Board, organizers and administrators read every body's submitted comments."""
         return self.can_run_workshops(user)
 
+    def consults(self, department_id: int | None) -> bool:
+        """Whether a body may be consulted on this proposal: any but its lead agency."""
+        return department_id is not None and department_id != self.lead_agency_id
+
+    def consultable(self, departments: list[Department]) -> list[Department]:
+        return [d for d in departments if self.consults(d.id)]
+
     def speaks_for(self, user) -> int | None:
         """The body ``user`` comments for on this proposal, or None.
 
@@ -205,7 +216,7 @@ class Proposal(TimestampMixin, db.Model):
         """
         if not signed_in(user) or user.body_id is None:
             return None
-        if user.body_id == self.lead_agency_id or self.seat_of(user) is not None:
+        if not self.consults(user.body_id) or self.seat_of(user) is not None:
             return None
         return user.body_id
 
@@ -341,7 +352,15 @@ class Draft(TimestampMixin, db.Model):
             return False
         if self.proposal.reads_all_submitted(user):
             return True
-        return self.departments_see_each_other and own is not None
+        return self.reads_other_bodies(own)
+
+    def reads_other_bodies(self, own_body: int | None) -> bool:
+        """A body invited to this draft reads the others' submitted comments, if allowed."""
+        return (
+            self.departments_see_each_other
+            and own_body is not None
+            and self.invitation_for(own_body) is not None
+        )
 
     # --- the comment period -----------------------------------------------------------
 

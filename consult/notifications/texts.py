@@ -103,7 +103,7 @@ def _answered(p: dict) -> Text:
     lines = [_("Your comment: “%(excerpt)s”", excerpt=p.get("excerpt", ""))]
     lines.append(_("Status: %(status)s.", status=status.label))
     if p.get("answered"):
-        lines.append(_("The drafting team's answer is on the comment's page."))
+        lines.append(_("The drafting board's answer is on the comment's page."))
     return Text(_("Your comment on %(draft)s was answered", draft=_draft(p)), lines)
 
 

@@ -436,7 +436,7 @@ def invite_departments(
             db.session.scalars(select(Department).where(Department.is_active.is_(True)))
         )
     # The lead agency drafts the proposal: it is never consulted on it.
-    wanted = {d.id for d in departments} - {draft.proposal.lead_agency_id}
+    wanted = {d.id for d in draft.proposal.consultable(departments)}
     for invitation in list(draft.invitations):
         if invitation.department_id not in wanted and not responses_of(
             draft, invitation.department_id

@@ -7,13 +7,14 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import load_only
 
 from consult.extensions import db
 from consult.markup import render_markdown
 from consult.models import (
     AuditAction,
+    Comment,
     Department,
     Draft,
     DraftStatus,
@@ -87,9 +88,7 @@ def update_proposal(proposal: Proposal, user: User, **fields) -> None:
     require(user, proposal.can_edit, _l("Only the proposal's board can edit it."))
     lead_agency = fields.get("lead_agency")
     if lead_agency is not None and lead_agency.id != proposal.lead_agency_id:
-        invited = {
-            i.department_id for d in proposal.drafts if d.is_published for i in d.invitations
-        }
+        invited = {i.department_id for d in proposal.drafts for i in d.invitations}
         _require(
             lead_agency.id not in invited,
             _l("This body is consulted on the proposal: it cannot also lead it."),
@@ -149,6 +148,16 @@ def unseat_member(proposal: Proposal, user: User, person: User) -> None:
         _l("Hand the chair to another member before removing its holder."),
     )
     proposal.members.remove(member)
+    # Comments assigned to the person wait for another member of the board.
+    db.session.execute(
+        update(Comment)
+        .where(
+            Comment.assignee_id == person.id,
+            Comment.draft_id.in_(select(Draft.id).where(Draft.proposal_id == proposal.id)),
+        )
+        .values(assignee_id=None, version=Comment.version + 1)
+        .execution_options(synchronize_session=False)
+    )
     db.session.flush()
     audit.record(
         AuditAction.BOARD_REMOVE,
@@ -384,8 +393,8 @@ def update_section(
 
 
 def move_section(section: Section, direction: str, *, actor: User | None = None) -> None:
-    require(actor, section.can_edit)
     """Move a section with its sub-sections: 'up', 'down', 'in' (deeper) or 'out'."""
+    require(actor, section.can_edit)
     draft = section.draft
     _require_editable(draft)
     sections = list(draft.sections)
@@ -426,8 +435,8 @@ def _sibling(sections: Sequence[Section], index: int, step: int) -> int | None:
 
 
 def delete_section(section: Section, *, actor: User | None = None) -> int:
-    require(actor, section.can_edit)
     """Delete a section and its sub-sections; returns how many were deleted."""
+    require(actor, section.can_edit)
     draft = section.draft
     _require_editable(draft)
     sections = list(draft.sections)

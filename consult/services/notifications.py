@@ -45,7 +45,6 @@ from consult.models import (
     User,
     Workshop,
 )
-from consult.models.accounts import BODY_ROLES
 from consult.models.base import utcnow
 
 # Days before a deadline at which departments that have not responded are reminded.
@@ -176,25 +175,21 @@ def _initial_email_state(user: User, channel: Channel) -> EmailState:
     return EmailState.DIGEST if user.email_digest else EmailState.PENDING
 
 
-def department_members(department_ids: Iterable[int]) -> list[User]:
+def department_members(department_ids: Iterable[int], proposal: Proposal) -> list[User]:
+    """The people who speak for these bodies on ``proposal`` (Proposal.speaks_for): its
+    reviewers and leads, but for those who hold a seat on the proposal."""
     ids = set(department_ids)
     if not ids:
         return []
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(
-                User.department_id.in_(ids),
-                User.role.in_(BODY_ROLES),
-                User.is_active.is_(True),
-            )
-            .order_by(User.id)
-        )
+    candidates = db.session.scalars(
+        select(User).where(User.department_id.in_(ids), User.is_active.is_(True)).order_by(User.id)
     )
+    return [u for u in candidates if proposal.speaks_for(u) in ids]
 
 
-def department_leads(department_id: int | None) -> list[User]:
-    return [u for u in department_members([department_id] if department_id else []) if u.is_lead]
+def department_leads(department_id: int | None, proposal: Proposal) -> list[User]:
+    members = department_members([department_id] if department_id else [], proposal)
+    return [u for u in members if u.is_lead]
 
 
 def board_of(proposal: Proposal) -> list[User]:
@@ -244,7 +239,7 @@ def draft_published(draft: Draft) -> list[Notification]:
     written: list[Notification] = []
     for department_id in _invited_ids(draft):
         written += notify(
-            department_members([department_id]),
+            department_members([department_id], draft.proposal),
             NotificationKind.DRAFT_PUBLISHED,
             _draft_params(draft, department_id),
             _draft_link(draft),
@@ -259,7 +254,7 @@ def deadline_extended(draft: Draft, department: Department | None = None) -> Non
     department_ids = [department.id] if department else _invited_ids(draft)
     for department_id in department_ids:
         notify(
-            department_members([department_id]),
+            department_members([department_id], draft.proposal),
             NotificationKind.DEADLINE_EXTENDED,
             _draft_params(draft, department_id),
             _draft_link(draft),
@@ -285,18 +280,18 @@ def response_received(response: DepartmentResponse, comments: int) -> None:
 def comment_answered(comment: Comment, actor: User, members: list[Comment] | None = None) -> None:
     """The author and the department's leads of the comment and of every duplicate of it
     (or of just ``members`` of its group)."""
-    for member in members if members is not None else [comment, *comment.duplicates]:
+    for member in members if members is not None else [comment, *comment.active_duplicates]:
         recipients = [member.author] if member.author and member.department_id else []
-        recipients += department_leads(member.department_id)
+        recipients += department_leads(member.department_id, member.draft.proposal)
         notify(
-            recipients,
+            [u for u in recipients if member.can_view(u)],
             NotificationKind.COMMENT_ANSWERED,
             {
                 **_draft_params(member.draft),
                 "comment": member.id,
                 "status": comment.effective.status.value,
                 "excerpt": _excerpt(member.body),
-                "answered": bool(comment.effective.answer),
+                "answered": comment.is_answered,
             },
             _comment_link(member),
             exclude=actor,
@@ -304,20 +299,20 @@ def comment_answered(comment: Comment, actor: User, members: list[Comment] | Non
 
 
 def thread_message(message: CommentMessage) -> None:
-    """Team messages reach the department; department messages reach the team members
+    """Board messages reach the department; department messages reach the board members
     who handle the comment (its assignee and those who wrote in the thread), or the whole
-    team when nobody handles it yet."""
+    board when nobody handles it yet. Only people who may still discuss it are told."""
     comment, author = message.comment, message.author
     proposal = comment.draft.proposal
     if comment.draft.can_manage(author):
         recipients = ([comment.author] if comment.author else []) + department_leads(
-            comment.department_id
+            comment.department_id, proposal
         )
-        recipients = [u for u in recipients if u.department_id == comment.department_id]
+        recipients = [u for u in recipients if comment.is_own_department(u)]
     else:
         handlers = [comment.assignee] if comment.assignee else []
-        handlers += [m.author for m in comment.messages if proposal.is_on_board(m.author)]
-        recipients = handlers or board_of(proposal)
+        handlers += [m.author for m in comment.messages]
+        recipients = [u for u in handlers if proposal.is_on_board(u)] or board_of(proposal)
         if comment.author and comment.author.id != author.id and comment.department_id:
             recipients.append(comment.author)
     notify(
@@ -353,7 +348,7 @@ def workshop_saved(
     for department_ids, event in groups:
         for department_id in sorted(department_ids):
             notify(
-                department_members([department_id]),
+                department_members([department_id], workshop.draft.proposal),
                 NotificationKind.WORKSHOP,
                 workshop_params(workshop, event),
                 _draft_link(workshop.draft),
@@ -457,7 +452,7 @@ def write_reminders(now: datetime | None = None) -> int:
         params = {**_draft_params(draft, invitation.department_id), "days": days_left}
         written += len(
             notify(
-                department_members([invitation.department_id]),
+                department_members([invitation.department_id], draft.proposal),
                 NotificationKind.DEADLINE_REMINDER,
                 params,
                 _draft_link(draft),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from consult.extensions import db
 from consult.models import (
@@ -200,18 +201,24 @@ def report_counts(draft: Draft) -> ReportCounts:
         if r.kind is ResponseKind.AGREE and r.department_id not in commented
     ]
     responded = {r.department_id for r in responses}
+    # A duplicate counts with the result of its primary, which answers it.
+    primary = aliased(Comment)
+    result = func.coalesce(primary.status, Comment.status)
     status_counts = Counter(
-        dict(
-            db.session.execute(
-                select(Comment.status, func.count())
+        {
+            CommentStatus(status): n
+            for status, n in db.session.execute(
+                select(result, func.count())
+                .select_from(Comment)
+                .outerjoin(primary, primary.id == Comment.duplicate_of_id)
                 .where(
                     Comment.draft_id == draft.id,
                     Comment.submitted_at.is_not(None),
                     Comment.deleted_at.is_(None),
                 )
-                .group_by(Comment.status)
+                .group_by(result)
             ).all()
-        )
+        }
     )
     kinds = Counter(kind for _, _, kind in invited)
     return ReportCounts(

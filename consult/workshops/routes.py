@@ -25,7 +25,7 @@ from consult.workshops.forms import FloorCommentForm, GuestForm, WorkshopForm
 
 
 def _consulted_bodies(draft):
-    return [d for d in Department.active_choices() if d.id != draft.proposal.lead_agency_id]
+    return draft.proposal.consultable(Department.active_choices())
 
 
 def _form(draft, workshop=None):

@@ -509,12 +509,52 @@ def test_visitor_reads_a_public_proposal_without_javascript(journey):
     page.emulate_media(media="screen")
 
 
+def test_chair_seats_a_board_member_who_then_triages(journey):
+    """The chair gives a seat on the board; the new member finds the proposal among those
+    they draft and opens its inbox; another proposal's chair learns nothing of it."""
+    j = journey("6-board")
+    page = j.page
+    j.login("bst@demo.example.vn")
+    menu(page, "Đề án").click()
+    j.audit()
+    page.get_by_role("link", name=re.compile(PROPOSAL_TITLE)).first.click()
+    j.audit()
+    page.get_by_role("link", name="Quản lý Ban Soạn thảo và ban tổ chức").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ban Soạn thảo và ban tổ chức")
+    j.check("board")
+    page.get_by_label("Email của tài khoản").fill("lanhdao.snv@demo.example.vn")
+    page.get_by_label("Vai trò").select_option(label="Thành viên Ban Soạn thảo")
+    page.get_by_role("button", name="Thêm").click()
+    expect(flash(page)).to_have_text("Mai Thị Nội đã được phân công.")
+    expect(page.locator("table tbody tr", has_text="Mai Thị Nội")).to_contain_text(
+        "Thành viên Ban Soạn thảo"
+    )
+    j.check("seated")
+
+    j.logout()
+    j.login("lanhdao.snv@demo.example.vn")
+    drafting = page.locator(
+        "section", has=page.get_by_role("heading", name="Đề án bạn tham gia soạn thảo")
+    )
+    expect(drafting).to_contain_text(PROPOSAL_TITLE)
+    j.check("home-as-member")
+    drafting.get_by_role("link", name="Hộp góp ý").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hộp góp ý")
+    j.check("inbox-as-member")
+
+    j.logout()
+    j.login("bst.snn@demo.example.vn")
+    # Asked directly (with this browser's session), not loaded: the page would log its 404.
+    response = page.request.get(f"{DRAFT}/inbox")
+    assert response.status == 404 and "Không tìm thấy trang" in response.text()
+
+
 def test_board_exports_the_summary_report_as_a_job(journey, worker_at_work):
     """The board exports draft 3's summary report: a progress page, then the file; the job
     page also ends up offering it without JavaScript (it refreshes itself)."""
     import openpyxl
 
-    j = journey("6-board-export")
+    j = journey("7-board-export")
     page = j.page
     j.login("bst@demo.example.vn")
     j.check("home")
@@ -556,7 +596,7 @@ def test_board_exports_the_summary_report_as_a_job(journey, worker_at_work):
     expect(page.get_by_role("link", name=re.compile("^Tải xuống "))).to_be_visible()
 
     # Without JavaScript: the page refreshes itself until the file is ready.
-    plain = journey("6-board-export-no-js", javascript=False)
+    plain = journey("7-board-export-no-js", javascript=False)
     plain.context.add_cookies(j.context.cookies())
     plain.goto("/proposals/DTTM-CT/drafts/3/report")
     plain.check("summary-report")
