@@ -420,7 +420,6 @@ def generate(
                 "department_id": department_id,
                 "locale": "vi",
                 "is_active": True,
-                "session_token": secrets.token_hex(32),
                 "created_at": opened,
                 "updated_at": opened,
             }
@@ -668,7 +667,7 @@ def generate(
 
 def draft_docx(n_sections: int = 300, seed: int = 7) -> bytes:
     """A .docx draft of ``n_sections`` sections, as the drafting team would upload it."""
-    from consult.drafts.exporter import export_docx
+    from consult.documents.exporter import export_docx
 
     rng = random.Random(seed)
     sections = [s for s, _p in section_texts(n_sections, TextPool(rng, 1000), rng)]

@@ -406,9 +406,9 @@ def xlsx_floor(url: str) -> dict:
     import xlsxwriter
 
     from consult import create_app
+    from consult.documents.common import _SHEET_COLUMNS, _sheet_values
+    from consult.documents.summary import VIETNAMESE_LABELS
     from consult.models import Proposal
-    from consult.reports.model import VIETNAMESE_LABELS
-    from consult.reports.writers import _SHEET_COLUMNS, _sheet_values
     from consult.services.reports import ReportFilters, report_rows
 
     os.environ["DATABASE_URL"] = url

@@ -44,7 +44,12 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
 def _prepare_sqlite_path(app: Flask) -> None:
     uri: str = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite:///") and not uri.startswith("sqlite:///:memory:"):
-        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        from consult.private_files import create_private
+
+        path = Path(uri.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Created owner-only before SQLite opens it; its journals take the same mode.
+        create_private(path)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -71,20 +76,23 @@ def _init_extensions(app: Flask) -> None:
     from consult.auth import user_loading
 
     user_loading.init_login_manager(login_manager)
+    user_loading.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
-    from consult.admin import bp as admin_bp
-    from consult.auth import bp as auth_bp
-    from consult.comments import bp as comments_bp
-    from consult.drafts import bp as drafts_bp
-    from consult.errors import bp as errors_bp
-    from consult.jobs import bp as jobs_bp
-    from consult.main import bp as main_bp
-    from consult.notifications import bp as notifications_bp
-    from consult.reports import bp as reports_bp
-    from consult.triage import bp as triage_bp
-    from consult.workshops import bp as workshops_bp
+    # Each blueprint comes from its views module, which attaches the views as it is imported;
+    # the package only makes the blueprint and never imports its views, so no cycle forms.
+    from consult.admin.routes import bp as admin_bp
+    from consult.auth.routes import bp as auth_bp
+    from consult.comments.routes import bp as comments_bp
+    from consult.drafts.routes import bp as drafts_bp
+    from consult.errors.handlers import bp as errors_bp
+    from consult.jobs.routes import bp as jobs_bp
+    from consult.main.routes import bp as main_bp
+    from consult.notifications.routes import bp as notifications_bp
+    from consult.reports.routes import bp as reports_bp
+    from consult.triage.routes import bp as triage_bp
+    from consult.workshops.routes import bp as workshops_bp
 
     app.register_blueprint(errors_bp)
     app.register_blueprint(main_bp)

@@ -41,6 +41,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from consult.exceptions import UserFacingError
 from consult.extensions import db
+from consult.private_files import create_private, make_tree_private
 
 FORMAT = "consult-backup"
 FORMAT_VERSION = 1
@@ -112,6 +113,9 @@ def create_backup(path: Path) -> Manifest:
         )
         partial = path.with_name(f".{path.name}.part")
         try:
+            # The archive holds every password hash: readable by its owner only.
+            partial.unlink(missing_ok=True)
+            create_private(partial)
             with tarfile.open(partial, "w:gz") as archive:
                 _add_bytes(archive, MANIFEST, manifest.to_json())
                 archive.add(dump, arcname=dump.name)
@@ -380,6 +384,7 @@ def _extract(path: Path, dump: Path, new_data: Path) -> None:
                 raise BackupError(_l("The backup holds an unexpected entry: %(n)s.", n=member.name))
     if not found:
         raise BackupError(DAMAGED)
+    make_tree_private(new_data)  # older backups carried 0644 files
 
 
 def _sqlite_restore(dump: Path, target: Path) -> None:

@@ -25,6 +25,7 @@ departments_cli = AppGroup("departments", help="Manage departments.")
 drafts_cli = AppGroup("drafts", help="Import drafts of proposals.")
 notify_cli = AppGroup("notify", help="Send notifications and deadline reminders.")
 proposals_cli = AppGroup("proposals", help="Create proposals and seat their boards.")
+attachments_cli = AppGroup("attachments", help="Look after the uploaded files.")
 
 
 def _fail(message: str) -> None:
@@ -156,7 +157,7 @@ def import_draft_command(proposal_code, path, change_note):
 
     from flask import current_app
 
-    from consult.drafts.importer import DraftImportError, parse_upload
+    from consult.documents.importer import DraftImportError, parse_upload
     from consult.models import Proposal
     from consult.services import drafts as draft_service
 
@@ -304,8 +305,8 @@ def report_command(draft_id, fmt, output, **filters):
     """Write the summary report of a draft ("bản tổng hợp ý kiến") to a file."""
     from flask import current_app, render_template
 
+    from consult.documents.report import write_report
     from consult.models import Draft
-    from consult.reports.export import write_report
     from consult.services import reports as report_service
 
     draft = db.session.get(Draft, draft_id)
@@ -394,6 +395,25 @@ def worker_command(workers, threads, no_periodic):
     consumer.run()
 
 
+@attachments_cli.command("prune")
+@click.option("--dry-run", is_flag=True, help="List the files without removing them.")
+def prune_attachments_command(dry_run):
+    """Remove uploaded files that no attachment references (older than an hour)."""
+    from consult import uploads
+
+    orphans = uploads.orphaned_files()
+    for path in orphans:
+        click.echo(str(path))
+        if not dry_run:
+            path.unlink(missing_ok=True)
+    size = sum(p.stat().st_size for p in orphans if p.exists()) if dry_run else None
+    if dry_run:
+        click.echo(_("%(n)d files no attachment references (%(size)d bytes).", n=len(orphans),
+                     size=size))  # fmt: skip
+    else:
+        click.echo(_("%(n)d files no attachment references were removed.", n=len(orphans)))
+
+
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(path):
@@ -445,6 +465,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(drafts_cli)
     app.cli.add_command(notify_cli)
     app.cli.add_command(proposals_cli)
+    app.cli.add_command(attachments_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(report_command)
     app.cli.add_command(backup_command)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -67,6 +68,10 @@ class Config:
     SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", False)
     # Reverse proxies in front of the portal whose X-Forwarded-For/-Proto/-Host are believed.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # Sessions are rows on the server (consult.services.sessions): "keep me signed in" lasts
+    # this long from sign-in; a session without it ends after this long unused.
+    REMEMBER_COOKIE_DURATION = timedelta(days=int(os.environ.get("REMEMBER_DAYS", 30)))
+    SESSION_IDLE_TIMEOUT = timedelta(hours=int(os.environ.get("SESSION_IDLE_HOURS", 12)))
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -79,6 +84,13 @@ class Config:
     MAX_IMPORT_BYTES = int(os.environ.get("MAX_IMPORT_BYTES", 10 * 1024 * 1024))
     # Draft files from this size up are read by the worker (a progress page), smaller at once.
     IMPORT_JOB_BYTES = int(os.environ.get("IMPORT_JOB_BYTES", 1024 * 1024))
+    # Word and Excel files are zips: what an attachment or an imported draft may expand to
+    # (consult/zipsafety.py). Deflate tops out near 1000:1; real Office XML stays under 30:1.
+    ZIP_MAX_UNCOMPRESSED_BYTES = int(
+        os.environ.get("ZIP_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024)
+    )
+    ZIP_MAX_ENTRIES = 2000
+    ZIP_MAX_COMPRESSION_RATIO = 100
     PER_PAGE = 50
     # Sign-in throttling. The per-address limit counts failed attempts only, so an office
     # behind one address signs in as many people as it likes; memory:// is per process,

@@ -4,8 +4,10 @@ from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
+
+from consult.text import single_line, xml_safe
 
 
 class _PortalTranslations:
@@ -34,6 +36,32 @@ def strip_nul(value):
     return value
 
 
+def _cleaner(rule):
+    def clean(value):
+        if isinstance(value, str):
+            return rule(value)
+        return value
+
+    return clean
+
+
+_fold = _cleaner(single_line)
+_text = _cleaner(xml_safe)
+
+
+def text_rule(field_class):
+    """The cleaning every field of this kind gets (consult.text): one line for a single-line
+    field (a title, a name: they reach e-mail headers and document titles), XML-safe text for
+    a text area; a password is taken exactly as typed, NUL apart."""
+    if issubclass(field_class, PasswordField):
+        return None
+    if issubclass(field_class, TextAreaField):
+        return _text
+    if issubclass(field_class, StringField):
+        return _fold
+    return None
+
+
 class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
@@ -41,6 +69,9 @@ class Form(FlaskForm):
 
         def bind_field(self, form, unbound_field, options):
             filters = [*unbound_field.kwargs.get("filters", ()), strip_nul]
+            rule = text_rule(unbound_field.field_class)
+            if rule is not None:
+                filters.insert(0, rule)
             return unbound_field.bind(form=form, **{**options, "filters": filters})
 
 

@@ -110,9 +110,8 @@ def load_or_404(model: type[M], object_id: int, *, can: str | None = None) -> M:
 
 def load_proposal(code: str, *, can: str | None = None) -> Proposal:
     proposal = Proposal.by_code(code)
-    if proposal is None:
-        abort(404)
-    if not proposal.can_view(current_user):
+    # Missing or hidden answer alike, so that nobody learns which proposals exist.
+    if proposal is None or not proposal.can_view(current_user):
         _not_visible()
     check(proposal, can)
     return proposal
@@ -121,9 +120,7 @@ def load_proposal(code: str, *, can: str | None = None) -> Proposal:
 def load_draft(code: str, number: int, *, can: str | None = None) -> Draft:
     proposal = load_proposal(code)
     draft = next((d for d in proposal.drafts if d.number == number), None)
-    if draft is None:
-        abort(404)
-    if not draft.can_view(current_user):
+    if draft is None or not draft.can_view(current_user):
         _not_visible()
     check(draft, can)
     return draft

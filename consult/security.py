@@ -52,6 +52,15 @@ def _with_secure(cookie: str) -> str:
     return cookie if "secure" in attributes else cookie + "; Secure"
 
 
+def _signed_in() -> bool:
+    from flask import g
+
+    # Only when a user was loaded for this request (never loads one for the headers alone),
+    # or the response just signed someone out.
+    user = g.get("_login_user")
+    return bool(user is not None and user.is_authenticated) or request.endpoint == "auth.logout"
+
+
 def init_app(app: Flask) -> None:
     app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)
 
@@ -78,6 +87,13 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def security_headers(response):
         headers = response.headers
+        if request.endpoint != "static" and _signed_in():
+            # Pages of a signed-in person are never kept by the browser or a proxy: after
+            # sign-out, Back on a shared office computer shows nothing.
+            response.cache_control.no_store = True
+            response.cache_control.private = True
+            response.cache_control.max_age = None
+            response.cache_control.public = False
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")

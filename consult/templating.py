@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Flask, current_app, request
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale
 
 from consult.forms import EmptyForm
-
-
-def vn_datetime(value: datetime | None, format: str = "short") -> str:
-    """Show a stored UTC time in Vietnam time (BABEL_DEFAULT_TIMEZONE), in the user's locale."""
-    if value is None:
-        return ""
-    return format_datetime(value, format)
+from consult.i18n import vn_datetime
 
 
 def duration(seconds: float | None) -> str:
@@ -61,7 +53,9 @@ def init_app(app: Flask) -> None:
         return {
             "languages": current_app.config["LANGUAGES"],
             "current_locale": str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
-            "button_form": EmptyForm(),
+            # Rendering a button reads nothing from the request: the error page of a body too
+            # large (413) must not read that body again.
+            "button_form": EmptyForm(formdata=None),
             "current_path": request.full_path.rstrip("?") if request else "/",
             "unread_notifications": _unread_notifications,
         }

@@ -12,10 +12,8 @@ import contextlib
 import hashlib
 import io
 import math
-import os
 import re
 import secrets
-import tempfile
 import unicodedata
 import zipfile
 import zlib
@@ -24,9 +22,13 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
 from consult.exceptions import UserFacingError
+from consult.private_files import private_folder, write_private
+from consult.zipsafety import expands_too_far
 
 KIND_MIMETYPES: dict[str, str] = {
     "pdf": "application/pdf",
@@ -59,9 +61,6 @@ KIND_LABELS: dict[str, str] = {
 COMMENT_KINDS = {"pdf", "docx", "xlsx", "png", "jpeg", "gif", "webp"}
 LETTER_KINDS = {"pdf", "png", "jpeg"}
 
-# Office files are zips: these bound what we agree to accept, whatever the upload size.
-MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
-MAX_ZIP_ENTRIES = 2000
 MAX_NAME_LENGTH = 200
 FALLBACK_STEM = "tep-dinh-kem"
 SUBFOLDER = "attachments"
@@ -102,7 +101,7 @@ def store_upload(storage: FileStorage, *, allowed: set[str], max_bytes: int) -> 
     data = _read_limited(storage, max_bytes)
     if len(data) > max_bytes:
         raise UploadError(
-            _l("The file is larger than the limit of %(limit)s MB.", limit=_megabytes(max_bytes))
+            _l("The file is larger than the limit of %(limit)s MB.", limit=megabytes(max_bytes))
         )
     if not data:
         raise UploadError(_l("The file is empty."))
@@ -128,6 +127,7 @@ def store_upload(storage: FileStorage, *, allowed: set[str], max_bytes: int) -> 
         )
 
     stored_name = _write_new(data)
+    _written_in_this_transaction(stored_name)
     return StoredFile(
         stored_name=stored_name,
         original_name=_display_name(stem, extension or KIND_EXTENSIONS[kind][0]),
@@ -138,16 +138,69 @@ def store_upload(storage: FileStorage, *, allowed: set[str], max_bytes: int) -> 
     )
 
 
-def stored_path(stored_name: str) -> Path:
-    """Where the file stored as ``stored_name`` is; ValueError for anything but a stored name."""
-    if not isinstance(stored_name, str) or not _STORED_NAME_RE.fullmatch(stored_name):
-        raise ValueError("Not a stored file name.")
-    return _folder() / stored_name
+# A stored file belongs to the transaction that wrote it: if that transaction is rolled back,
+# or the request ends without committing (a refused form, an error), the file is removed, so
+# a 422 leaves nothing on disk. `flask attachments prune` removes what a crash left behind.
+_PENDING_KEY = "consult_uploads_written"
+
+
+def _written_in_this_transaction(stored_name: str) -> None:
+    from consult.extensions import db
+
+    db.session().info.setdefault(_PENDING_KEY, []).append(stored_name)
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_committed_files(session: Session) -> None:
+    session.info.pop(_PENDING_KEY, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _remove_uncommitted_files(session: Session, transaction) -> None:
+    if transaction.parent is not None:  # a savepoint: the outer transaction decides
+        return
+    for stored_name in session.info.pop(_PENDING_KEY, ()):
+        with contextlib.suppress(OSError, ValueError, RuntimeError):
+            delete_stored(stored_name)
 
 
 def delete_stored(stored_name: str) -> None:
     """Remove a stored file; a file already gone is fine."""
     stored_path(stored_name).unlink(missing_ok=True)
+
+
+def orphaned_files(min_age_seconds: int = 3600) -> list[Path]:
+    """Files in the attachments folder that no attachment row references (left by a crash
+    between writing and committing) and half-written temporary files, older than
+    ``min_age_seconds`` so that an upload in progress is never taken for one."""
+    import time
+
+    from sqlalchemy import select
+
+    from consult.extensions import db
+    from consult.models import Attachment
+
+    folder = _folder()
+    if not folder.is_dir():
+        return []
+    referenced = set(db.session.scalars(select(Attachment.stored_name)))
+    cutoff = time.time() - min_age_seconds
+    found = []
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.name in referenced:
+            continue
+        half_written = path.name.startswith(".") and path.name.endswith(".tmp")
+        ours = _STORED_NAME_RE.fullmatch(path.name) or half_written
+        if ours and path.stat().st_mtime < cutoff:
+            found.append(path)
+    return found
+
+
+def stored_path(stored_name: str) -> Path:
+    """Where the file stored as ``stored_name`` is; ValueError for anything but a stored name."""
+    if not isinstance(stored_name, str) or not _STORED_NAME_RE.fullmatch(stored_name):
+        raise ValueError("Not a stored file name.")
+    return _folder() / stored_name
 
 
 def allowed_types_text(allowed: set[str]) -> str:
@@ -179,26 +232,16 @@ def _read_limited(storage: FileStorage, max_bytes: int) -> bytes:
 
 
 def _write_new(data: bytes) -> str:
-    folder = _folder()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(_folder())
     stored_name = secrets.token_hex(16)
     while (folder / stored_name).exists():  # pragma: no cover - 128 random bits
         stored_name = secrets.token_hex(16)
-    fd, temp_name = tempfile.mkstemp(dir=folder, prefix=".upload-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, folder / stored_name)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
+    write_private(folder / stored_name, data)
     return stored_name
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
+    """A size in MB as limits are shown to users: "10", "2.5"."""
     # Rounded up to a tenth, so a small limit never reads "0".
     text = f"{math.ceil(size * 10 / (1024 * 1024)) / 10:.1f}"
     return text.removesuffix(".0")
@@ -262,10 +305,9 @@ def _sniff_office(data: bytes) -> str | None:
     except (zipfile.BadZipFile, ValueError, EOFError, OSError):
         return None
     with archive:
-        members = archive.infolist()
-        total = sum(member.file_size for member in members)
-        if len(members) > MAX_ZIP_ENTRIES or total > MAX_UNCOMPRESSED_BYTES:
+        if expands_too_far(archive):
             raise UploadError(_l("The file expands to too much data to be processed safely."))
+        members = archive.infolist()
         # An entry must sit at the very start: no executable or other file in front.
         if not members or min(member.header_offset for member in members) != 0:
             return None

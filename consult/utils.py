@@ -5,24 +5,42 @@ from __future__ import annotations
 import io
 import tempfile
 from datetime import date
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
-from flask import current_app, request, send_file
+from flask import abort, current_app, request, send_file, url_for
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 from werkzeug.routing import IntegerConverter
 
 from consult.extensions import db
 
+if TYPE_CHECKING:
+    from consult.models import Draft
+
+# The most rows one page of a list shows, whatever the URL asks.
+MAX_PER_PAGE = 200
+
+
+def page_number() -> int:
+    """The ``page`` query argument: a bad one is page 1; one whose rows would lie past any
+    table the database can hold is a 404 (the offset would overflow a 64-bit integer)."""
+    raw = request.args.get("page", "")
+    if not (raw.isascii() and raw.isdigit()):
+        return 1
+    if len(raw) > 10 or int(raw) > MAX_PAGE:
+        abort(404)
+    return max(int(raw), 1)
+
 
 def paginate(query, per_page: int | None = None):
-    """Paginate a select() from the ``page`` query argument; a bad page number is page 1."""
-    page = request.args.get("page", 1, type=int) or 1
+    """Paginate a select() from the ``page`` query argument (see `page_number`)."""
     return db.paginate(
         query,
-        page=max(page, 1),
+        page=page_number(),
         per_page=per_page or current_app.config["PER_PAGE"],
         error_out=False,
-        max_per_page=200,
+        max_per_page=MAX_PER_PAGE,
     )
 
 
@@ -62,11 +80,10 @@ class IdsFirstPagination(Pagination):
 
 def paginate_by_ids(query, *options, per_page: int | None = None) -> IdsFirstPagination:
     """Like `paginate`, for a select() of one entity over many rows (see IdsFirstPagination)."""
-    page = request.args.get("page", 1, type=int) or 1
     return IdsFirstPagination(
-        page=max(page, 1),
+        page=page_number(),
         per_page=per_page or current_app.config["PER_PAGE"],
-        max_per_page=200,
+        max_per_page=MAX_PER_PAGE,
         error_out=False,
         select=query,
         options=options,
@@ -118,6 +135,8 @@ def parse_date(value: str | None) -> date | None:
 
 # Ids are PostgreSQL INTEGER columns: a larger number is no id, and would be a query error.
 MAX_ID = 2**31 - 1
+# No list holds more rows than an id can number.
+MAX_PAGE = MAX_ID // MAX_PER_PAGE
 
 
 def parse_id(value: str | None) -> int | None:
@@ -144,3 +163,19 @@ def parse_enum(enum_cls, value: str | None):
 
 def parse_ids(values) -> list[int]:
     return [i for i in (parse_id(v) for v in values) if i is not None]
+
+
+def draft_url(draft: Draft, endpoint: str = "drafts.view_draft", **kw) -> str:
+    return url_for(endpoint, code=draft.proposal.code, number=draft.number, **kw)
+
+
+def safe_next_url(target: str | None, default: str | None = None) -> str:
+    """Only local paths are followed after a form, never another site (open redirect)."""
+    # No control character or space either: a line break in a Location header would end
+    # it (header injection) and is a 500 in Werkzeug.
+    if target and not any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        parts = urlsplit(target)
+        local = target.startswith("/") and not target.startswith("//")
+        if local and not parts.scheme and not parts.netloc and "\\" not in target:
+            return target
+    return default or url_for("main.index")

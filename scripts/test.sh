@@ -49,6 +49,9 @@ fi
 echo "== Security lint (bandit, medium and high severity) =="
 "$(dirname "$PY")/bandit" -q -r consult -ll
 
+echo "== Import contracts (import-linter: routes -> services -> models, no cycles) =="
+"$(dirname "$PY")/lint-imports" --no-cache
+
 echo "== Test suite on SQLite =="
 env -u TEST_DATABASE_URL "$PY" -m pytest "$@"
 

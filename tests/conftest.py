@@ -198,11 +198,13 @@ def make_seated(make_user) -> Callable[..., User]:
     return make
 
 
-def login(client, user, password: str = PASSWORD) -> None:
-    """Sign out whoever is signed in on ``client``, then sign ``user`` in."""
+def login(client, user, password: str = PASSWORD):
+    """Sign out whoever is signed in on ``client``, then sign ``user`` in through the login
+    form; the one sign-in helper of the suite (``auth.login_as`` uses it too)."""
     client.post("/logout")
     response = client.post("/login", data={"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    return response
 
 
 class AuthActions:
@@ -210,16 +212,12 @@ class AuthActions:
         self._client = client
         self._make_user = make_user
 
-    def login(self, user: User, password: str = PASSWORD):
-        return self._client.post("/login", data={"email": user.email, "password": password})
-
     def login_as(self, role: Role | None, **kw) -> User | None:
         """Sign in a new user holding ``role``; None stays anonymous."""
         if role is None:
             return None
         user = self._make_user(role, **kw)
-        response = self.login(user)
-        assert response.status_code == 302, response.get_data(as_text=True)
+        login(self._client, user)
         return user
 
     def logout(self):
@@ -245,7 +243,7 @@ def make_proposal(app, make_user, make_department):
     """A proposal whose draft 1 holds SAMPLE_SECTIONS, open for comments unless told."""
     from datetime import timedelta
 
-    from consult.drafts.importer import ParsedSection
+    from consult.documents.importer import ParsedSection
     from consult.models import Proposal, Visibility
     from consult.models.base import utcnow
     from consult.services import comments as comment_service

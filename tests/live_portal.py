@@ -108,7 +108,7 @@ class Consultation:
 
 def populate(live: LiveDatabase, reviewers: int, departments: int = 5) -> Consultation:
     """A draft open for comments, and ``reviewers`` reviewers spread over the departments."""
-    from consult.drafts.importer import ParsedSection
+    from consult.documents.importer import ParsedSection
     from consult.services import comments as comment_service
     from consult.services import drafts as draft_service
 

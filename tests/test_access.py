@@ -12,6 +12,7 @@ import pytest
 from consult import create_app
 from consult.extensions import db
 from consult.models import Role, Seat
+from tests.conftest import login
 
 ANONYMOUS = None
 # The people the matrix signs in: each global role, and each seat on the proposal under
@@ -65,6 +66,11 @@ ACCESS: dict[str, Rule] = {
     "auth.login": OPEN,
     "auth.logout": OPEN,
     "auth.change_password": ANY_ACCOUNT,
+    "auth.list_sessions": ANY_ACCOUNT,
+    "auth.end_other_sessions": ANY_ACCOUNT,
+    # The matrix posts no session of the actor's: everyone gets 404 (ending one's own
+    # session is tested in test_sessions.py).
+    "auth.end_session": Rule(frozenset(), refusal=404),
     "admin.index": ADMINS,
     "admin.list_departments": ADMINS,
     "admin.create_department": ADMINS,
@@ -324,7 +330,7 @@ def test_route_access(app, client, auth, url_values, endpoint, path, actor):
     elif actor == ADMIN:
         auth.login_as(Role.ADMIN)
     elif actor is not None:
-        auth.login(people[actor])
+        login(client, people[actor])
     method = "GET" if "GET" in rule.methods else "POST"
     response = client.open(url, method=method)
     response.close()
@@ -351,3 +357,36 @@ def test_missing_objects_are_404(client, auth, path):
     auth.login_as(Role.ADMIN)
     assert client.get(path).status_code == 404
     assert client.post(path.replace("/edit", "/active")).status_code == 404
+
+
+# The second line, behind the role check: the objects of the world above (an unsubmitted
+# comment of the department, its attachment, its response, its author's notification) are out
+# of reach of reviewers and leads of another department, on every route that takes their id.
+OBJECT_ARGUMENTS = {"comment_id", "attachment_id", "response_id", "notification_id"}
+OBJECT_CASES = [
+    (rule.endpoint, rule.rule, role)
+    for rule in _rules()
+    if rule.arguments & OBJECT_ARGUMENTS
+    for role in (Role.REVIEWER, Role.LEAD)
+]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "path", "role"),
+    OBJECT_CASES,
+    ids=[f"{e}-{r.value}" for e, _p, r in OBJECT_CASES],
+)
+def test_another_departments_objects_are_out_of_reach(
+    app, client, auth, url_values, endpoint, path, role
+):
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint and r.rule == path)
+    published = {**url_values[0], "code": "DTTM-CT"}
+    with app.test_request_context():
+        from flask import url_for
+
+        url = url_for(endpoint, **{a: published[a] for a in rule.arguments})
+    auth.login_as(role)  # of a department of their own, not the one that owns the objects
+    method = "GET" if "GET" in rule.methods else "POST"
+    response = client.open(url, method=method)
+    assert response.status_code in (403, 404), f"{role} reached {url}: {response.status_code}"
+    assert "Góp ý thử." not in response.get_data(as_text=True)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from consult.extensions import db
 from consult.models import Department, DepartmentKind, Role, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, login
 
 
 def _departments():
@@ -178,7 +178,7 @@ def test_role_change_ends_the_users_sessions(app, client, auth, make_user):
     auth.login_as(Role.ADMIN)
     reviewer = make_user(Role.REVIEWER)
     theirs = app.test_client()
-    theirs.post("/login", data={"email": reviewer.email, "password": PASSWORD})
+    login(theirs, reviewer)
     assert theirs.get("/account/password").status_code == 200
     response = client.post(
         f"/admin/users/{reviewer.id}/edit",
@@ -200,7 +200,7 @@ def test_deactivate_user_signs_them_out_and_blocks_sign_in(app, client, auth, ma
     auth.login_as(Role.ADMIN)
     reviewer = make_user(Role.REVIEWER)
     theirs = app.test_client()
-    theirs.post("/login", data={"email": reviewer.email, "password": PASSWORD})
+    login(theirs, reviewer)
     client.post(f"/admin/users/{reviewer.id}/active")
     assert theirs.get("/account/password").status_code == 302
     again = theirs.post("/login", data={"email": reviewer.email, "password": PASSWORD})

@@ -176,7 +176,7 @@ def test_bulk_answer(client, submitted_comment):
 
 def test_draft_publish_close_extend(client, auth, make_proposal):
     proposal = make_proposal()
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     client.post(f"/proposals/{proposal.code}/drafts/next")
     base = f"/proposals/{proposal.code}/drafts/2"
     client.post(

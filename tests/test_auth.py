@@ -2,7 +2,7 @@
 
 from consult.extensions import db
 from consult.models import Role, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, login
 
 
 def test_login_page_is_vietnamese_by_default(client):
@@ -13,7 +13,7 @@ def test_login_page_is_vietnamese_by_default(client):
 
 def test_sign_in_and_out(client, auth, make_user):
     user = make_user(Role.REVIEWER, full_name="Trần Thị Biên")
-    response = auth.login(user)
+    response = login(client, user)
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
     home = client.get("/").get_data(as_text=True)
@@ -99,7 +99,7 @@ def test_change_password_ends_other_sessions(app, make_user):
     user = make_user(Role.REVIEWER)
     laptop, phone = app.test_client(), app.test_client()
     for c in (laptop, phone):
-        c.post("/login", data={"email": user.email, "password": PASSWORD})
+        login(c, user)
     laptop.post(
         "/account/password",
         data={

@@ -14,14 +14,17 @@ from sqlalchemy import func, select, text
 from consult import backup
 from consult.extensions import db
 from consult.models import Attachment, Comment, CommentKind, Department
+from tests.conftest import login
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"so-do-kien-truc"
 
 
 @pytest.fixture
-def written(consultation, client, auth):
-    """A comment with an attachment, stored through the comment form."""
-    auth.login(consultation.people.reviewer)
+def written(app, consultation, client, tmp_path, monkeypatch):
+    """A comment with an attachment, stored through the comment form, in a DATA_DIR of this
+    test's own (the suite's holds every other test's attachments)."""
+    monkeypatch.setitem(app.config, "DATA_DIR", str(tmp_path / "data"))
+    login(client, consultation.people.reviewer)
     response = client.post(
         f"{consultation.base}/comments",
         data={
@@ -188,3 +191,57 @@ def test_missing_postgres_tools_give_a_clear_message(app, monkeypatch):
     with pytest.raises(backup.BackupError) as error:
         backup._pg_tool("pg_dump")
     assert "postgresql-client" in str(error.value)
+
+
+@pytest.fixture
+def usual_umask():
+    import os
+
+    previous = os.umask(0o022)  # what most hosts have: new files readable by everyone
+    yield
+    os.umask(previous)
+
+
+def _mode(path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_backups_and_what_they_restore_are_readable_by_the_owner_only(
+    app, runner, written, tmp_path, usual_umask
+):
+    """Issue 17, finding 12: a backup holds every password hash."""
+    from consult.uploads import stored_path
+
+    archive = tmp_path / "consult.tar.gz"
+    assert runner.invoke(args=["backup", str(archive)]).exit_code == 0
+    assert _mode(archive) == 0o600
+    db.session.remove()
+    assert runner.invoke(args=["restore", str(archive), "--yes"]).exit_code == 0
+    db.session.remove()
+    assert _mode(stored_path(written.stored_name)) == 0o600
+
+
+def test_pending_imports_are_readable_by_the_owner_only(app, tmp_path, usual_umask):
+    from consult.documents.importer import ParsedSection
+    from consult.drafts import import_store
+
+    app.config["DATA_DIR"] = str(tmp_path)
+    import_store.save([ParsedSection(1, "I", "Mở đầu", "")], user_id=1, proposal_id=1)
+    (saved,) = (tmp_path / "imports").glob("*.json")
+    assert _mode(saved) == 0o600
+    assert _mode(tmp_path / "imports") == 0o700
+
+
+def test_a_new_sqlite_database_is_readable_by_the_owner_only(tmp_path, usual_umask):
+    from consult import create_app
+    from consult.config import TestConfig
+
+    class FileConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'instance' / 'consult.db'}"
+
+    app = create_app(FileConfig)
+    with app.app_context():
+        db.create_all()
+        db.session.remove()
+        db.engine.dispose()
+    assert _mode(tmp_path / "instance" / "consult.db") == 0o600

@@ -2,6 +2,7 @@
 
 from consult.extensions import db
 from consult.models import Department, DepartmentKind, Role, User
+from tests.conftest import login
 
 
 def test_users_create_and_list(runner, make_department):
@@ -122,9 +123,7 @@ def test_seed_demo_is_idempotent_and_loads_the_proposal(runner, client):
     assert len(carried) >= len(draft3.sections) - 3  # a section keeps its identity
 
     for account in DEMO_ACCOUNTS:
-        response = client.post("/login", data={"email": account.email, "password": DEMO_PASSWORD})
-        assert response.status_code == 302, account.email
-        client.post("/logout")
+        login(client, account, DEMO_PASSWORD)
 
 
 def test_demo_responses_to_the_open_draft_fall_inside_its_period(runner):
@@ -165,3 +164,39 @@ def test_demo_has_a_workshop_with_comments_from_the_floor(runner):
     assert any(c.guest_name for c in workshop.comments) or all(
         c.department for c in workshop.comments
     )
+
+
+def test_attachments_prune_removes_files_no_row_references(app, runner, consultation, tmp_path):
+    """Issue 17, finding 2: files left by a crash go; attached files and fresh uploads stay."""
+    import io
+    import os
+    import time
+
+    from werkzeug.datastructures import FileStorage
+
+    from consult.extensions import db
+    from consult.services import comments as comment_service
+    from tests.test_uploads import make_pdf
+
+    app.config["DATA_DIR"] = str(tmp_path)
+    c = consultation
+    pdf = FileStorage(stream=io.BytesIO(make_pdf()), filename="a.pdf")
+    comment = comment_service.create_comment(
+        c.draft, c.section, c.people.reviewer, kind="change", body="Có phụ lục.", files=[pdf]
+    )
+    db.session.commit()
+    folder = tmp_path / "attachments"
+    kept = folder / comment.attachments[0].stored_name
+    orphan, fresh, temp = folder / ("a" * 32), folder / ("b" * 32), folder / ".upload-x.tmp"
+    for path in (orphan, fresh, temp):
+        path.write_bytes(b"left behind")
+    old = time.time() - 2 * 3600
+    for path in (kept, orphan, temp):
+        os.utime(path, (old, old))
+
+    result = runner.invoke(args=["attachments", "prune", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert orphan.exists() and "2" in result.output
+    result = runner.invoke(args=["attachments", "prune"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in folder.iterdir()) == sorted([kept.name, fresh.name])

@@ -14,16 +14,9 @@ from consult.models import Attachment, Comment, DepartmentResponse, ResponseKind
 from consult.models.base import utcnow
 from consult.services import comments as comment_service
 from consult.services.comments import CommentError
-from tests.conftest import PASSWORD
+from tests.conftest import login
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def login(client, user):
-    client.post("/logout")
-    assert (
-        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
-    )
 
 
 def post_comment(client, c, **data):
@@ -382,6 +375,19 @@ class TestAttachments:
         assert comments() == []
         assert db.session.query(Attachment).count() == 0
 
+    def test_a_refused_comment_leaves_no_file_on_disk(self, app, client, consultation, tmp_path):
+        """Issue 17, finding 2: a valid PDF beside an executable is refused with the whole
+        comment, and neither stays in DATA_DIR."""
+        c = consultation
+        app.config["DATA_DIR"] = str(tmp_path)
+        login(client, c.people.reviewer)
+        files = [(io.BytesIO(PDF), "phu-luc.pdf"), (io.BytesIO(b"MZ\x90\x00binary"), "x.exe")]
+        response = post_comment(client, c, files=files)
+        assert response.status_code == 422
+        assert comments() == [] and db.session.query(Attachment).count() == 0
+        folder = tmp_path / "attachments"
+        assert not folder.exists() or list(folder.iterdir()) == []
+
     def test_too_large_attachment_is_refused(self, app, client, consultation):
         c = consultation
         app.config["MAX_ATTACHMENT_BYTES"] = 100
@@ -479,3 +485,120 @@ def test_edit_history_is_the_departments_own(client, consultation):
     assert "Bản cuối." in page and "Bản nháp đầu tiên." not in page
     login(client, c.people.reviewer2)
     assert "Bản nháp đầu tiên." in client.get(f"/comments/{comment.id}").get_data(as_text=True)
+    # The edit made a revision (else the lines above prove nothing), and a department that
+    # may read the others' submitted comments still does not read their history.
+    from consult.models import CommentRevision
+
+    assert db.session.query(CommentRevision).filter_by(comment_id=comment.id).count() == 1
+    c.draft.departments_see_each_other = True
+    db.session.commit()
+    login(client, c.people.other_reviewer)
+    page = client.get(f"/comments/{comment.id}")
+    assert page.status_code == 200 and "Bản cuối." in page.get_data(as_text=True)
+    assert "Bản nháp đầu tiên." not in page.get_data(as_text=True)
+
+
+def test_the_attachment_limits_shown_are_the_configured_ones(
+    app, client, consultation, monkeypatch
+):
+    c = consultation
+    monkeypatch.setitem(app.config, "MAX_ATTACHMENT_BYTES", 5 * 1024 * 1024 // 2)
+    monkeypatch.setitem(app.config, "MAX_ATTACHMENTS", 3)
+    login(client, c.people.reviewer)
+    for path in (c.base, f"{c.base}/sections/{c.section.id}"):
+        page = client.get(path).get_data(as_text=True)
+        assert "tối đa 3 tệp, mỗi tệp 2.5 MB" in page, path
+
+
+WHY_DEACTIVATED = "đã ngừng hoạt động trên Cổng"
+
+
+def test_a_deactivated_department_writes_nothing_but_keeps_its_history(client, consultation):
+    """Issue 17, finding 4: its people still sign in and read, but neither comment, edit,
+    submit nor agree as that body, are told why, and the body is offered to no new draft."""
+    from consult.services import accounts as account_service
+
+    c = consultation
+    login(client, c.people.reviewer)
+    post_comment(client, c, body="Ý kiến đầu tiên.")
+    (early,) = comments()
+    login(client, c.people.lead)
+    client.post(f"{c.base}/my-department/submit", data={})
+    login(client, c.people.reviewer)
+    post_comment(client, c, body="Bản nháp còn lại.")
+    draft_comment = comments()[1]
+    account_service.set_department_active(c.stttt, False)
+    db.session.commit()
+
+    login(client, c.people.reviewer)
+    refused = post_comment(client, c, body="Sau khi ngừng.")
+    assert refused.status_code == 403
+    assert WHY_DEACTIVATED in refused.get_data(as_text=True)
+    edit = {"kind": "change", "body": "Sửa."}
+    assert client.post(f"/comments/{draft_comment.id}/edit", data=edit).status_code == 403
+    # History stays readable.
+    assert client.get(f"/comments/{early.id}").status_code == 200
+    page = client.get(f"{c.base}/my-department")
+    assert page.status_code == 200 and "Ý kiến đầu tiên." in page.get_data(as_text=True)
+    assert WHY_DEACTIVATED in page.get_data(as_text=True)
+    # Nor does it discuss its submitted comment with the board any more.
+    message = client.post(f"/comments/{early.id}/messages", data={"body": "Xin hỏi."})
+    assert message.status_code == 403
+    assert not db.session.get(Comment, early.id).messages
+
+    login(client, c.people.lead)
+    assert client.post(f"{c.base}/my-department/submit", data={}).status_code in (302, 403)
+    assert client.post(f"{c.base}/my-department/agree", data={}).status_code in (302, 403)
+    db.session.expire_all()
+    assert len(db.session.scalars(select(DepartmentResponse)).all()) == 1
+    assert not comments()[1].is_submitted and len(comments()) == 2
+    with pytest.raises(comment_service.CommentError):
+        comment_service.submit_response(c.draft, c.people.lead)
+    with pytest.raises(comment_service.CommentError):
+        comment_service.create_comment(
+            c.draft, c.section, c.people.reviewer, kind="change", body="Qua dịch vụ."
+        )
+
+
+def test_a_deactivated_department_is_not_invited_again(client, consultation, make_department):
+    from consult.services import accounts as account_service
+    from consult.services import drafts as draft_service
+
+    c = consultation
+    gone = make_department(code="SNV", name="Sở Nội vụ")
+    account_service.set_department_active(gone, False)
+    db.session.commit()
+    draft2 = draft_service.start_next_draft(c.proposal)
+    comment_service.invite_departments(draft2)
+    db.session.commit()
+    assert gone.id not in {i.department_id for i in draft2.invitations}
+    with pytest.raises(comment_service.CommentError):
+        comment_service.invite_departments(draft2, [c.stttt, gone])
+    db.session.rollback()
+    login(client, c.people.drafting)
+    page = client.get(f"{c.base}/consultation").get_data(as_text=True)
+    assert "Sở Nội vụ" not in page and "Sở Xây dựng" in page
+
+
+def test_another_departments_lead_cannot_merge_its_comment_into_theirs(client, consultation):
+    """Issue 17 (a test that could not fail): two ids, one of each department, so that the
+    department check is reached rather than "choose at least two"."""
+    c = consultation
+    login(client, c.people.reviewer)
+    post_comment(client, c, body="Ý của STTTT.")
+    login(client, c.people.other_reviewer)
+    post_comment(client, c, body="Ý của SXD.")
+    theirs, ours = comments()
+    login(client, c.people.other_lead)
+    response = client.post(
+        f"{c.base}/my-department/merge", data={"comment_id": [ours.id, theirs.id]},
+        follow_redirects=True,
+    )  # fmt: skip
+    assert "Đã gộp" not in response.get_data(as_text=True)
+    theirs, ours = comments()
+    assert not theirs.is_deleted and not ours.is_deleted
+    assert (theirs.body, ours.body) == ("Ý của STTTT.", "Ý của SXD.")
+    assert theirs.duplicate_of_id is None and ours.duplicate_of_id is None
+    # Through the service too: the rule is the model's, not the route's.
+    with pytest.raises(comment_service.CommentError):
+        comment_service.merge_comments([ours, theirs], c.people.other_lead)

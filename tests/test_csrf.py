@@ -25,6 +25,7 @@ from consult.models import (
     WorkshopParticipant,
 )
 from consult.services import comments as comment_service
+from tests.conftest import login
 
 POST_RULES = sorted(
     (rule.endpoint, rule.rule)
@@ -65,7 +66,7 @@ def test_post_without_token_is_refused_and_changes_nothing(
     db.session.commit()
     # Sign in with CSRF off, then turn it back on for the request under test.
     csrf_app.config["WTF_CSRF_ENABLED"] = False
-    client.post("/login", data={"email": admin.email, "password": "Correct-horse-42"})
+    login(client, admin)
     csrf_app.config["WTF_CSRF_ENABLED"] = True
     before = _snapshot()
 
@@ -97,7 +98,7 @@ def _snapshot():
     db.session.expire_all()
     return (
         [
-            (u.email, u.is_active, u.session_token, u.locale)
+            (u.email, u.is_active, u.password_hash, u.locale)
             for u in db.session.query(User).order_by(User.id)
         ],
         [(d.code, d.is_active) for d in db.session.query(Department).order_by(Department.id)],

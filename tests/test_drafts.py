@@ -69,7 +69,7 @@ def test_proposal_code_must_be_unique(client, auth, make_proposal):
 
 def test_markdown_import_shows_a_preview_then_saves(client, auth, make_proposal):
     proposal = make_proposal(sections=[], publish=False)
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     text = (
         "# Chương I. Sự cần thiết\n\nMở đầu.\n\n## 1.1. Bối cảnh\n\n- một\n- hai\n\n"
         "## 1.2. Mục tiêu\n\n| Giai đoạn | Năm |\n|---|---|\n| 1 | 2018-2020 |\n"
@@ -96,7 +96,7 @@ def test_markdown_import_shows_a_preview_then_saves(client, auth, make_proposal)
 
 def test_docx_import(client, auth, make_proposal):
     proposal = make_proposal(sections=[], publish=False)
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     document = docx.Document()
     document.add_heading("Chương II. Hiện trạng đô thị", level=1)
     document.add_paragraph("Cần Thơ có hạ tầng viễn thông phát triển.")
@@ -126,7 +126,7 @@ def test_bad_files_get_a_clear_error_and_create_nothing(
     client, auth, make_proposal, name, content, message
 ):
     proposal = make_proposal()
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     response = client.post(
         f"/proposals/{proposal.code}/import",
         data={"file": (io.BytesIO(content), name)},
@@ -140,7 +140,7 @@ def test_bad_files_get_a_clear_error_and_create_nothing(
 def test_too_large_import_is_refused(app, client, auth, make_proposal):
     proposal = make_proposal()
     app.config["MAX_IMPORT_BYTES"] = 1000
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     response = client.post(
         f"/proposals/{proposal.code}/import",
         data=_md_upload("# Chương I\n\n" + "chữ " * 1000),
@@ -152,7 +152,7 @@ def test_too_large_import_is_refused(app, client, auth, make_proposal):
 
 def test_expired_or_foreign_preview_token_saves_nothing(client, auth, make_proposal):
     proposal = make_proposal(sections=[], publish=False)
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     response = client.post(
         f"/proposals/{proposal.code}/import/confirm", data={"token": "../../etc/passwd"}
     )
@@ -163,7 +163,7 @@ def test_expired_or_foreign_preview_token_saves_nothing(client, auth, make_propo
 @pytest.mark.parametrize("fmt", ["docx", "md"])
 def test_example_files_can_be_downloaded_and_imported(client, auth, make_proposal, fmt):
     proposal = make_proposal(sections=[], publish=False)
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     response = client.get(f"/proposals/{proposal.code}/import/example.{fmt}")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment")
@@ -173,7 +173,7 @@ def test_example_files_can_be_downloaded_and_imported(client, auth, make_proposa
 
 def test_identity_survives_publish_copy_and_reimport(client, auth, make_proposal):
     proposal = make_proposal()
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     draft1 = proposal.drafts[0]
     keys1 = {s.heading: s.key for s in draft1.sections}
 
@@ -217,7 +217,7 @@ def test_compare_lists_added_removed_and_moved(client, auth, make_proposal):
         draft2, after=draft2.sections[-1], level=2, number="1.3", heading="Bài học", body="Mới."
     )
     db.session.commit()
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     page = client.get(f"/proposals/{proposal.code}/compare").get_data(as_text=True)
     assert "Căn cứ pháp lý" in page and "Bài học" in page
     assert "change-moved" in page and "change-added" in page and "change-removed" in page
@@ -229,7 +229,7 @@ def test_compare_lists_added_removed_and_moved(client, auth, make_proposal):
 
 def test_sections_are_edited_online_while_in_preparation(client, auth, make_proposal):
     proposal = make_proposal(publish=False)
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     draft = proposal.drafts[0]
     first = draft.sections[0]
     base = f"/proposals/{proposal.code}/drafts/1/sections"
@@ -267,7 +267,7 @@ def test_sections_are_edited_online_while_in_preparation(client, auth, make_prop
 
 def test_section_form_rejects_bad_input(client, auth, make_proposal):
     proposal = make_proposal(publish=False)
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     section = proposal.drafts[0].sections[0]
     base = f"/proposals/{proposal.code}/drafts/1/sections"
     response = client.post(f"{base}/{section.id}/edit", data={"number": "1", "heading": ""})
@@ -284,7 +284,7 @@ def test_section_form_rejects_bad_input(client, auth, make_proposal):
 
 def test_published_text_can_no_longer_be_changed(client, auth, make_proposal):
     proposal = make_proposal()
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     section = proposal.drafts[0].sections[0]
     base = f"/proposals/{proposal.code}/drafts/1/sections"
     assert client.post(f"{base}/{section.id}/edit", data={"heading": "X"}).status_code == 403
@@ -298,7 +298,7 @@ def test_published_text_can_no_longer_be_changed(client, auth, make_proposal):
 
 def test_publish_close_and_extend(client, auth, make_proposal):
     proposal = make_proposal()
-    auth.login(proposal.chair)
+    login(client, proposal.chair)
     client.post(f"/proposals/{proposal.code}/drafts/next")
     bad = client.post(
         f"/proposals/{proposal.code}/drafts/2/publish",
@@ -364,7 +364,7 @@ def test_reading_pages(client, auth, make_proposal):
 
 @pytest.mark.parametrize("fmt", ["docx", "md"])
 def test_export_round_trips(client, auth, make_proposal, fmt):
-    from consult.drafts.importer import parse_upload
+    from consult.documents.importer import parse_upload
 
     proposal = make_proposal()
     auth.login_as(Role.REVIEWER)
@@ -441,6 +441,63 @@ def test_home_page_lists_the_drafts_each_visitor_may_read(client, auth, make_pro
     auth.login_as(Role.LEAD)
     page = client.get("/").get_data(as_text=True)
     assert f"/proposals/{internal.code}/drafts/1/my-department" in page
+
+
+def test_a_markdown_import_with_control_characters_exports_to_word(client, auth, make_proposal):
+    """Issue 17, finding 5: \\x01 in an imported file neither reaches the sections nor
+    breaks the Word export."""
+    proposal = make_proposal(publish=False)
+    auth.login(proposal.chair)
+    _import(client, proposal, _md_upload("# Chương I\x01\n\nNội dung\x01 có\x0b ký tự lạ.\n"))
+    draft = _reload(proposal).drafts[-1]
+    assert all("\x01" not in s.heading + (s.body or "") for s in draft.sections)
+    response = client.get(f"/proposals/{proposal.code}/drafts/{draft.number}/export.docx")
+    assert response.status_code == 200
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.data)).paragraphs)
+    assert "Nội dung có ký tự lạ." in text
+
+
+def test_anonymous_visitors_cannot_tell_which_proposals_exist(client, make_proposal):
+    """Issue 17, finding 8: an internal proposal and one that does not exist, a hidden draft
+    and a missing one, all answer the same: please sign in."""
+    internal = make_proposal()
+    public = make_proposal(visibility=Visibility.PUBLIC)
+    answers = set()
+    for path in (
+        f"/proposals/{internal.code}",
+        "/proposals/KHONG-CO",
+        f"/proposals/{internal.code}/drafts/1",
+        "/proposals/KHONG-CO/drafts/1",
+        f"/proposals/{public.code}/drafts/7",
+        "/proposals/KHONG-CO/drafts/1/export.docx",
+    ):
+        response = client.get(path)
+        answers.add((response.status_code, response.headers.get("Location", "").split("?")[0]))
+    assert answers == {(302, "/login")}
+
+
+@pytest.mark.parametrize("state", ["closed", "superseded"])
+def test_a_closed_or_superseded_draft_cannot_be_published_again(client, auth, make_proposal, state):
+    """Issue 17 (a test that could not fail): only re-publishing an open draft was tried."""
+    proposal = make_proposal()
+    draft = proposal.drafts[0]
+    if state == "closed":
+        draft.close()
+    else:
+        draft_service.start_next_draft(proposal)
+        db.session.flush()
+        draft.supersede()
+    db.session.commit()
+    with pytest.raises(IllegalTransition):
+        draft.publish(utcnow(), utcnow() + timedelta(days=3))
+    db.session.rollback()
+    auth.login(proposal.chair)
+    response = client.post(
+        f"/proposals/{proposal.code}/drafts/1/publish",
+        data={"opens_at": "2030-05-01T08:00", "closes_at": "2030-05-20T17:00"},
+    )
+    assert response.status_code == 403
+    assert _reload(proposal).drafts[0].status.value == state
 
 
 def test_services_refuse_people_without_the_right(consultation):

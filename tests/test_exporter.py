@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from docx import Document
 from docx.oxml.ns import qn
 
-from consult.drafts.exporter import (
+from consult.documents.exporter import (
     example_docx,
     example_markdown,
     export_docx,
     export_markdown,
     markdown_plain_text,
 )
-from consult.drafts.importer import ParsedSection, parse_docx, parse_markdown
+from consult.documents.importer import ParsedSection, parse_docx, parse_markdown
 
 
 @dataclass

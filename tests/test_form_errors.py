@@ -5,14 +5,7 @@ from __future__ import annotations
 from consult.extensions import db
 from consult.models import CommentStatus, DepartmentResponse, Proposal, Role
 from consult.services import comments as comment_service
-from tests.conftest import PASSWORD
-
-
-def login(client, user):
-    client.post("/logout")
-    assert (
-        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
-    )
+from tests.conftest import PASSWORD, login
 
 
 def test_proposal_form_needs_a_title_and_a_known_visibility(client, auth):
@@ -119,3 +112,55 @@ def test_bulk_with_unknown_status_changes_nothing(client, consultation):
     assert "Hãy chọn ít nhất một góp ý." in none_selected
     db.session.expire_all()
     assert db.session.get(type(comment), comment.id).status is CommentStatus.NEW
+
+
+# --- what an outside probe answered with a 500 (issue 17, finding 6) ------------------------
+
+HUGE_PAGE = "922337203685477580"
+
+
+def test_huge_page_numbers_are_not_found(client, consultation):
+    c = consultation
+    pages = {
+        c.people.drafting: f"{c.base}/inbox",
+        c.people.reviewer: "/notifications",
+        c.people.admin: "/admin/users",
+    }
+    pages_admin = ["/admin/departments", "/admin/audit"]
+    for user, path in pages.items():
+        login(client, user)
+        response = client.get(f"{path}?page={HUGE_PAGE}")
+        assert response.status_code == 404, path
+    for path in pages_admin:
+        assert client.get(f"{path}?page={HUGE_PAGE}").status_code == 404, path
+    assert client.get("/admin/users?page=2").status_code == 200  # past the end: an empty page
+
+
+def test_a_section_after_a_huge_id_is_not_found(client, consultation):
+    from consult.services import drafts as draft_service
+
+    c = consultation
+    draft_service.start_next_draft(c.proposal)
+    db.session.commit()
+    login(client, c.people.drafting)
+    url = f"/proposals/{c.proposal.code}/drafts/2/sections/new?after=99999999999999999999"
+    assert client.get(url).status_code == 404
+
+
+def test_a_next_address_with_a_line_break_is_ignored(client, make_user):
+    user = make_user(Role.REVIEWER)
+    response = client.post(
+        "/login?next=/%0d%0aX-Injected:%201",
+        data={"email": user.email, "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert "X-Injected" not in response.headers and response.headers["Location"] == "/"
+
+
+def test_a_post_over_the_size_limit_gets_the_413_page(app, client, make_user):
+    user = make_user(Role.REVIEWER)
+    login(client, user)
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    response = client.post("/account/password", data={"current_password": "x" * 5000})
+    assert response.status_code == 413
+    assert "Tệp quá lớn" in response.get_data(as_text=True)

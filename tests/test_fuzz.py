@@ -27,10 +27,11 @@ from consult.models.base import utcnow
 from consult.services import comments as comment_service
 from consult.services import drafts as draft_service
 from consult.services import triage as triage_service
-from tests.conftest import login
+from tests.conftest import PASSWORD, login
 
-# Tables whose rows a refused request may legitimately add: its own trace.
-LOGGING_TABLES = {"audit_events", "sign_in_failures"}
+# Tables whose rows a refused request may legitimately add or touch: its own trace (a
+# session's last-seen time is written at most once a minute, whatever the request).
+LOGGING_TABLES = {"audit_events", "sign_in_failures", "user_sessions"}
 
 # POST routes no page shows as a form, and why.
 NOT_ON_A_PAGE: dict[str, str] = {
@@ -47,7 +48,23 @@ NASTY = [
     "../../etc/passwd", "²", "١٢٣", "\u202egnp.exe", "\ufeff", "a\r\nb", "🙂" * 30, "\t\n",
     "9999-12-31T23:59", "0001-01-01T00:00", "2026-02-30", "2030-05-01T08:00", "2030-05-01",
     "31/12/2018", "x@y", "a" * 256,
+    *map(str, (2**31 - 1, 2**31, 2**63 - 1, 2**63, -(2**63) - 1, 2**64, 922337203685477580)),
+    "/\r\nX-Injected: 1", "//evil.example/", "https://evil.example/",
 ]  # fmt: skip
+# Numbers at the edges of 32- and 64-bit integers, and the addresses a probe tries in ``next``.
+EDGES = [
+    "-1", "2147483648", "9223372036854775808", "922337203685477580", "18446744073709551616",
+    "/\r\nX-Injected: 1",
+]  # fmt: skip
+# Every name a view reads from the query string or the form outside a WTForms form, and how it
+# is covered: URL parameters are sent at the EDGES to every page; form fields are posted by
+# test_every_form_survives_fuzzing with the form they belong to.
+URL_PARAMETERS = {
+    "page", "after", "next", "q", "section", "department", "kind", "status", "source",
+    "assignee", "answered", "sort", "from", "to", "start", "end", "action", "user", "role",
+    "present", "all",
+}  # fmt: skip
+FORM_FIELDS = {"comment_id", "duplicate_id", "session_id", "direction"}
 TEXT = st.one_of(
     st.sampled_from(NASTY),
     st.text(max_size=40),
@@ -205,6 +222,11 @@ def _world(consultation, make_user, make_department, make_proposal):
     ]  # fmt: skip
     db.session.add_all(c.jobs)
     db.session.commit()
+    # The administrator is signed in elsewhere too: their sessions page offers to end it.
+    from flask import current_app
+
+    elsewhere = current_app.test_client()
+    elsewhere.post("/login", data={"email": p.admin.email, "password": PASSWORD})
     c.workshop, c.draft_comment, c.submitted = workshop, draft_comment, submitted
     return c
 
@@ -377,3 +399,41 @@ def test_discovery_reads_fields_kinds_and_choices():
             },
         }
     ]
+
+
+def _names_read_by_views() -> set[str]:
+    import re
+    from pathlib import Path
+
+    pattern = re.compile(r'(?:request\.(?:args|values|form)|\bargs)\.(?:get|getlist)\(\s*"(\w+)"')
+    root = Path(__file__).resolve().parent.parent / "consult"
+    return {name for path in root.rglob("*.py") for name in pattern.findall(path.read_text())}
+
+
+def test_every_parameter_a_view_reads_is_fuzzed():
+    read = _names_read_by_views()
+    assert "page" in read and "next" in read  # the scan sees them
+    missing = read - URL_PARAMETERS - FORM_FIELDS
+    assert not missing, f"parameters read by views but fuzzed nowhere: {sorted(missing)}"
+
+
+def test_every_page_survives_url_parameters_at_the_edges(
+    app, client, consultation, make_user, make_department, make_proposal
+):
+    """Issue 17 (finding 6, and the 'Also'): page, after, next, ids and filters at the
+    64-bit edges, on every page, as the people who see the most pages; never a 500."""
+    c = _world(consultation, make_user, make_department, make_proposal)
+    pages = _pages(app, c)
+    for user in (c.people.admin, c.people.lead, None):
+        if user is None:
+            client.post("/logout")
+        else:
+            login(client, user)
+        for page in pages:
+            for value in EDGES:
+                response = client.get(page, query_string=dict.fromkeys(URL_PARAMETERS, value))
+                assert response.status_code < 500, (page, value, user)
+    for value in EDGES:
+        data = {"email": c.people.reviewer.email, "password": "x"}
+        response = client.post("/login", query_string={"next": value}, data=data)
+        assert response.status_code < 500, value

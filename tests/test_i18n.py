@@ -2,6 +2,7 @@
 
 from consult.extensions import db
 from consult.models import Role, User
+from tests.conftest import login
 
 
 def test_default_language_is_vietnamese_even_for_english_browsers(client):
@@ -33,7 +34,7 @@ def test_choice_is_remembered_for_the_account(app, client, auth):
     db.session.expire_all()
     assert db.session.get(User, user.id).locale == "en"
     other_browser = app.test_client()
-    other_browser.post("/login", data={"email": user.email, "password": "Correct-horse-42"})
+    login(other_browser, user)
     assert 'lang="en"' in other_browser.get("/").get_data(as_text=True)
 
 

@@ -11,9 +11,11 @@ from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from flask import Flask
+from flask_babel import Babel
 
-from consult.drafts import importer
-from consult.drafts.importer import (
+from consult.documents import importer
+from consult.documents.importer import (
     DraftImportError,
     ParsedSection,
     join_heading_number,
@@ -361,10 +363,13 @@ def test_parse_docx_rejects_zip_bomb():
         parse_docx(data)
 
 
-def test_parse_docx_rejects_too_much_uncompressed_data(monkeypatch):
+def test_parse_docx_rejects_too_much_uncompressed_data():
     data = build_word_draft()
-    monkeypatch.setattr(importer, "MAX_UNCOMPRESSED_BYTES", 10_000)
-    with pytest.raises(DraftImportError, match="too much data"):
+    assert parse_docx(data)  # outside the app: the configuration's defaults
+    app = Flask(__name__)
+    Babel(app)
+    app.config["ZIP_MAX_UNCOMPRESSED_BYTES"] = 10_000
+    with app.app_context(), pytest.raises(DraftImportError, match="too much data"):
         parse_docx(data)
 
 

@@ -30,7 +30,7 @@ from consult.services import comments as comment_service
 from consult.services import notifications as notification_service
 from consult.services import triage as triage_service
 from consult.services import workshops as workshop_service
-from tests.conftest import PASSWORD
+from tests.conftest import login
 
 
 def _free_port() -> int:
@@ -470,7 +470,7 @@ def test_smtp_down_neither_breaks_the_request_nor_loses_the_notification(
     p = consultation.people
     comment = _submitted_comment(consultation)
     _clear_outbox()
-    client.post("/login", data={"email": p.drafting.email, "password": PASSWORD})
+    login(client, p.drafting)
 
     response = client.post(
         f"/comments/{comment.id}/triage",
@@ -538,7 +538,7 @@ def test_the_bell_counts_unread_and_opening_marks_read(consultation, client):
         comment, p.drafting, status=CommentStatus.NOTED, answer="Ghi nhận."
     )
     db.session.commit()
-    client.post("/login", data={"email": p.reviewer.email, "password": PASSWORD})
+    login(client, p.reviewer)
 
     page = client.get("/").get_data(as_text=True)
     assert 'class="bell-count">2<' in page  # publication and answer
@@ -558,7 +558,7 @@ def test_the_bell_counts_unread_and_opening_marks_read(consultation, client):
 def test_someone_elses_notification_is_not_found(consultation, client):
     p = consultation.people
     (theirs,) = _notifications(p.lead, NotificationKind.DRAFT_PUBLISHED)
-    client.post("/login", data={"email": p.reviewer.email, "password": PASSWORD})
+    login(client, p.reviewer)
     assert client.post(f"/notifications/{theirs.id}/open").status_code == 404
     db.session.expire_all()
     assert db.session.get(Notification, theirs.id).read_at is None
@@ -566,7 +566,7 @@ def test_someone_elses_notification_is_not_found(consultation, client):
 
 def test_settings_page_saves_choices_for_the_users_role(consultation, client):
     p = consultation.people
-    client.post("/login", data={"email": p.reviewer.email, "password": PASSWORD})
+    login(client, p.reviewer)
     page = client.get("/notifications/settings").get_data(as_text=True)
     assert "kind_deadline_reminder" in page
     assert "kind_response_received" not in page  # for the drafting team only
@@ -587,7 +587,7 @@ def test_settings_page_saves_choices_for_the_users_role(consultation, client):
 
 def test_settings_refuse_an_unknown_choice(consultation, client):
     p = consultation.people
-    client.post("/login", data={"email": p.reviewer.email, "password": PASSWORD})
+    login(client, p.reviewer)
     response = client.post("/notifications/settings", data={"kind_workshop": "pigeon"})
     assert response.status_code == 422
     assert "Lựa chọn không hợp lệ" in response.get_data(
@@ -689,6 +689,79 @@ def test_a_digest_that_cannot_be_sent_is_sent_by_a_later_run(app, consultation, 
         controller.stop()
     (digest,) = mailbox.to(p.lead.email)
     assert "Thư tổng hợp hằng ngày: 1 thông báo" in digest["Subject"]
+
+
+# --- user text never breaks a header (issue 17, finding 1) ----------------------------------
+
+
+def test_a_line_break_in_a_title_neither_stops_the_mail_nor_adds_a_header(consultation, smtp):
+    p = consultation.people
+    _clear_outbox()
+    workshop_service.save_workshop(
+        None, draft=consultation.draft, organizer=p.organizer,
+        title="Evil\r\nBcc: evil@example.com", starts_at=utcnow() + timedelta(days=4),
+        place="Hội trường", notes="", agenda=[consultation.section],
+        invited=[consultation.stttt],
+    )  # fmt: skip
+    db.session.commit()
+    report = _send_due()
+    assert report.errors == [] and report.sent == 3
+    assert "evil@example.com" not in smtp.recipients
+    for _rcpt, message in smtp.messages:
+        assert message["Bcc"] is None
+        assert "\n" not in message["Subject"] and "Evil Bcc: evil@example.com" in message["Subject"]
+    assert {n.email_state for n in db.session.scalars(select(Notification))} == {EmailState.SENT}
+
+
+def test_a_message_that_cannot_be_built_is_failed_and_the_batch_goes_on(
+    consultation, smtp, monkeypatch
+):
+    from consult import mail
+
+    p = consultation.people
+    real = mail.build_message
+    broken_for = p.reviewer.id
+
+    def build(notification):
+        if notification.user_id == broken_for:
+            raise ValueError("cannot be written")
+        return real(notification)
+
+    monkeypatch.setattr(mail, "build_message", build)
+    report = _send_due()
+    assert report.sent == 4 and report.failed == 1
+    assert any("cannot be written" in e for e in report.errors)
+    (broken,) = _notifications(p.reviewer)
+    assert broken.email_state is EmailState.FAILED and "cannot be written" in broken.email_error
+    assert len(smtp.recipients) == 4
+
+
+def test_whoever_answers_a_comment_they_recorded_is_not_told_of_it(consultation):
+    """Issue 17 (a test that could not fail): the actor is a recipient only when they wrote
+    the comment, as an administrator does who records a comment from the floor."""
+    from consult.models import Workshop, WorkshopParticipant
+
+    p = consultation.people
+    workshop = Workshop(
+        draft=consultation.draft, organizer=p.admin, title="Hội thảo", place="UBND",
+        starts_at=consultation.draft.opens_at,
+    )  # fmt: skip
+    speaker = WorkshopParticipant(department=consultation.stttt, attended=True)
+    workshop.participants.append(speaker)
+    db.session.add(workshop)
+    db.session.commit()
+    comment = workshop_service.record_floor_comment(
+        workshop, p.admin, section=consultation.section, participant=speaker,
+        kind=CommentKind.CHANGE, body="Ý kiến tại hội thảo.",
+    )  # fmt: skip
+    db.session.commit()
+    assert comment.author_id == p.admin.id
+    triage_service.answer_comment(
+        comment, p.admin, status=CommentStatus.ACCEPTED, answer="Tiếp thu."
+    )
+    db.session.commit()
+    assert _notifications(p.admin, NotificationKind.COMMENT_ANSWERED) == []
+    assert len(_notifications(p.lead, NotificationKind.COMMENT_ANSWERED)) == 1
 
 
 def test_people_seated_on_the_proposal_are_not_told_to_respond_for_their_body(

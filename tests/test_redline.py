@@ -12,7 +12,7 @@ import pytest
 from docx import Document
 from markupsafe import Markup
 
-from consult.drafts.redline import (
+from consult.documents.redline import (
     SectionChange,
     compare_docx,
     compare_sections,

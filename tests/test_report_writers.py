@@ -21,21 +21,19 @@ from docx.shared import Cm, Pt
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from consult.reports import writers
-from consult.reports.model import (
-    ENGLISH_LABELS,
+from consult.documents import xlsx
+from consult.documents.csv import write_csv
+from consult.documents.docx import write_docx
+from consult.documents.pdf import write_pdf
+from consult.documents.summary import (
     VIETNAMESE_LABELS,
     ReportCounts,
     ReportRow,
     SummaryReport,
 )
-from consult.reports.writers import (
-    render_svg_bar_chart,
-    write_csv,
-    write_docx,
-    write_pdf,
-    write_xlsx,
-)
+from consult.documents.svg import render_svg_bar_chart
+from consult.documents.xlsx import write_xlsx
+from tests.english_labels import ENGLISH_LABELS
 
 LONG_ANSWER = (
     "Giải trình: nguồn vốn ngân sách được bố trí theo kế hoạch đầu tư công trung hạn; "
@@ -488,7 +486,7 @@ def test_xlsx_truncates_text_longer_than_excel_allows():
 
 
 def test_xlsx_goes_on_in_another_sheet_past_the_row_limit(monkeypatch):
-    monkeypatch.setattr(writers, "XLSX_MAX_ROWS", 2)
+    monkeypatch.setattr(xlsx, "XLSX_MAX_ROWS", 2)
     out = io.BytesIO()
     write_xlsx(make_report(), out)
     wb = load_workbook(io.BytesIO(out.getvalue()))
@@ -730,3 +728,32 @@ def test_pdf_tall_chart_fits_on_a_page():
     chart_pages = [p for p in reader.pages if "Cơ quan 59" in nfc(p.extract_text())]
     assert len(chart_pages) == 1
     assert "Cơ quan 0" in nfc(chart_pages[0].extract_text())
+
+
+FORMULA_STARTS = [
+    "=1+1", "+1+1", "@SUM(A1)", "-1+2", "-x", "- 2+3+cmd|' /C calc'!A0", "-\t2+3",
+    "\t=1+1", "\r=1+1",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("start", FORMULA_STARTS)
+def test_csv_defuses_every_formula_start(start):
+    """Issue 17 (finding 11 and a test that could not fail): every character a spreadsheet
+    may take for the start of a formula, in the comment and the answer alike."""
+    data = {**row_data()[0], "comment": start, "answer": start}
+    row = ReportRow(number=1, submitted_at=None, answered_at=None, **data)
+    out = io.BytesIO()
+    write_csv(make_report(rows=[row]), out)
+    (parsed,) = list(csv.reader(io.StringIO(out.getvalue().decode("utf-8-sig"), newline="")))[1:]
+    for cell in (parsed[7], parsed[9]):
+        assert cell.startswith("'"), (start, cell)
+        assert cell[1:].replace("\n", "\r") in (start, start.replace("\r\n", "\n"))
+
+
+def test_csv_leaves_ordinary_text_alone():
+    data = {**row_data()[0], "comment": "Đề nghị bổ sung - 2 phụ lục."}
+    row = ReportRow(number=1, submitted_at=None, answered_at=None, **data)
+    out = io.BytesIO()
+    write_csv(make_report(rows=[row]), out)
+    (parsed,) = list(csv.reader(io.StringIO(out.getvalue().decode("utf-8-sig"), newline="")))[1:]
+    assert parsed[7] == "Đề nghị bổ sung - 2 phụ lục."

@@ -14,14 +14,7 @@ from consult.extensions import db
 from consult.models import CommentStatus
 from consult.services import comments as comment_service
 from consult.services import triage as triage_service
-from tests.conftest import PASSWORD
-
-
-def login(client, user):
-    client.post("/logout")
-    assert (
-        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
-    )
+from tests.conftest import login
 
 
 @pytest.fixture

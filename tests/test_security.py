@@ -411,3 +411,116 @@ def test_ids_too_large_in_forms_are_no_ids():
 
     assert parse_id("2147483647") == 2147483647
     assert parse_id("2147483648") is None
+
+
+@pytest.mark.parametrize(
+    ("role", "path"),
+    [
+        ("drafting", "/proposals/DTTM-CT/drafts/1/inbox"),
+        (Role.ADMIN, "/admin/users"),
+        (Role.LEAD, "/proposals/DTTM-CT/drafts/1/my-department"),
+        (Role.REVIEWER, "/notifications"),
+        (Role.REVIEWER, "/account/password"),
+    ],
+)
+def test_private_pages_are_never_stored_by_the_browser(consultation, client, role, path):
+    """Issue 17, finding 7: Back after sign-out on a shared computer shows nothing."""
+    people = {"drafting": "drafting", Role.ADMIN: "admin", Role.LEAD: "lead",
+              Role.REVIEWER: "reviewer"}  # fmt: skip
+    user = getattr(consultation.people, people[role])
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    response = client.get(path)
+    assert response.status_code == 200, path
+    assert "no-store" in response.headers.get("Cache-Control", "")
+    assert "no-store" in client.post("/logout").headers.get("Cache-Control", "")
+
+
+def test_public_pages_and_static_files_may_be_cached(client):
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+    assert "no-store" not in client.get("/static/css/consult.css").headers.get("Cache-Control", "")
+
+
+# --- the current password on /account/password (issue 17, finding 9) -----------------------
+
+
+def _wrong_current(client, n):
+    return [
+        client.post(
+            "/account/password",
+            data={
+                "current_password": "Wrong-password-1",
+                "new_password": "Brand-new-pass-7",
+                "confirm_password": "Brand-new-pass-7",
+            },
+        )  # fmt: skip
+        for _ in range(n)
+    ]
+
+
+def test_wrong_current_passwords_lock_the_account_and_sign_out(app, client, make_user):
+    user = make_user(Role.REVIEWER)
+    assert _sign_in(client, user.email).status_code == 302
+    first, *_middle, last = _wrong_current(client, 5)
+    assert first.status_code == 422 and "không đúng" in first.get_data(as_text=True)
+    assert last.status_code == 302 and last.headers["Location"].startswith("/login")
+    assert client.get("/account/password").status_code == 302  # signed out
+    assert LOCKED_VI in _sign_in(client, user.email).get_data(as_text=True)
+    events = db.session.query(AuditEvent)
+    assert events.filter_by(action=AuditAction.PASSWORD_CHECK_FAILED).count() == 5
+    assert events.filter_by(action=AuditAction.LOCKOUT).count() == 1
+    db.session.expire_all()
+    assert db.session.get(User, user.id).check_password(PASSWORD)
+
+
+def test_the_new_password_field_is_no_way_to_test_guesses(app, client, make_user):
+    """'Choose a different password' would tell that a guess is the current password."""
+    user = make_user(Role.REVIEWER)
+    assert _sign_in(client, user.email).status_code == 302
+    response = client.post(
+        "/account/password",
+        data={"current_password": "Wrong-password-1", "new_password": PASSWORD,
+              "confirm_password": PASSWORD},
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert "khác mật khẩu hiện tại" not in response.get_data(as_text=True)
+
+
+# --- the limiter counts before checking (issue 17, finding 10) ------------------------------
+
+
+def test_the_limit_counts_attempts_before_checking_them(limited_app, client, make_user):
+    """Parallel wrong passwords: no more are checked than the limit allows."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    email = make_user(Role.REVIEWER).email
+    checked = []
+    real = User.check_password
+
+    def counting(self, password):
+        checked.append(password)
+        return real(self, password)
+
+    import unittest.mock
+
+    with unittest.mock.patch.object(User, "check_password", counting):
+
+        def attempt(_n):
+            return _fail(limited_app.test_client(), email).status_code
+
+        with ThreadPoolExecutor(8) as pool:
+            codes = list(pool.map(attempt, range(24)))
+    assert codes.count(429) == 21 and len(checked) == 3
+
+
+def test_a_colleague_signs_in_through_a_throttled_address(limited_app, app, make_user):
+    """One person's typos do not lock the office out: someone who has signed in from this
+    address before gets in with the right password; a wrong one is still refused."""
+    colleague, typist = make_user(Role.REVIEWER), make_user(Role.REVIEWER)
+    office = app.test_client()
+    assert _sign_in(office, colleague.email).status_code == 302
+    office.post("/logout")
+    for _ in range(3):
+        assert _fail(office, typist.email).status_code == 422
+    assert _fail(office, typist.email).status_code == 429
+    assert _fail(office, colleague.email).status_code == 429
+    assert _sign_in(office, colleague.email).status_code == 302

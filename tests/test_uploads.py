@@ -15,14 +15,13 @@ import pytest
 from docx import Document
 from werkzeug.datastructures import FileStorage
 
-from consult import uploads
+from consult.documents.importer import DraftImportError, parse_docx
 from consult.uploads import (
     COMMENT_KINDS,
     KIND_MIMETYPES,
     LETTER_KINDS,
     StoredFile,
     UploadError,
-    delete_stored,
     store_upload,
     stored_path,
 )
@@ -280,14 +279,14 @@ def test_a_truncated_docx_is_refused(data_dir):
     refuse(data_dir, data[: len(data) // 2], "văn bản.docx")
 
 
-def test_a_zip_bomb_renamed_docx_is_refused(data_dir):
+def test_a_zip_bomb_renamed_docx_is_refused(app, data_dir):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<w:document/>")
         with archive.open("word/media/image1.png", "w", force_zip64=True) as member:
             zeros = bytes(MB)
-            for _ in range(uploads.MAX_UNCOMPRESSED_BYTES // MB + 1):
+            for _ in range(app.config["ZIP_MAX_UNCOMPRESSED_BYTES"] // MB + 1):
                 member.write(zeros)
     data = buffer.getvalue()
     assert len(data) < MB
@@ -296,10 +295,50 @@ def test_a_zip_bomb_renamed_docx_is_refused(data_dir):
     assert ".docx" not in message  # a message of its own, not "wrong type"
 
 
-def test_a_zip_with_too_many_entries_is_refused(data_dir):
+def test_a_zip_with_too_many_entries_is_refused(app, data_dir):
     entries = {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}
-    entries.update({f"word/media/{n}.xml": b"" for n in range(uploads.MAX_ZIP_ENTRIES)})
+    entries.update({f"word/media/{n}.xml": b"" for n in range(app.config["ZIP_MAX_ENTRIES"])})
     refuse(data_dir, make_zip(entries, compression=zipfile.ZIP_STORED), "văn bản.docx")
+
+
+TOO_MUCH = "giải nén ra quá nhiều dữ liệu"  # "expands to too much data", in Vietnamese
+
+
+def bomb_docx(megabytes: int = 4) -> bytes:
+    """A Word file well under every size limit whose one large part is compressed ~1000:1."""
+    document = make_docx()
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(document)) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            target.writestr(item, source.read(item))
+        target.writestr("word/media/padding.xml", bytes(megabytes * MB))
+    return buffer.getvalue()
+
+
+def test_attachments_and_draft_imports_share_one_zip_rule(app, data_dir):
+    # Far below the size limit, but compressed past the ratio real documents reach.
+    bomb = bomb_docx()
+    assert len(bomb) < MB and app.config["ZIP_MAX_UNCOMPRESSED_BYTES"] > 4 * MB
+    assert TOO_MUCH in refuse(data_dir, bomb, "văn bản.docx")
+    with pytest.raises(DraftImportError, match=TOO_MUCH):
+        parse_docx(bomb)
+
+
+def test_the_zip_limits_come_from_the_configuration(app, data_dir, monkeypatch):
+    plain = make_docx()
+    monkeypatch.setitem(app.config, "ZIP_MAX_UNCOMPRESSED_BYTES", 10_000)
+    assert TOO_MUCH in refuse(data_dir, plain, "văn bản.docx")
+    with pytest.raises(DraftImportError, match=TOO_MUCH):
+        parse_docx(plain)
+    monkeypatch.setitem(app.config, "ZIP_MAX_UNCOMPRESSED_BYTES", 100 * MB)
+    monkeypatch.setitem(app.config, "ZIP_MAX_COMPRESSION_RATIO", 5000)
+    stored = store_upload(
+        upload(bomb_docx(), "văn bản.docx"), allowed=COMMENT_KINDS, max_bytes=LIMIT
+    )
+    assert stored.kind == "docx"
 
 
 def test_a_docx_behind_other_data_is_refused(data_dir):
@@ -435,21 +474,11 @@ def test_long_names_are_shortened_keeping_the_extension(data_dir):
 def test_stored_path_refuses_anything_but_a_stored_name(data_dir, name):
     with pytest.raises(ValueError):
         stored_path(name)
-    with pytest.raises(ValueError):
-        delete_stored(name)
 
 
 def test_stored_path_is_inside_the_attachments_folder(data_dir):
     name = "0123456789abcdef" * 2
     assert stored_path(name) == data_dir / "attachments" / name
-
-
-def test_delete_stored_removes_the_file_and_tolerates_a_missing_one(data_dir):
-    stored = store_upload(upload(make_pdf(), "a.pdf"), allowed=LETTER_KINDS, max_bytes=LIMIT)
-    delete_stored(stored.stored_name)
-    assert attachments(data_dir) == []
-    delete_stored(stored.stored_name)  # already gone: fine
-    delete_stored("f" * 32)  # never existed, folder present
 
 
 def test_messages_are_translated_in_the_users_language(app, data_dir):

@@ -14,14 +14,7 @@ from sqlalchemy import select
 from consult.extensions import db
 from consult.models import Comment, CommentSource, CommentStatus, Workshop
 from consult.services import triage as triage_service
-from tests.conftest import PASSWORD
-
-
-def login(client, user):
-    client.post("/logout")
-    assert (
-        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
-    )
+from tests.conftest import login
 
 
 @pytest.fixture
@@ -256,3 +249,52 @@ def test_workshop_page_queries_do_not_grow_with_comments(client, workshop):
     for i in range(6):
         record(client, c, participant, f"Ý kiến {i}.")
     assert count() == few
+
+
+def test_single_line_fields_fold_line_breaks_and_text_drops_control_characters(
+    client, consultation
+):
+    """Issue 17 (findings 1 and 5): what a form stores is one line where one line is meant,
+    and never a character a Word file or an e-mail header cannot carry."""
+    c = consultation
+    login(client, c.people.organizer)
+    response = client.post(
+        f"{c.base}/workshops/new",
+        data={
+            "title": "Evil\r\nBcc: evil@example.com",
+            "starts_at": "2030-05-15T08:00",
+            "place": "Hội\u2028trường\x0b",
+            "notes": "Dòng một\r\nDòng\x01 hai",
+            "agenda": [c.section.id],
+            "invited": [c.stttt.id],
+        },
+    )
+    assert response.status_code == 302
+    workshop = db.session.scalar(select(Workshop))
+    assert workshop.title == "Evil Bcc: evil@example.com"
+    assert workshop.place == "Hội trường"
+    assert workshop.notes == "Dòng một\nDòng hai"
+
+
+def test_control_characters_in_old_comments_do_not_break_the_papers(client, workshop):
+    """Issue 17, finding 5: a comment written before text was cleaned at input (or by any
+    path that skips the forms) still gives a packet and a report, without the characters."""
+    from consult.services import comments as comment_service
+
+    c = workshop
+    comment_service.create_comment(
+        c.draft, c.section, c.people.reviewer, kind=comment_service.CommentKind.CHANGE,
+        body="Sửa chỉ tiêu\x01 cụ thể\x0b.",
+    )  # fmt: skip
+    comment_service.submit_response(c.draft, c.people.lead)
+    db.session.commit()
+    db.session.execute(
+        Comment.__table__.update().values(body="Sửa chỉ tiêu\x01 cụ thể\x0b.", quote="\x02x")
+    )
+    db.session.commit()
+    login(client, c.people.organizer)
+    for paper in ("packet", "report"):
+        response = client.get(f"/workshops/{c.workshop.id}/{paper}.docx")
+        assert response.status_code == 200, paper
+    packet = docx.Document(io.BytesIO(client.get(f"/workshops/{c.workshop.id}/packet.docx").data))
+    assert "Sửa chỉ tiêu cụ thể." in "\n".join(p.text for p in packet.paragraphs)

@@ -7,8 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from consult.admin import audit_export, bp
+from consult.admin import bp
 from consult.admin.forms import DepartmentForm, DepartmentImportForm, ResetPasswordForm, UserForm
+from consult.documents.csv import write_audit_csv
+from consult.documents.report import MIMETYPES
+from consult.documents.xlsx import write_audit_xlsx
 from consult.extensions import db
 from consult.forms import EmptyForm
 from consult.models import AuditAction, Department, DepartmentKind, Role, User
@@ -318,15 +321,14 @@ def audit_log():
 @bp.route("/audit/export.<fmt>")
 @admin_required
 def export_audit_log(fmt: str):
-    if fmt not in audit_export.FORMATS:
+    writers = {"csv": write_audit_csv, "xlsx": write_audit_xlsx}
+    if fmt not in writers:
         abort(404)
     query = _audit_filter().query()
     # Recorded (and committed) before the rows are read, so the export lists itself.
     audit.record_export("audit", format=fmt, filters=request.args.to_dict())
     db.session.commit()
-    writer = audit_export.write_csv if fmt == "csv" else audit_export.write_xlsx
+    writer = writers[fmt]
     events = db.session.scalars(query.execution_options(yield_per=500))
     stamp = utcnow().astimezone(VIETNAM).strftime("%Y%m%d-%H%M")
-    return send_written(
-        lambda out: writer(events, out), audit_export.MIMETYPES[fmt], f"nhat-ky-{stamp}.{fmt}"
-    )
+    return send_written(lambda out: writer(events, out), MIMETYPES[fmt], f"nhat-ky-{stamp}.{fmt}")

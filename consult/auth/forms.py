@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from consult.forms import Form
 from consult.validators import PasswordPolicy
@@ -28,14 +28,10 @@ class ChangePasswordForm(Form):
     )
     submit = SubmitField(_l("Change password"))
 
+    # The current password is checked by the view through account_service.confirm_password,
+    # which counts wrong ones towards the lockout; and only then is the new one compared
+    # with it (before, "choose a different password" told whether a guess was right).
+
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-
-    def validate_current_password(self, field) -> None:
-        if not self.user.check_password(field.data):
-            raise ValidationError(_l("The current password is not correct."))
-
-    def validate_new_password(self, field) -> None:
-        if self.user.check_password(field.data):
-            raise ValidationError(_l("Choose a password different from the current one."))

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("comments", __name__)
-
-from consult.comments import routes  # noqa: E402,F401

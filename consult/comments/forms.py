@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
@@ -20,6 +22,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from consult.forms import Form
 from consult.models import CommentKind
+from consult.uploads import megabytes
 from consult.validators import PlausibleDate
 
 
@@ -43,15 +46,17 @@ class CommentForm(Form):
         description=_l("How the passage should read instead."),
         render_kw={"rows": 3},
     )
-    files = MultipleFileField(
-        _l("Attachments (optional)"),
-        description=_l("PDF, Word, Excel or images; up to 5 files of 10 MB each."),
-    )
+    files = MultipleFileField(_l("Attachments (optional)"))
     submit = SubmitField(_l("Save as our department's draft comment"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = [(k.value, k.label) for k in CommentKind]
+        self.files.description = _(
+            "PDF, Word, Excel or images; up to %(n)d files of %(size)s MB each.",
+            n=current_app.config["MAX_ATTACHMENTS"],
+            size=megabytes(current_app.config["MAX_ATTACHMENT_BYTES"]),
+        )
 
 
 class LetterMixin:

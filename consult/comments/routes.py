@@ -17,7 +17,7 @@ from consult.comments.forms import (
     ExtensionForm,
     ResponseForm,
 )
-from consult.drafts.routes import draft_url, render_draft_page, render_section_page
+from consult.comments.pages import render_draft_page, render_section_page
 from consult.extensions import db
 from consult.forms import EmptyForm
 from consult.models import (
@@ -34,7 +34,7 @@ from consult.services import comments as comment_service
 from consult.services.comments import CommentError
 from consult.timeutil import from_vietnam_local
 from consult.triage.forms import MessageForm
-from consult.utils import flash_form_errors, parse_id, parse_ids
+from consult.utils import draft_url, flash_form_errors, parse_id, parse_ids
 
 
 def _speaking_body(draft: Draft) -> int:
@@ -96,7 +96,7 @@ def create_comment(code: str, number: int):
 
     _speaking_body(draft)
     if not draft.can_comment(current_user):
-        flash(_("The comment period is not open for your department."), "error")
+        flash(str(comment_service.closed_message(current_user)), "error")
         return again(403)
     if not form.validate_on_submit():
         return again()
@@ -199,6 +199,7 @@ def my_department(code: str, number: int):
         responses=comment_service.responses_of(draft, department_id),
         at_workshops=comment_service.said_at_workshops(draft, department_id),
         open_for_us=draft.can_comment(current_user),
+        closed_message=comment_service.closed_message(current_user),
         deadline=draft.deadline_for(department_id),
         invited=draft.invitation_for(department_id) is not None,
         is_lead=current_user.is_lead,

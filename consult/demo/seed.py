@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from consult.demo import content
-from consult.drafts.importer import ParsedSection
+from consult.documents.importer import ParsedSection
 from consult.extensions import db
 from consult.markup import render_markdown
 from consult.models import (

@@ -10,15 +10,14 @@ from pathlib import Path
 
 from flask import current_app
 
-from consult.drafts.importer import ParsedSection
+from consult.documents.importer import ParsedSection
+from consult.private_files import private_folder, write_private
 
 MAX_AGE_SECONDS = 24 * 3600
 
 
 def _folder() -> Path:
-    folder = Path(current_app.config["DATA_DIR"]) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return private_folder(Path(current_app.config["DATA_DIR"]) / "imports")
 
 
 def _purge_old(folder: Path) -> None:
@@ -37,7 +36,7 @@ def save(sections: list[ParsedSection], *, user_id: int, proposal_id: int) -> st
         "proposal_id": proposal_id,
         "sections": [asdict(s) for s in sections],
     }
-    (folder / f"{token}.json").write_text(json.dumps(payload, ensure_ascii=False), "utf-8")
+    write_private(folder / f"{token}.json", json.dumps(payload, ensure_ascii=False).encode())
     return token
 
 

@@ -43,8 +43,8 @@ def _title(job) -> str:
 
 
 def _run(job, progress, out) -> None:
+    from consult.documents.importer import DraftImportError, parse_upload
     from consult.drafts import import_store
-    from consult.drafts.importer import DraftImportError, parse_upload
 
     proposal = _proposal(job)
     stored = _uploads() / job.params["upload"]

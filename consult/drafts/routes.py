@@ -7,9 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from consult.comments.pages import render_draft_page, render_section_page
+from consult.documents.exporter import example_docx, example_markdown, export_docx, export_markdown
+from consult.documents.importer import DraftImportError, parse_upload
+from consult.documents.redline import compare_docx, compare_sections, redline_html
 from consult.drafts import bp, import_store
 from consult.drafts import jobs as import_jobs
-from consult.drafts.exporter import example_docx, example_markdown, export_docx, export_markdown
 from consult.drafts.forms import (
     DraftImportConfirmForm,
     DraftImportForm,
@@ -23,12 +26,10 @@ from consult.drafts.forms import (
     SeatForm,
     SectionForm,
 )
-from consult.drafts.importer import DraftImportError, parse_upload
-from consult.drafts.redline import compare_docx, compare_sections, redline_html
 from consult.extensions import db
 from consult.forms import EmptyForm
 from consult.jobs.views import started
-from consult.models import Department, Draft, Proposal, Seat, Section, Visibility
+from consult.models import Department, Draft, Proposal, Seat, Visibility
 from consult.models.drafts import IllegalTransition
 from consult.permissions import (
     check,
@@ -42,16 +43,9 @@ from consult.services import audit
 from consult.services import comments as comment_service
 from consult.services import drafts as draft_service
 from consult.timeutil import from_vietnam_local, to_vietnam_local
-from consult.utils import download_response
+from consult.utils import download_response, draft_url, parse_id
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-# --- loading ------------------------------------------------------------------------------
-
-
-def draft_url(draft: Draft, endpoint: str = "drafts.view_draft", **kw) -> str:
-    return url_for(endpoint, code=draft.proposal.code, number=draft.number, **kw)
 
 
 # --- proposals ----------------------------------------------------------------------------
@@ -338,52 +332,6 @@ def import_example(code: str, fmt: str):
 # --- reading ------------------------------------------------------------------------------
 
 
-def render_draft_page(draft: Draft, form=None, status: int = 200):
-    """The table of contents, with comment counts and the general comments ("góp ý chung")."""
-    from consult.comments.forms import CommentForm  # the comments blueprint imports this module
-
-    commenting = draft.can_comment(current_user)
-    if commenting and form is None:
-        form = CommentForm()
-    comments = comment_service.general_comments(draft, current_user)
-    return render_template(
-        "drafts/draft.html",
-        draft=draft,
-        proposal=draft.proposal,
-        sections=draft.sections,
-        counts=comment_service.comment_counts_by_section(draft, current_user),
-        threads=comment_service.threads_by_quote(comments),
-        form=form if commenting else None,
-        can_comment=commenting,
-        can_edit=draft.can_edit(current_user),
-        can_manage=draft.can_manage(current_user),
-        button=EmptyForm(),
-    ), status
-
-
-def render_section_page(draft: Draft, section: Section, form=None, status: int = 200):
-    """A section with the comments its reader may see, and the form to comment on it."""
-    from consult.comments.forms import CommentForm  # the comments blueprint imports this module
-
-    previous, following = draft_service.neighbours(section)
-    commenting = draft.can_comment(current_user)
-    if commenting and form is None:
-        form = CommentForm(section_id=section.id)
-    comments = comment_service.comments_for_section(draft, section, current_user)
-    return render_template(
-        "drafts/section.html",
-        draft=draft,
-        proposal=draft.proposal,
-        section=section,
-        previous=previous,
-        next=following,
-        can_edit=draft.can_edit(current_user),
-        threads=comment_service.threads_by_quote(comments),
-        comment_total=len(comments),
-        form=form if commenting else None,
-    ), status
-
-
 @bp.route("/proposals/<code>/drafts/<int:number>")
 def view_draft(code: str, number: int):
     return render_draft_page(load_draft(code, number))
@@ -440,7 +388,10 @@ def edit_draft_note(code: str, number: int):
 def create_section(code: str, number: int):
     draft = load_draft(code, number, can="edit")
     form = NewSectionForm()
-    after_id = request.values.get("after", type=int)
+    after_raw = request.values.get("after")
+    after_id = parse_id(after_raw) if after_raw else None
+    if after_raw and after_id is None:
+        abort(404)  # no section has such an id
     after = load_section(draft, after_id) if after_id else None
     if request.method == "GET" and after is not None:
         form.level.data = after.level

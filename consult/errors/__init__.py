@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("errors", __name__)
-
-from consult.errors import handlers  # noqa: E402,F401

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("jobs", __name__)
-
-from consult.jobs import routes  # noqa: E402,F401

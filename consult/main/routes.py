@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from consult.auth.routes import safe_next_url
 from consult.extensions import db
 from consult.forms import EmptyForm
 from consult.main import bp
 from consult.models import Draft, Proposal, Seat
+from consult.utils import safe_next_url
 
 
 @dataclass

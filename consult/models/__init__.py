@@ -1,6 +1,13 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 
-from consult.models.accounts import Department, DepartmentKind, Role, SignInFailures, User
+from consult.models.accounts import (
+    Department,
+    DepartmentKind,
+    Role,
+    SignInFailures,
+    User,
+    UserSession,
+)
 from consult.models.audit import AuditAction, AuditEvent
 from consult.models.comments import (
     Attachment,
@@ -66,6 +73,7 @@ __all__ = [
     "Section",
     "SignInFailures",
     "User",
+    "UserSession",
     "Visibility",
     "Workshop",
     "WorkshopParticipant",

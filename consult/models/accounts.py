@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import enum
-import secrets
+import hashlib
 from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String, false, func, select
+from sqlalchemy import Enum, ForeignKey, String, false, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from consult.extensions import db
-from consult.models.base import TimestampMixin, UTCDateTime
+from consult.models.base import TimestampMixin, UTCDateTime, utcnow
 
 
 def enum_column(enum_cls: type[enum.Enum], length: int = 20) -> Enum:
@@ -122,11 +122,6 @@ class User(UserMixin, TimestampMixin, db.Model):
     )
     locale: Mapped[str | None] = mapped_column(String(8), nullable=True)
     is_active: Mapped[bool] = mapped_column(nullable=False, default=True)
-    # Flask-Login stores this token, not the id, in the session: rotating it signs the
-    # user out everywhere (password change, deactivation).
-    session_token: Mapped[str] = mapped_column(
-        String(64), nullable=False, unique=True, default=lambda: secrets.token_hex(32)
-    )
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # Notifications by e-mail come once a day in one message instead of one by one.
     email_digest: Mapped[bool] = mapped_column(
@@ -146,20 +141,36 @@ class User(UserMixin, TimestampMixin, db.Model):
     def __repr__(self) -> str:
         return f"<User {self.email}>"
 
-    def get_id(self) -> str:
-        return self.session_token
+    # The token of the session this request runs in (set when it is loaded or started);
+    # Flask-Login keeps it, not the id, in the session and remember-me cookies.
+    session_key = None  # str | None, not a column
+    current_session = None  # UserSession | None, not a column
+
+    def get_id(self) -> str | None:
+        return self.session_key
 
     def set_password(self, password: str) -> None:
+        """A new password ends every session of the account (the caller may start one)."""
         self.password_hash = generate_password_hash(
             password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
         )
-        self.rotate_session_token()
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
-    def rotate_session_token(self) -> None:
-        self.session_token = secrets.token_hex(32)
+    def end_sessions(self, *, keep: UserSession | None = None) -> int:
+        """Sign the account out everywhere (but in ``keep``); returns how many ended."""
+        if self.id is None:
+            return 0
+        query = update(UserSession).where(
+            UserSession.user_id == self.id, UserSession.ended_at.is_(None)
+        )
+        if keep is not None:
+            query = query.where(UserSession.id != keep.id)
+        return db.session.execute(
+            query.values(ended_at=utcnow()).execution_options(synchronize_session=False)
+        ).rowcount
 
     @property
     def is_admin(self) -> bool:
@@ -199,6 +210,54 @@ class SignInFailures(db.Model):
 
     def __repr__(self) -> str:
         return f"<SignInFailures {self.email} {self.failures}>"
+
+
+class UserSession(db.Model):
+    """One signed-in browser (later also an API token): signing out ends it on the server,
+    whichever app server the next request reaches.
+
+    Only a hash of the token is stored, so a copy of the database (a backup) opens nothing.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    remember: Mapped[bool] = mapped_column(nullable=False, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    user_agent: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    ip_address: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} of user {self.user_id}>"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def is_live(self, now: datetime) -> bool:
+        return self.ended_at is None and self.expires_at > now
+
+    @property
+    def browser(self) -> str:
+        """A short name of the browser and system, from the user agent."""
+        agent = self.user_agent or ""
+        names = [n for n in _BROWSERS if n in agent][:1] + [n for n in _SYSTEMS if n in agent][:1]
+        return " · ".join(_BROWSER_LABELS.get(n, n) for n in names) or agent[:60]
+
+
+# Checked in this order: Edge and Opera also say "Chrome", Chrome also says "Safari".
+_BROWSERS = ("Edg", "OPR", "Firefox", "Chrome", "Safari", "curl", "python")
+_SYSTEMS = ("Windows", "Android", "iPhone", "iPad", "Mac OS", "Linux")
+_BROWSER_LABELS = {"Edg": "Edge", "OPR": "Opera", "Mac OS": "macOS"}
 
 
 def normalise_email(email: str) -> str:

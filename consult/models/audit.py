@@ -19,7 +19,9 @@ class AuditAction(enum.StrEnum):
     LOGIN_FAILED = "login.failed"
     LOCKOUT = "login.lockout"
     LOGOUT = "logout"
+    SESSION_END = "session.end"
     PASSWORD_CHANGE = "password.change"  # noqa: S105  (an event name)
+    PASSWORD_CHECK_FAILED = "password.check_failed"  # noqa: S105
     PASSWORD_RESET = "password.reset"  # noqa: S105
     ACCOUNT_UNLOCK = "account.unlock"
     USER_CREATE = "user.create"
@@ -59,7 +61,9 @@ AUDIT_ACTION_LABELS = {
     AuditAction.LOGIN_FAILED: _l("Failed sign-in"),
     AuditAction.LOCKOUT: _l("Sign-in locked after failures"),
     AuditAction.LOGOUT: _l("Signed out"),
+    AuditAction.SESSION_END: _l("Session ended from the sessions page"),
     AuditAction.PASSWORD_CHANGE: _l("Password changed"),
+    AuditAction.PASSWORD_CHECK_FAILED: _l("Wrong current password when changing it"),
     AuditAction.PASSWORD_RESET: _l("Password set by an administrator"),
     AuditAction.ACCOUNT_UNLOCK: _l("Sign-in unlocked"),
     AuditAction.USER_CREATE: _l("Account created"),

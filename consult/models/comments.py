@@ -360,7 +360,10 @@ class Comment(TimestampMixin, db.Model):
         """The thread on a submitted comment: the board and the commenting department."""
         if not self.is_submitted or not self.can_view(user):
             return False
-        return self.draft.can_manage(user) or self.is_own_department(user)
+        if self.draft.can_manage(user):
+            return True
+        # A deactivated body keeps its history readable but writes nothing, here neither.
+        return self.is_own_department(user) and self.department.is_active
 
     # --- the workflow: every move a method that refuses an illegal one ------------------
 

@@ -386,10 +386,12 @@ class Draft(TimestampMixin, db.Model):
     def is_accepting_comments_from(
         self, department_id: int | None, now: datetime | None = None
     ) -> bool:
-        """Checked on the server for every write: invited, opened, and before its deadline."""
+        """Checked on the server for every write: invited, opened, and before its deadline,
+        by a body that is still active (a deactivated one keeps its history, writes nothing)."""
         if self.status not in (DraftStatus.OPEN, DraftStatus.CLOSED):
             return False
-        if self.invitation_for(department_id) is None:
+        invitation = self.invitation_for(department_id)
+        if invitation is None or not invitation.department.is_active:
             return False
         now = now or utcnow()
         deadline = self.deadline_for(department_id)

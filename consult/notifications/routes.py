@@ -6,12 +6,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from consult.documents.texts import describe
 from consult.extensions import db
 from consult.forms import EmptyForm
 from consult.models import Channel, Notification, NotificationKind
 from consult.notifications import bp
 from consult.notifications.forms import preferences_form
-from consult.notifications.texts import describe
 from consult.permissions import load_or_404
 from consult.services import notifications as notification_service
 from consult.utils import paginate

@@ -8,10 +8,10 @@ from collections.abc import Iterable, Iterator
 from flask import url_for
 from flask_babel import gettext as _
 
+from consult.documents.report import MIMETYPES, report_filename, write_report
 from consult.extensions import db
 from consult.jobs.kinds import JobError, JobKind, Output, register
 from consult.models import Draft, Proposal
-from consult.reports.export import MIMETYPES, report_filename, write_report
 from consult.services import reports as report_service
 from consult.services.reports import ReportFilters
 
@@ -92,7 +92,7 @@ def _everything_title(job) -> str:
 
 
 def _run_everything(job, progress, out) -> Output:
-    from consult.reports.writers import write_everything_xlsx
+    from consult.documents.xlsx import write_everything_xlsx
 
     proposal = _proposal(job)
     if proposal is None:

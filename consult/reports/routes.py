@@ -6,6 +6,7 @@ from flask import abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from consult.documents.report import FORMATS, MIMETYPES, report_filename, write_report
 from consult.extensions import db
 from consult.jobs.views import started
 from consult.models import (
@@ -18,7 +19,6 @@ from consult.models import (
 from consult.permissions import load_draft, load_proposal, login_required
 from consult.reports import bp
 from consult.reports import jobs as report_jobs
-from consult.reports.export import FORMATS, MIMETYPES, report_filename, write_report
 from consult.services import audit
 from consult.services import comments as comment_service
 from consult.services import reports as report_service
@@ -30,7 +30,7 @@ def charts_for(draft, report) -> list[str]:
     """Participation by department, comments by section, and results: server-rendered SVG."""
     from flask_babel import gettext as _
 
-    from consult.reports.writers import render_svg_bar_chart
+    from consult.documents.svg import render_svg_bar_chart
 
     submitted = (
         Comment.draft_id == draft.id,
@@ -92,7 +92,7 @@ def everything(code: str):
     """One workbook with every draft of the proposal, its comments and their answers."""
     from flask_babel import gettext as _
 
-    from consult.reports.writers import write_everything_xlsx
+    from consult.documents.xlsx import write_everything_xlsx
 
     proposal = load_proposal(code, can="export_everything")
     audit.record_export("everything", proposal, format="xlsx")

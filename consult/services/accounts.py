@@ -44,6 +44,27 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def has_signed_in_from(email: str, address: str, *, days: int = 90) -> bool:
+    """Whether the account of ``email`` had a session from ``address`` in the last days."""
+    from consult.models import UserSession
+
+    if not address:
+        return False
+    return (
+        db.session.scalar(
+            select(UserSession.id)
+            .join(User, User.id == UserSession.user_id)
+            .where(
+                User.email == normalise_email(email or ""),
+                UserSession.ip_address == address[:64],
+                UserSession.created_at > utcnow() - timedelta(days=days),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 class SignInLocked(AccountError):
     """Too many failed sign-ins for this email: refused for a while, whatever the password."""
 
@@ -75,6 +96,30 @@ def sign_in(email: str, password: str, *, now: datetime | None = None) -> User |
         audit.record(AuditAction.LOCKOUT, known, actor=known, actor_email=key)
         raise SignInLocked(_locked_message())
     return None
+
+
+def confirm_password(user: User, password: str, *, now: datetime | None = None) -> bool:
+    """Check the current password of a signed-in ``user`` (before changing it).
+
+    Wrong ones count towards the same per-email lock as sign-ins, each with an audit
+    event; raises SignInLocked when the email is (or becomes) locked, having ended every
+    session of the account: whoever guesses in an open session is signed out. Leaves the
+    count and the events in the session: the caller commits either way.
+    """
+    now = now or utcnow()
+    key = user.email
+    failures = db.session.scalar(select(SignInFailures).where(SignInFailures.email == key))
+    if failures is not None and failures.locked_until is not None and failures.locked_until > now:
+        user.end_sessions()
+        raise SignInLocked(_locked_message())
+    if user.check_password(password or ""):
+        return True
+    audit.record(AuditAction.PASSWORD_CHECK_FAILED, user, actor=user)
+    if _count_failure(key, failures, now):
+        audit.record(AuditAction.LOCKOUT, user, actor=user)
+        user.end_sessions()
+        raise SignInLocked(_locked_message())
+    return False
 
 
 def _locked_message() -> str:
@@ -197,7 +242,7 @@ def update_user(
     check_department_fits_role(role, department)
     if user.role != role:
         # A new role must not ride on sessions opened under the old one.
-        user.rotate_session_token()
+        user.end_sessions()
     user.email, user.full_name, user.role = email, full_name.strip(), role
     user.department, user.locale = department, locale
     if may_create_proposals is not None:
@@ -215,7 +260,7 @@ def set_user_active(
         raise AccountError(_("You cannot deactivate your own account."))
     user.is_active = active
     if not active:
-        user.rotate_session_token()
+        user.end_sessions()
     db.session.flush()
     action = AuditAction.USER_ACTIVATE if active else AuditAction.USER_DEACTIVATE
     audit.record(action, user, detail=_detail(via, email=user.email))

@@ -33,6 +33,7 @@ from consult.models import (
 from consult.models.audit import AuditAction
 from consult.models.base import utcnow
 from consult.services import audit, notifications, require
+from consult.text import xml_safe
 from consult.textsearch import fold
 
 
@@ -109,8 +110,18 @@ def _require_commenter(user: User, draft: Draft) -> int:
         raise CommentError(_l("Only reviewers and leads of a consulted body can comment."))
     body_id = draft.commenting_body(user)
     if body_id is None:
-        raise CommentError(_l("The comment period is not open for your department."))
+        raise CommentError(closed_message(user))
     return body_id
+
+
+def closed_message(user: User):
+    """Why ``user``'s body may not write on a draft now (Draft.commenting_body said no)."""
+    if user.department is not None and not user.department.is_active:
+        return _l(
+            "Your body has been deactivated on the portal: its comments and responses stay "
+            "readable, but nothing more can be written on its behalf."
+        )
+    return _l("The comment period is not open for your department.")
 
 
 def _require_lead(user: User, draft: Draft) -> int:
@@ -190,7 +201,7 @@ def create_comment(
 
 def set_body(comment: Comment, body: str) -> None:
     """Set the text (after the quote and proposed wording) and what derives from it."""
-    comment.body = body.strip()
+    comment.body = xml_safe(body).strip()
     comment.body_html = str(render_markdown(comment.body))
     comment.search_text = fold(
         " ".join(filter(None, [comment.body, comment.quote, comment.proposed_text]))
@@ -434,6 +445,12 @@ def invite_departments(
     if departments is None:
         departments = list(
             db.session.scalars(select(Department).where(Department.is_active.is_(True)))
+        )
+    present = {i.department_id for i in draft.invitations}
+    inactive = [d.name for d in departments if not d.is_active and d.id not in present]
+    if inactive:
+        raise CommentError(
+            _l("Deactivated bodies cannot be invited: %(names)s.", names=", ".join(inactive))
         )
     # The lead agency drafts the proposal: it is never consulted on it.
     wanted = {d.id for d in draft.proposal.consultable(departments)}

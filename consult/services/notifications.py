@@ -524,14 +524,17 @@ def mark_sent(notifications: Iterable[Notification], now: datetime) -> None:
     db.session.commit()
 
 
-def mark_failed(notifications: Iterable[Notification], now: datetime, error: str) -> int:
-    """Back to the outbox for a later try; returns how many were given up for good."""
+def mark_failed(
+    notifications: Iterable[Notification], now: datetime, error: str, *, final: bool = False
+) -> int:
+    """Back to the outbox for a later try, or failed for good when ``final`` (the message
+    can never be written) or out of tries; returns how many were given up for good."""
     given_up = 0
     for notification in notifications:
         notification.email_attempts += 1
         notification.email_claim = None
         notification.email_error = error[:1000]
-        if notification.email_attempts >= MAX_ATTEMPTS:
+        if final or notification.email_attempts >= MAX_ATTEMPTS:
             notification.email_state = EmailState.FAILED
             given_up += 1
             continue
@@ -617,7 +620,7 @@ def send_due(now: datetime | None = None, *, reminders: bool = True) -> SendRepo
     """Write due reminders, then send every due e-mail and digest. Safe to run concurrently.
 
     ``reminders=False`` only empties the outbox (right after a commit that filled it)."""
-    from consult.notifications import mail
+    from consult import mail
 
     now = now or utcnow()
     report = SendReport()
@@ -627,16 +630,23 @@ def send_due(now: datetime | None = None, *, reminders: bool = True) -> SendRepo
     while batch := claim_due_emails(now):
         sent, failed = mail.send_notifications(batch)
         mark_sent(sent, now)
+        server_trouble = False
         for notifications, error in failed:
-            given_up = mark_failed(notifications, now, error)
+            final = isinstance(error, mail.Unsendable)
+            server_trouble = server_trouble or not final
+            given_up = mark_failed(notifications, now, error, final=final)
             report.failed += given_up
             report.retried += len(notifications) - given_up
-            report.errors.append(error)
+            report.errors.append(str(error))
         report.sent += len(sent)
-        if failed:
+        if server_trouble:
             break  # the server is down: leave the rest for the next run
     for user, items, previous in claim_digests(now):
         error = mail.send_digest(user, items)
+        if isinstance(error, mail.Unsendable):
+            report.failed += mark_failed(items, now, error, final=True)
+            report.errors.append(str(error))
+            continue
         if error:
             digest_failed(user, items, previous, error)
             report.errors.append(error)

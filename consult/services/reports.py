@@ -10,6 +10,12 @@ from datetime import date, datetime, time
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from consult.documents.labels import document_labels
+from consult.documents.summary import (
+    ReportCounts,
+    ReportRow,
+    SummaryReport,
+)
 from consult.extensions import db
 from consult.models import (
     Comment,
@@ -25,12 +31,6 @@ from consult.models import (
     Section,
 )
 from consult.models.base import utcnow
-from consult.reports.labels import document_labels
-from consult.reports.model import (
-    ReportCounts,
-    ReportRow,
-    SummaryReport,
-)
 from consult.services.comments import filter_comments
 from consult.timeutil import from_vietnam_local, to_vietnam_local
 from consult.utils import parse_enum, parse_id

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 
-from docx.shared import Pt
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from consult.drafts.exporter import add_markdown, new_document, save_docx
+from consult.documents import papers
 from consult.extensions import db
-from consult.markup import markdown_to_text
 from consult.models import (
     AuditAction,
     Comment,
@@ -28,7 +24,6 @@ from consult.models import (
 from consult.models.base import utcnow
 from consult.services import audit, notifications, require
 from consult.services import comments as comment_service
-from consult.timeutil import to_vietnam_local
 
 
 class WorkshopError(ValueError):
@@ -182,126 +177,17 @@ def submitted_comments_on(sections: list[Section]) -> dict[int, list[Comment]]:
 # --- papers ---------------------------------------------------------------------------------
 
 
-def _heading_block(document, workshop: Workshop, title: str) -> None:
-    document.add_heading(title, level=0)
-    when = to_vietnam_local(workshop.starts_at).strftime("%H:%M %d/%m/%Y")
-    info = document.add_paragraph()
-    info.add_run(workshop.title).bold = True
-    info.add_run(f"\n{workshop.draft.proposal.title} — {workshop.draft.title}")
-    info.add_run(f"\n{_('Time')}: {when}    {_('Place')}: {workshop.place}")
-
-
-def _comment_paragraphs(document, comment: Comment) -> None:
-    head = document.add_paragraph(style="List Bullet")
-    head.add_run(comment.speaker).bold = True
-    head.add_run(f" ({comment.kind.label}, {comment.source.label})")
-    if comment.quote:
-        document.add_paragraph(f"“{comment.quote}”").runs[0].italic = True
-    document.add_paragraph(comment.body)
-    if comment.is_answered:
-        answer = document.add_paragraph()
-        answer.add_run(f"{_('Drafting board:')} {comment.effective_status.label}. ").bold = True
-        answer.add_run(comment.effective.answer or "")
-
-
 def packet_docx(workshop: Workshop) -> bytes:
     """Before the workshop: the sections on the agenda, with the comments received so far."""
-    document = new_document()
-    _heading_block(document, workshop, _("Workshop packet"))
-    comments = submitted_comments_on(workshop.agenda)
-    for section in workshop.agenda:
-        document.add_heading(section.title, level=1)
-        add_markdown(document, section.body)
-        received = comments[section.id]
-        sub = document.add_heading(_("Comments received: %(n)d", n=len(received)), level=2)
-        sub.runs[0].font.size = Pt(12)
-        for comment in received:
-            _comment_paragraphs(document, comment)
-    return save_docx(document)
+    return papers.packet_docx(workshop, submitted_comments_on(workshop.agenda))
 
 
 def report_docx(workshop: Workshop) -> bytes:
     """After the workshop: attendance, and the comments made there with their answers."""
-    document = new_document()
-    _heading_block(document, workshop, _("Workshop report"))
-    document.add_heading(_("Attendance"), level=1)
-    for participant in workshop.participants:
-        mark = "✓" if participant.attended else "—"
-        document.add_paragraph(f"{mark} {participant.name}", style="List Bullet")
-    document.add_heading(_("Comments from the floor: %(n)d", n=len(workshop.comments)), level=1)
-    for comment in workshop.comments:
-        if comment.is_deleted:
-            continue
-        where = comment.section.title if comment.section else _("General comment")
-        document.add_paragraph(where).runs[0].bold = True
-        _comment_paragraphs(document, comment)
-    return save_docx(document)
-
-
-def _pdf_lines(workshop: Workshop, packet: bool) -> list[tuple[str, str]]:
-    """The same content as the DOCX, as (style, text) lines for the PDF."""
-    when = to_vietnam_local(workshop.starts_at).strftime("%H:%M %d/%m/%Y")
-    lines = [
-        ("title", _("Workshop packet") if packet else _("Workshop report")),
-        ("bold", workshop.title),
-        ("text", f"{workshop.draft.proposal.title} — {workshop.draft.title}"),
-        ("text", f"{_('Time')}: {when}    {_('Place')}: {workshop.place}"),
-    ]
-
-    def comment_lines(comment: Comment) -> None:
-        lines.append(("bold", f"• {comment.speaker} ({comment.kind.label})"))
-        if comment.quote:
-            lines.append(("italic", f"“{comment.quote}”"))
-        lines.append(("text", comment.body))
-        if comment.is_answered:
-            lines.append(
-                (
-                    "text",
-                    f"{_('Drafting board:')} {comment.effective_status.label}. "
-                    f"{comment.effective.answer}",
-                )  # fmt: skip
-            )
-
-    if packet:
-        comments = submitted_comments_on(workshop.agenda)
-        for section in workshop.agenda:
-            lines.append(("heading", section.title))
-            lines.append(("text", markdown_to_text(section.body)))
-            lines.append(("bold", _("Comments received: %(n)d", n=len(comments[section.id]))))
-            for comment in comments[section.id]:
-                comment_lines(comment)
-    else:
-        lines.append(("heading", _("Attendance")))
-        for p in workshop.participants:
-            lines.append(("text", f"{'✓' if p.attended else '—'} {p.name}"))
-        lines.append(("heading", _("Comments from the floor: %(n)d", n=len(workshop.comments))))
-        for comment in workshop.comments:
-            if not comment.is_deleted:
-                where = comment.section.title if comment.section else _("General comment")
-                lines.append(("bold", where))
-                comment_lines(comment)
-    return lines
+    return papers.report_docx(workshop)
 
 
 def workshop_pdf(workshop: Workshop, packet: bool) -> bytes:
-    from fpdf import FPDF
-
-    from consult.reports.writers import FONT_DIR, PDF_FONT, PDF_FONT_FILES
-
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
-    for font_style, name in PDF_FONT_FILES.items():
-        pdf.add_font(PDF_FONT, font_style, FONT_DIR / name)
-    pdf.set_margins(left=30, top=20, right=15)
-    pdf.set_auto_page_break(True, margin=20)
-    pdf.set_font(PDF_FONT, "", 11)
-    pdf.add_page()
-    sizes = {"title": 16, "heading": 13, "bold": 11, "italic": 11, "text": 11}
-    styles = {"title": "B", "heading": "B", "bold": "B", "italic": "I", "text": ""}
-    for style, text in _pdf_lines(workshop, packet):
-        pdf.set_font(PDF_FONT, style=styles[style], size=sizes[style])
-        pdf.multi_cell(0, 6 if style != "title" else 9, text, new_x="LMARGIN", new_y="NEXT")
-        if style in ("title", "heading"):
-            pdf.ln(2)
-    out = io.BytesIO()
-    pdf.output(out)
-    return out.getvalue()
+    """The packet or the report as a PDF, with the same content as the Word file."""
+    comments = submitted_comments_on(workshop.agenda) if packet else {}
+    return papers.workshop_pdf(workshop, packet, comments)

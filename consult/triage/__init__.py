@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("triage", __name__)
-
-from consult.triage import routes  # noqa: E402,F401

@@ -9,8 +9,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from consult.auth.routes import safe_next_url
-from consult.drafts.routes import draft_url
 from consult.extensions import db
 from consult.forms import EmptyForm
 from consult.models import Comment, CommentKind, CommentStatus, Section, User
@@ -20,7 +18,7 @@ from consult.services import triage as triage_service
 from consult.services.triage import InboxFilters, TriageConflict, TriageError
 from consult.triage import bp
 from consult.triage.forms import AnswerForm, BulkForm, LinkForm, MessageForm
-from consult.utils import flash_form_errors, paginate_by_ids, parse_ids
+from consult.utils import draft_url, flash_form_errors, paginate_by_ids, parse_ids, safe_next_url
 
 
 def load_comment_for_triage(comment_id: int) -> Comment:

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("workshops", __name__)
-
-from consult.workshops import routes  # noqa: E402,F401

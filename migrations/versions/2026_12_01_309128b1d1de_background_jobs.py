@@ -3,7 +3,7 @@
 The queue itself (Huey) keeps its own storage (a SQLite file in DATA_DIR, or Redis).
 
 Revision ID: 309128b1d1de
-Revises: 99c549ac344c
+Revises: a17c5e55e0f1
 Create Date: 2026-12-01 20:09:29.448991
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '309128b1d1de'
-down_revision = '99c549ac344c'
+down_revision = 'a17c5e55e0f1'
 branch_labels = None
 depends_on = None
 

@@ -14,13 +14,14 @@ from docx.text.paragraph import Paragraph
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from consult.drafts.exporter import (
+from consult.documents.exporter import (
     MAX_WORD_LEVEL,
     heading_text,
     markdown_plain_text,
     new_document,
     save_docx,
 )
+from consult.text import single_line, xml_safe
 
 # Vietnamese is written one syllable per word; \w keeps a syllable with its diacritics whole.
 _TOKEN_RE = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
@@ -326,7 +327,7 @@ def _text(value: str | None) -> str:
 def compare_docx(title: str, changes: Sequence[SectionChange]) -> bytes:
     """A Word document of the changes: insertions underlined, deletions struck through."""
     document = new_document()
-    document.add_paragraph(str(title), style="Title")
+    document.add_paragraph(single_line(str(title)), style="Title")
     legend = document.add_paragraph()
     legend.add_run(str(_l("Legend:")) + " ")
     _add_runs(legend, [(INSERT, str(_l("inserted text")))])
@@ -385,7 +386,7 @@ def _add_text_runs(document, runs: list[tuple[str, str]]) -> None:
 
 def _add_runs(paragraph: Paragraph, runs: list[tuple[str, str]]) -> None:
     for op, text in runs:
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(xml_safe(text))
         if op == INSERT:
             run.font.underline = True
             run.font.color.rgb = INSERT_COLOUR

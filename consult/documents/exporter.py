@@ -19,7 +19,8 @@ from docx.text.paragraph import Paragraph
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from consult.drafts.importer import escape_markdown, join_heading_number, parse_markdown
+from consult.documents.importer import escape_markdown, join_heading_number, parse_markdown
+from consult.text import single_line, xml_safe
 
 FONT_NAME = "Times New Roman"
 MONOSPACE_FONT = "Courier New"
@@ -66,8 +67,8 @@ def _markdown_heading(section: SectionLike) -> str:
 
 
 def heading_text(section: SectionLike) -> str:
-    """The heading as shown in documents: number and heading text."""
-    return join_heading_number(section.number or "", section.heading or "")
+    """The heading as shown in documents: number and heading text, on one line."""
+    return single_line(join_heading_number(section.number or "", section.heading or ""))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -77,8 +78,9 @@ def heading_text(section: SectionLike) -> str:
 def export_docx(title: str, sections: Iterable[SectionLike]) -> bytes:
     """The draft as a Word document using Heading 1..9 styles, so it can be imported again."""
     document = new_document()
-    if title.strip():
-        document.add_paragraph(title.strip(), style="Title")
+    title = single_line(title).strip()
+    if title:
+        document.add_paragraph(title, style="Title")
     for section in sections:
         level = max(1, min(section.level, MAX_WORD_LEVEL))
         document.add_paragraph(heading_text(section), style=f"Heading {level}")
@@ -146,7 +148,8 @@ class _BlockState:
 
 def add_markdown(document: DocxDocument, markdown: str) -> None:
     """Append Markdown (paragraphs, lists, tables, quotes, code) to the document."""
-    tokens = _markdown.parse(markdown)
+    # Rows written before text was cleaned at input may hold characters Word cannot.
+    tokens = _markdown.parse(xml_safe(markdown))
     state = _BlockState()
     paragraph: Paragraph | None = None
     index = 0

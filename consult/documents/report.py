@@ -1,11 +1,12 @@
-"""Sending a summary report in a given format: one place for the web and the command line."""
+"""A summary report in a given format: one place for the web and the command line."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable
 
-from consult.reports.model import SummaryReport
+from consult.documents import csv, docx, pdf, xlsx
+from consult.documents.summary import SummaryReport
 
 MIMETYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -18,13 +19,11 @@ FORMATS = tuple(MIMETYPES)
 
 def write_report(report: SummaryReport, fmt: str, out: io.BufferedIOBase, charts=()) -> None:
     """Write ``report`` as ``fmt`` into the binary file ``out``."""
-    from consult.reports import writers
-
     handlers: dict[str, Callable[[], None]] = {
-        "docx": lambda: writers.write_docx(report, out),
-        "xlsx": lambda: writers.write_xlsx(report, out),
-        "csv": lambda: writers.write_csv(report, out),
-        "pdf": lambda: out.write(writers.write_pdf(report, charts=charts)),
+        "docx": lambda: docx.write_docx(report, out),
+        "xlsx": lambda: xlsx.write_xlsx(report, out),
+        "csv": lambda: csv.write_csv(report, out),
+        "pdf": lambda: out.write(pdf.write_pdf(report, charts=charts)),
     }
     if fmt not in handlers:
         raise ValueError(f"unknown report format {fmt!r}")

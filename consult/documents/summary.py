@@ -2,12 +2,12 @@
 
 "Bản tổng hợp ý kiến, tiếp thu, giải trình ý kiến góp ý": the app builds a `SummaryReport`
 (from the database, in whatever language the user reads) and hands it to the writers in
-`consult.reports.writers`. Nothing here touches Flask or the database.
+`consult.documents`. Nothing here touches Flask or the database.
 
 Every string the writers print comes from `SummaryReport.labels`. The writers start from
 `VIETNAMESE_LABELS` and overlay the report's labels, so a report may pass only the keys it
-changes; `ENGLISH_LABELS` has the same keys, in English. Some labels are templates for
-`str.format` with named fields (documented next to each key).
+changes (the app passes `consult.documents.labels`, translated). Some labels are templates
+for `str.format` with named fields (documented next to each key).
 """
 
 from __future__ import annotations
@@ -191,97 +191,4 @@ VIETNAMESE_LABELS: dict[str, str] = {
     "no": "Không",
     # Chart without data.
     "chart_empty": "Chưa có số liệu",
-}
-
-ENGLISH_LABELS: dict[str, str] = {
-    "lang": "en-GB",
-    "thousands_sep": ",",
-    "national_name": "SOCIALIST REPUBLIC OF VIETNAM",
-    "motto": "Independence - Freedom - Happiness",
-    "place_date": "{place}, {day_num} {month_name} {year}",
-    "month_1": "January",
-    "month_2": "February",
-    "month_3": "March",
-    "month_4": "April",
-    "month_5": "May",
-    "month_6": "June",
-    "month_7": "July",
-    "month_8": "August",
-    "month_9": "September",
-    "month_10": "October",
-    "month_11": "November",
-    "month_12": "December",
-    "title": "SUMMARY OF COMMENTS, ACCEPTANCE AND EXPLANATIONS",
-    "title_draft": "ON THE DRAFT {title} (version {number})",
-    "counts_heading": "I. THE CONSULTATION",
-    "count_consulted": "1. Bodies consulted: {n}, of which: {by_kind}.",
-    "count_consulted_plain": "1. Bodies consulted: {n}.",
-    "count_period": "Comment period: from {opens} to {closes}.",
-    "count_letters": "Official letters received: {n}.",
-    "count_results": "2. Results: {n} bodies answered, of which:",
-    "count_agreed": "a) {n} bodies agreed with the draft without further comments: {bodies}.",
-    "count_agreed_zero": "a) No body agreed with the draft without further comments.",
-    "agreed_with_letter": "{body} (letter no. {letter})",
-    "count_commented": "b) {n} bodies sent comments, {comments} comments in total.",
-    "count_by_status": "How they were handled: {items}.",
-    "count_item": "{label}: {n}",
-    "count_not_responded": "c) {n} bodies did not answer: {bodies}.",
-    "count_not_responded_zero": "c) Every body consulted answered.",
-    "silence_agreement": "As stated in the request for comments, a body that did not answer "
-    "is considered to agree with the draft.",
-    "list_separator": "; ",
-    "table_heading": "II. COMMENTS, ACCEPTANCE AND EXPLANATIONS",
-    "col_number": "No.",
-    "col_section": "Section",
-    "col_departments": "Commenting body",
-    "col_comment": "Comment",
-    "col_answer": "Acceptance or explanation",
-    "col_status": "Result",
-    "general_section": "General comments",
-    "section_continued": "(continued)",
-    "quote": "“{quote}”",
-    "proposed_prefix": "Proposed wording:",
-    "no_answer": "",
-    "no_rows": "No comments.",
-    "recipients_label": "Recipients:",
-    "sheet_rows": "Comments",
-    "sheet_counts": "Figures",
-    "xcol_number": "No.",
-    "xcol_section_number": "Section no.",
-    "xcol_section_heading": "Section heading",
-    "xcol_departments": "Commenting bodies",
-    "xcol_kind": "Kind",
-    "xcol_source": "Source",
-    "xcol_quote": "Quoted passage",
-    "xcol_comment": "Comment",
-    "xcol_proposed": "Proposed wording",
-    "xcol_answer": "Acceptance or explanation",
-    "xcol_status": "Result",
-    "xcol_submitted_at": "Submitted at",
-    "xcol_answered_at": "Answered at",
-    "xcol_comment_ids": "Comment ids",
-    "stat_label": "Figure",
-    "stat_value": "Value",
-    "stat_issuing_body": "Drafting body",
-    "stat_proposal": "Draft",
-    "stat_draft_number": "Draft version",
-    "stat_issued_on": "Issued on",
-    "stat_period_opens": "Comment period opens",
-    "stat_period_closes": "Comment period closes",
-    "stat_consulted": "Bodies consulted",
-    "stat_letters": "Official letters received",
-    "stat_responded": "Bodies that answered",
-    "stat_agreed": "Bodies that agreed without comments",
-    "stat_commented": "Bodies that commented",
-    "stat_comments": "Comments",
-    "stat_not_responded": "Bodies that did not answer",
-    "stat_silence": "Silence counts as agreement",
-    "stat_by_kind": "Consulted: {label}",
-    "stat_by_status": "Result: {label}",
-    "stat_agreed_bodies": "Bodies that agreed with the draft",
-    "stat_letter": "Letter no.",
-    "stat_not_responded_bodies": "Bodies that did not answer",
-    "yes": "Yes",
-    "no": "No",
-    "chart_empty": "No data yet",
 }

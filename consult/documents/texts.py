@@ -8,8 +8,8 @@ from datetime import datetime
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from consult.i18n import vn_datetime
 from consult.models import CommentStatus, Notification, NotificationKind, Seat
-from consult.templating import vn_datetime
 
 
 @dataclass
@@ -177,3 +177,8 @@ RENDERERS = {
 
 def describe(notification: Notification) -> Text:
     return RENDERERS[notification.kind](notification.params or {})
+
+
+def describe_params(params: dict) -> list[str]:
+    """The lines of a workshop notification, for its calendar file."""
+    return describe(Notification(kind=NotificationKind.WORKSHOP, params=params)).lines

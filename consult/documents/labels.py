@@ -2,7 +2,7 @@
 
 Each label has its key as message context, so that a word used twice in the documents
 ("Comments" as a sheet name and as a count) can read differently in Vietnamese. Labels
-with {braces} are ``str.format`` templates filled by the writers (see model.py)."""
+with {braces} are ``str.format`` templates filled by the writers (see summary.py)."""
 
 from flask_babel import lazy_pgettext as _p
 

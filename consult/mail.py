@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import email.policy
 import smtplib
-from datetime import datetime, timedelta
 from urllib.parse import urljoin
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_mail import Connection, Message
-from icalendar import Calendar, Event
+from flask_mail import BadHeaderError, Connection, Message
 
+from consult.documents.ics import workshop_calendar
+from consult.documents.texts import describe
 from consult.models import Notification, NotificationKind, User
-from consult.notifications.texts import describe
+from consult.text import single_line, xml_safe
 
 # One SMTP conversation should never hang a run of send-due.
 SMTP_TIMEOUT = 30
@@ -29,6 +29,14 @@ class PortalMessage(Message):
     space at the fold ("Đề án xây" arrives as "Đề ánxây"); Flask-Mail has already folded
     the encoded words correctly, so the policy must not fold them again.
     """
+
+    def __init__(self, subject: str = "", **kwargs):
+        # User text (a workshop or proposal title) reaches the Subject: on one line, so it
+        # can never end the header and start another (Bcc: ...).
+        for part in ("body", "html"):
+            if kwargs.get(part):
+                kwargs[part] = xml_safe(kwargs[part])
+        super().__init__(subject=single_line(subject), **kwargs)
 
     def _message(self):
         message = super()._message()
@@ -83,9 +91,9 @@ def build_message(notification: Notification) -> Message:
         if notification.kind is NotificationKind.WORKSHOP:
             event = notification.params.get("event")
             message.attach(
-                "workshop.ics",
+                "workshop.ics",  # a fixed name: no user text in the part's headers
                 "text/calendar; method=" + ("CANCEL" if event == "cancelled" else "REQUEST"),
-                workshop_calendar(notification.params, user),
+                workshop_calendar(notification.params, user.email),
             )
     return message
 
@@ -112,38 +120,9 @@ def build_digest(user: User, notifications: list[Notification]) -> Message:
                 message.attach(
                     f"workshop-{notification.params['workshop']}.ics",
                     "text/calendar",
-                    workshop_calendar(notification.params, user),
+                    workshop_calendar(notification.params, user.email),
                 )
     return message
-
-
-def workshop_calendar(params: dict, user: User) -> bytes:
-    """An iCalendar invitation; its UID stays the same and its SEQUENCE grows with changes,
-    so calendar programs update (or cancel) the event they already have."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Consult//Workshops//VI")
-    calendar.add("version", "2.0")
-    cancelled = params.get("event") == "cancelled"
-    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
-    event = Event()
-    host = current_app.config["PORTAL_URL"].split("//")[-1].split("/")[0] or "consult"
-    event.add("uid", f"workshop-{params['workshop']}@{host}")
-    event.add("sequence", params.get("revision", 0) + (1 if cancelled else 0))
-    starts = datetime.fromisoformat(params["starts_at"])
-    event.add("dtstart", starts)
-    event.add("dtend", starts + timedelta(hours=current_app.config["WORKSHOP_HOURS"]))
-    event.add("dtstamp", datetime.now(starts.tzinfo))
-    event.add("summary", params["title"])
-    event.add("location", params["place"])
-    event.add("description", "\n".join(describe_params(params)))
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    event.add("attendee", f"mailto:{user.email}")
-    calendar.add_component(event)
-    return calendar.to_ical()
-
-
-def describe_params(params: dict) -> list[str]:
-    return describe(Notification(kind=NotificationKind.WORKSHOP, params=params)).lines
 
 
 # --- sending --------------------------------------------------------------------------------
@@ -170,6 +149,9 @@ def _deliver(messages: list[tuple[object, Message]]):
                     connection.send(message)
                 except smtplib.SMTPRecipientsRefused as exc:
                     yield key, f"refused: {exc}"
+                except (BadHeaderError, ValueError, UnicodeError) as exc:
+                    # This message cannot be written: it fails alone, the batch goes on.
+                    yield key, Unsendable(f"{exc.__class__.__name__}: {exc}")
                 else:
                     yield key, None
     except (OSError, smtplib.SMTPException) as exc:
@@ -178,11 +160,24 @@ def _deliver(messages: list[tuple[object, Message]]):
         yield None, f"{exc.__class__.__name__}: {exc}"
 
 
+class Unsendable(str):
+    """The reason a message can never be sent (it cannot be built or written), as opposed
+    to a server that is down or refuses it for now: no later try would succeed."""
+
+
 def send_notifications(batch: list[Notification]):
-    """Send one e-mail per notification; returns (sent, [(not sent, error)])."""
-    messages = [(n.id, build_message(n)) for n in batch]
+    """Send one e-mail per notification; returns (sent, [(not sent, error)]).
+
+    An error that is an `Unsendable` concerns that message alone.
+    """
     by_id = {n.id: n for n in batch}
-    sent, failed = [], []
+    sent, failed, messages = [], [], []
+    for notification in batch:
+        try:
+            messages.append((notification.id, build_message(notification)))
+        except Exception as exc:  # noqa: BLE001  (one bad row must not stop everyone's mail)
+            current_app.logger.exception("Notification %s cannot be written", notification.id)
+            failed.append(([notification], Unsendable(f"{exc.__class__.__name__}: {exc}")))
     for key, error in _deliver(messages):
         if key is None:  # the connection broke: the rest is not sent
             done = {n.id for n in sent} | {n.id for group, _e in failed for n in group}
@@ -197,6 +192,11 @@ def send_notifications(batch: list[Notification]):
 
 def send_digest(user: User, notifications: list[Notification]) -> str | None:
     """Send one digest; returns the error, or None when it went out."""
-    for _key, error in _deliver([(user.id, build_digest(user, notifications))]):
+    try:
+        message = build_digest(user, notifications)
+    except Exception as exc:  # noqa: BLE001  (one bad digest must not stop the others)
+        current_app.logger.exception("The digest of user %s cannot be written", user.id)
+        return Unsendable(f"{exc.__class__.__name__}: {exc}")
+    for _key, error in _deliver([(user.id, message)]):
         return error
     return None

@@ -1,0 +1,431 @@
+"""PDF documents (fpdf2 and DejaVu Sans): the summary report and the workshop papers.
+
+`write_pdf` holds the document being built in memory (not the rows), so it suits reports
+of up to some tens of thousands of rows; offer XLSX, CSV or DOCX for larger ones.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from consult.documents.common import (
+    FONT_DIR,
+    PDF_FONT,
+    PDF_FONT_FILES,
+    _clean,
+    _comment_parts,
+    _count_paragraphs,
+    _group_key,
+    _labels,
+    _place_date,
+    _section_title,
+    _title_lines,
+)
+from consult.documents.summary import SummaryReport
+from consult.timeutil import VIETNAM
+
+# --------------------------------------------------------------------------------------
+# PDF (fpdf2 and DejaVu Sans)
+# --------------------------------------------------------------------------------------
+
+PDF_BODY_PT = 10.5
+PDF_TABLE_PT = 9
+PDF_HEADING_PT = 11
+PDF_TITLE_PT = 12
+PT_MM = 25.4 / 72
+# Landscape table widths (mm): 297 - 30 - 15 = 252 mm.
+PDF_TABLE_WIDTHS_MM = (11.0, 38.0, 42.0, 74.0, 63.0, 24.0)
+
+
+# fpdf2 does not draw <title> and <desc> (they are for screen readers) and logs a warning
+# for each; the PDF has the same text in its counts.
+_SVG_UNDRAWN = re.compile(r"<(title|desc)\b[^>]*>.*?</\1\s*>", re.DOTALL)
+
+
+_SVG_SIZE = re.compile(
+    r'<svg\b[^>]*?\bwidth="(?P<w>[\d.]+)"[^>]*?\bheight="(?P<h>[\d.]+)"', re.DOTALL
+)
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", _clean(text))
+
+
+def _break_lines(text: str, measure: Callable[[str], float], width: float) -> list[str]:
+    """Greedy word wrap; a word longer than the line is cut between characters."""
+    if not text.strip():
+        return [""]
+    lines: list[str] = []
+    space = measure(" ")
+    line, line_w = "", 0.0
+    for word in text.split(" "):
+        word_w = measure(word)
+        if line and line_w + space + word_w <= width:
+            line, line_w = f"{line} {word}", line_w + space + word_w
+            continue
+        if line:
+            lines.append(line)
+        line, line_w = "", 0.0
+        while word_w > width:
+            cut, cut_w = 0, 0.0
+            while cut < len(word) and cut_w + measure(word[cut]) <= width:
+                cut_w += measure(word[cut])
+                cut += 1
+            cut = max(cut, 1)
+            lines.append(word[:cut])
+            word = word[cut:]
+            word_w = measure(word)
+        line, line_w = word, word_w
+    if line or not lines:
+        lines.append(line)
+    return lines
+
+
+class _PdfTable:
+    """A table drawn row by row: header repeated on every page, long rows split.
+
+    fpdf2's own `table()` keeps every row until the table ends and refuses rows taller
+    than a page; a comment can be longer than that, and there can be very many rows.
+    """
+
+    SECTION_COL = 1
+
+    def __init__(self, pdf: Any, headings: list[str], labels: dict[str, str]) -> None:
+        self.pdf = pdf
+        self.labels = labels
+        self.widths = PDF_TABLE_WIDTHS_MM
+        self.aligns = ("C", "L", "L", "L", "L", "C")
+        self.size = PDF_TABLE_PT
+        self.lh = PDF_TABLE_PT * PT_MM * 1.3
+        self.pad = 1.0
+        self.x0 = pdf.l_margin
+        xs = [self.x0]
+        for w in self.widths:
+            xs.append(xs[-1] + w)
+        self.xs = xs
+        self._measures: dict[str, Callable[[str], float]] = {}
+        self.headings = [self.wrap([("B", h)], w) for h, w in zip(headings, self.widths)]
+        self.header_h = max(len(h) for h in self.headings) * self.lh + 2 * self.pad
+        self.rows_on_page = False
+        self.section_lines: list[tuple[str, str]] = []
+        self.section_open = False
+
+    def wrap(self, parts: list[tuple[str, str]], width: float) -> list[tuple[str, str]]:
+        """Break (style, text) paragraphs into (style, line) lines that fit `width` mm."""
+        inner = width - 2 * self.pdf.c_margin - 0.01
+        lines: list[tuple[str, str]] = []
+        for style, text in parts:
+            measure = self._measure(style)
+            for paragraph in _nfc(text).split("\n"):
+                lines.extend((style, line) for line in _break_lines(paragraph, measure, inner))
+        return lines
+
+    def _measure(self, style: str) -> Callable[[str], float]:
+        """Width in mm of a text in `style` at the table size, from the font's glyph widths."""
+        if style not in self._measures:
+            widths = self.pdf.fonts[PDF_FONT.lower() + style].cw
+            factor = self.size * 0.001 / self.pdf.k
+            self._measures[style] = lambda text: sum(widths[ord(c)] for c in text) * factor
+        return self._measures[style]
+
+    def start(self) -> None:
+        """Draw the header row at the current position."""
+        pdf = self.pdf
+        y0 = pdf.y
+        pdf.set_fill_color(230, 230, 230)
+        for i, lines in enumerate(self.headings):
+            pdf.rect(self.xs[i], y0, self.widths[i], self.header_h, style="DF")
+            top = y0 + (self.header_h - len(lines) * self.lh) / 2
+            self._print(i, lines, top, align="C")
+        pdf.set_xy(self.x0, y0 + self.header_h)
+        self.rows_on_page = False
+
+    def _print(self, col: int, lines: list[tuple[str, str]], top: float, align: str) -> None:
+        pdf = self.pdf
+        for k, (style, line) in enumerate(lines):
+            if not line:
+                continue
+            pdf.set_font(PDF_FONT, style, self.size)
+            pdf.set_xy(self.xs[col], top + k * self.lh)
+            pdf.cell(self.widths[col], self.lh, line, align=align)
+
+    def _close_section(self) -> None:
+        if self.section_open:
+            s = self.SECTION_COL
+            self.pdf.line(self.xs[s], self.pdf.y, self.xs[s + 1], self.pdf.y)
+            self.section_open = False
+
+    def _new_page(self) -> None:
+        self._close_section()
+        self.pdf.add_page(orientation="L")
+        self.start()
+
+    def _draw(self, cols: list[list[tuple[str, str]]], top_line: bool) -> None:
+        pdf = self.pdf
+        y0 = pdf.y
+        h = max(1, max(len(c) for c in cols)) * self.lh + 2 * self.pad
+        s = self.SECTION_COL
+        for i in range(len(self.widths)):
+            if i == s:
+                if top_line:
+                    pdf.line(self.xs[i], y0, self.xs[i + 1], y0)
+                continue
+            pdf.rect(self.xs[i], y0, self.widths[i], h)
+        for i, lines in enumerate(cols):
+            self._print(i, lines, y0 + self.pad, self.aligns[i])
+        pdf.set_xy(self.x0, y0 + h)
+        self.rows_on_page = True
+        self.section_open = True
+
+    def add(self, cols: list[list[tuple[str, str]]], section: str | None) -> None:
+        """A row; `section` is the section title when the row starts a new section."""
+        pdf = self.pdf
+        top_line = section is not None
+        if section is not None:
+            self.section_lines = self.wrap([("B", section)], self.widths[self.SECTION_COL])
+            cols[self.SECTION_COL] = list(self.section_lines)
+        remaining = cols
+        while True:
+            at_top = not self.rows_on_page
+            if at_top and not remaining[self.SECTION_COL] and self.section_lines:
+                cont = self.wrap([("I", self.labels["section_continued"])], self.widths[1])
+                remaining[self.SECTION_COL] = self.section_lines + cont
+            n = max(1, max(len(c) for c in remaining))
+            need = n * self.lh + 2 * self.pad
+            avail = pdf.page_break_trigger - pdf.y
+            if need <= avail + 0.01:
+                self._draw(remaining, top_line or at_top)
+                return
+            fresh = pdf.page_break_trigger - pdf.t_margin - self.header_h
+            fit_lines = int((avail - 2 * self.pad) / self.lh)
+            if not at_top and (need <= fresh or fit_lines < 3):
+                self._new_page()
+                continue
+            fit_lines = max(fit_lines, 1)
+            chunk = [c[:fit_lines] for c in remaining]
+            remaining = [c[fit_lines:] for c in remaining]
+            self._draw(chunk, top_line or at_top)
+            top_line = False
+            self._new_page()
+
+    def finish(self) -> None:
+        self._close_section()
+
+
+def _fit_size(pdf: Any, text: str, style: str, size: float, width: float) -> float:
+    while size > 6:
+        pdf.set_font(PDF_FONT, style, size)
+        if pdf.get_string_width(text) <= width - 2 * pdf.c_margin:
+            break
+        size -= 0.5
+    return size
+
+
+def write_pdf(report: SummaryReport, charts: Iterable[bytes | str] = ()) -> bytes:
+    """The report as a PDF (bytes): A4, DejaVu Sans, page numbers from page 2.
+
+    A portrait first page with the heading block, title and counts (then the `charts`,
+    SVG documents such as `render_svg_bar_chart` returns, one under the other); landscape
+    pages with the table, its header row repeated on every page, rows of one section
+    grouped, rows too tall for a page split across pages; then the closing block.
+    """
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    labels = _labels(report)
+
+    class ReportPDF(FPDF):
+        def header(self) -> None:
+            if self.page_no() > 1:
+                self.set_font(PDF_FONT, "", PDF_BODY_PT)
+                self.set_xy(self.l_margin, 10)
+                self.cell(self.epw, 5, str(self.page_no()), align="C")
+            self.set_xy(self.l_margin, self.t_margin)
+
+    pdf = ReportPDF(orientation="P", unit="mm", format="A4")
+    for style, name in PDF_FONT_FILES.items():
+        pdf.add_font(PDF_FONT, style, FONT_DIR / name)
+    pdf.set_margins(left=30, top=20, right=15)
+    pdf.set_auto_page_break(True, margin=20)
+    pdf.c_margin = 1.0
+    pdf.set_lang(labels.get("lang", "vi-VN"))
+    title = [_nfc(t) for t in _title_lines(report, labels)]
+    pdf.set_title(" ".join(title))
+    pdf.set_author(_nfc(report.issuing_body))
+    pdf.set_creator("Consult")
+    pdf.set_creation_date(
+        datetime.combine(report.issued_on, datetime.min.time()).replace(tzinfo=VIETNAM)
+    )
+    pdf.set_font(PDF_FONT, "", PDF_BODY_PT)
+    pdf.add_page()
+
+    lh = PDF_BODY_PT * PT_MM * 1.35
+    # Heading block: issuing body left, national heading right.
+    left_w = 70.0
+    right_w = pdf.epw - left_w
+    y0 = pdf.y
+    body_name = _nfc(report.issuing_body).upper()
+    pdf.set_font(PDF_FONT, "B", PDF_HEADING_PT)
+    pdf.set_xy(pdf.l_margin, y0)
+    pdf.multi_cell(left_w, lh, body_name, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    rule_w = min(pdf.get_string_width(body_name), left_w) * 0.4
+    centre = pdf.l_margin + left_w / 2
+    pdf.line(centre - rule_w / 2, pdf.y + 0.8, centre + rule_w / 2, pdf.y + 0.8)
+    left_bottom = pdf.y + 2
+    x_right = pdf.l_margin + left_w
+    national = _nfc(labels["national_name"])
+    size = _fit_size(pdf, national, "B", PDF_HEADING_PT, right_w)
+    pdf.set_xy(x_right, y0)
+    pdf.set_font(PDF_FONT, "B", size)
+    pdf.cell(right_w, lh, national, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    motto = _nfc(labels["motto"])
+    size = _fit_size(pdf, motto, "B", PDF_HEADING_PT + 1, right_w)
+    pdf.set_font(PDF_FONT, "B", size)
+    pdf.cell(right_w, lh, motto, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    rule_w = pdf.get_string_width(motto)
+    centre = x_right + right_w / 2
+    pdf.line(centre - rule_w / 2, pdf.y + 0.8, centre + rule_w / 2, pdf.y + 0.8)
+    pdf.set_xy(x_right, pdf.y + 3)
+    pdf.set_font(PDF_FONT, "I", PDF_BODY_PT)
+    pdf.cell(
+        right_w, lh, _nfc(_place_date(report, labels)), align="C", new_x=XPos.LEFT, new_y=YPos.NEXT
+    )
+    pdf.set_xy(pdf.l_margin, max(left_bottom, pdf.y) + 8)
+
+    pdf.set_font(PDF_FONT, "B", PDF_TITLE_PT)
+    for line in title:
+        pdf.multi_cell(
+            0, PDF_TITLE_PT * PT_MM * 1.35, line, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
+    pdf.ln(5)
+
+    pdf.set_font(PDF_FONT, "B", PDF_BODY_PT)
+    pdf.multi_cell(0, lh, _nfc(labels["counts_heading"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(1.5)
+    for text, level in _count_paragraphs(report, labels):
+        pdf.set_font(PDF_FONT, "", PDF_BODY_PT)
+        pdf.set_x(pdf.l_margin + 6 * level)
+        pdf.multi_cell(
+            pdf.epw - 6 * level, lh, _nfc(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
+        pdf.ln(1.5)
+
+    for chart in charts:
+        data = _SVG_UNDRAWN.sub("", chart if isinstance(chart, str) else chart.decode("utf-8"))
+        width = min(pdf.epw, 160.0)
+        size = _SVG_SIZE.search(data)
+        if size:  # keep a tall chart within one page
+            aspect = float(size["h"]) / max(float(size["w"]), 1.0)
+            page_h = pdf.page_break_trigger - pdf.t_margin - 5
+            width = min(width, page_h / max(aspect, 0.01))
+        pdf.ln(3)
+        pdf.image(io.BytesIO(data.encode("utf-8")), x=pdf.l_margin + (pdf.epw - width) / 2, w=width)
+
+    # The table, on landscape pages.
+    pdf.add_page(orientation="L")
+    pdf.set_font(PDF_FONT, "B", PDF_BODY_PT)
+    pdf.multi_cell(0, lh, _nfc(labels["table_heading"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(2)
+    headings = [
+        labels[k]
+        for k in (
+            "col_number",
+            "col_section",
+            "col_departments",
+            "col_comment",
+            "col_answer",
+            "col_status",
+        )
+    ]
+    table = _PdfTable(pdf, headings, labels)
+    table.start()
+    current: tuple[str | None, str, str] | None = None
+    any_rows = False
+    for row in report.rows:
+        any_rows = True
+        key = _group_key(row)
+        section = _section_title(row, labels) if key != current else None
+        current = key
+        w = table.widths
+        cols = [
+            table.wrap([("", str(row.number))], w[0]),
+            [],
+            table.wrap([("", d) for d in row.departments], w[2]),
+            table.wrap(_comment_parts(row, labels), w[3]),
+            table.wrap([("", row.answer or labels["no_answer"])], w[4]),
+            table.wrap([("", row.status)], w[5]),
+        ]
+        table.add(cols, section)
+    table.finish()
+    if not any_rows:
+        pdf.set_font(PDF_FONT, "I", PDF_TABLE_PT)
+        pdf.cell(
+            sum(table.widths),
+            table.lh + 2,
+            _nfc(labels["no_rows"]),
+            border=1,
+            align="C",
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
+
+    # Closing block.
+    signer_lines = report.signer_title.count("\n") + 1
+    n_lines = max(len(report.recipients) + 1, signer_lines + 5)
+    if pdf.y + 6 + n_lines * lh > pdf.page_break_trigger:
+        pdf.add_page(orientation="L")
+    pdf.ln(6)
+    y0 = pdf.y
+    half = pdf.epw / 2
+    pdf.set_font(PDF_FONT, "BI", PDF_BODY_PT)
+    pdf.set_xy(pdf.l_margin, y0)
+    pdf.multi_cell(half, lh, _nfc(labels["recipients_label"]), new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_font(PDF_FONT, "", PDF_BODY_PT - 1)
+    for recipient in report.recipients:
+        pdf.multi_cell(half, lh, _nfc(f"- {recipient}"), new_x=XPos.LEFT, new_y=YPos.NEXT)
+    left_bottom = pdf.y
+    pdf.set_xy(pdf.l_margin + half, y0)
+    pdf.set_font(PDF_FONT, "B", PDF_BODY_PT)
+    pdf.multi_cell(
+        half, lh, _nfc(report.signer_title).upper(), align="C", new_x=XPos.LEFT, new_y=YPos.NEXT
+    )
+    pdf.set_y(pdf.y + 4 * lh)
+    pdf.set_x(pdf.l_margin + half)
+    pdf.multi_cell(half, lh, _nfc(report.signer_name), align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_y(max(pdf.y, left_bottom))
+
+    return bytes(pdf.output())
+
+
+# --------------------------------------------------------------------------------------
+# Papers as lines of text (the workshop packet and report)
+# --------------------------------------------------------------------------------------
+
+_LINE_SIZES = {"title": 16, "heading": 13, "bold": 11, "italic": 11, "text": 11}
+_LINE_STYLES = {"title": "B", "heading": "B", "bold": "B", "italic": "I", "text": ""}
+
+
+def write_lines_pdf(lines: Iterable[tuple[str, str]]) -> bytes:
+    """A portrait A4 PDF of (style, text) lines; style is title, heading, bold, italic or text."""
+    from fpdf import FPDF
+
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    for font_style, name in PDF_FONT_FILES.items():
+        pdf.add_font(PDF_FONT, font_style, FONT_DIR / name)
+    pdf.set_margins(left=30, top=20, right=15)
+    pdf.set_auto_page_break(True, margin=20)
+    pdf.set_font(PDF_FONT, "", 11)
+    pdf.add_page()
+    for style, text in lines:
+        pdf.set_font(PDF_FONT, style=_LINE_STYLES[style], size=_LINE_SIZES[style])
+        pdf.multi_cell(0, 6 if style != "title" else 9, text, new_x="LMARGIN", new_y="NEXT")
+        if style in ("title", "heading"):
+            pdf.ln(2)
+    out = io.BytesIO()
+    pdf.output(out)
+    return out.getvalue()

@@ -1,0 +1,255 @@
+"""Excel workbooks: the summary report, every draft of a proposal, the audit log.
+
+XlsxWriter in constant-memory mode spills rows to a temporary file, so rows stream.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import IO, TYPE_CHECKING, Any
+
+from flask_babel import gettext as _
+
+from consult.documents.common import (
+    _SHEET_COLUMNS,
+    _audit_headings,
+    _audit_values,
+    _clean,
+    _labels,
+    _sheet_values,
+    _title_lines,
+    _vietnam,
+)
+from consult.documents.summary import SummaryReport
+
+if TYPE_CHECKING:
+    from consult.models import AuditEvent
+
+# Excel refuses longer cell texts, and more rows in a sheet (the header takes one).
+XLSX_MAX_TEXT = 32767
+XLSX_MAX_ROWS = 1_048_575
+
+# --------------------------------------------------------------------------------------
+# XLSX
+# --------------------------------------------------------------------------------------
+
+
+def _sheet_name(name: str, fallback: str) -> str:
+    name = re.sub(r"[\[\]:*?/\\]", " ", name).strip().strip("'")[:31]
+    return name or fallback
+
+
+def _cell_text(value: str) -> str:
+    value = _clean(value)
+    if len(value) > XLSX_MAX_TEXT // 2 and len(value.encode("utf-16-le")) > 2 * XLSX_MAX_TEXT:
+        # Excel counts UTF-16 code units.
+        cut = value.encode("utf-16-le")[: 2 * (XLSX_MAX_TEXT - 1)]
+        value = cut.decode("utf-16-le", errors="ignore") + "…"
+    return value
+
+
+def _write_row(
+    sheet: Any, r: int, values: list[Any], *, number: Any, stamp: Any, wrap: Any
+) -> None:
+    """One report row in the columns of `_SHEET_COLUMNS`; empty cells stay empty."""
+    for col, value in enumerate(values):
+        kind = _SHEET_COLUMNS[col][2]
+        if value is None or value == "":
+            continue
+        if kind == "int":
+            sheet.write_number(r, col, value, number)
+        elif kind == "datetime":
+            sheet.write_datetime(r, col, value.replace(tzinfo=None), stamp)
+        else:
+            sheet.write_string(r, col, _cell_text(value), wrap)
+
+
+def write_xlsx(report: SummaryReport, fileobj: IO[bytes]) -> None:
+    """Write the report as an Excel workbook into the binary file object `fileobj`.
+
+    Sheet 1 has one row per `ReportRow` (bold frozen header, autofilter, wrapped text,
+    Excel datetimes in Vietnam time); sheet 2 the counts. Past Excel's 1,048,575 rows the
+    rows go on in further sheets ("<name> (2)", ...) after the counts. XlsxWriter runs in
+    constant-memory mode: rows are flushed as they come. `fileobj` is not closed.
+    """
+    import xlsxwriter
+
+    labels = _labels(report)
+    workbook = xlsxwriter.Workbook(
+        fileobj,
+        {
+            "constant_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
+    workbook.set_properties(
+        {
+            "title": _clean(" ".join(_title_lines(report, labels))),
+            "author": _clean(report.issuing_body),
+            "created": datetime.combine(report.issued_on, datetime.min.time()),
+        }
+    )
+    header = workbook.add_format(
+        {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#D9E2F3", "border": 1}
+    )
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    number = workbook.add_format({"valign": "top", "align": "center"})
+    stamp = workbook.add_format({"num_format": "dd/mm/yyyy hh:mm", "valign": "top"})
+    day = workbook.add_format({"num_format": "dd/mm/yyyy", "align": "left"})
+    bold = workbook.add_format({"bold": True})
+
+    row_sheet_name = _sheet_name(labels["sheet_rows"], "Sheet1")
+    sheets = [workbook.add_worksheet(row_sheet_name)]
+    stats = workbook.add_worksheet(_sheet_name(labels["sheet_counts"], "Sheet2"))
+
+    def start_sheet(sheet: Any) -> None:
+        for col, (key, width, kind) in enumerate(_SHEET_COLUMNS):
+            fmt = {"int": number, "datetime": stamp}.get(kind, wrap)
+            sheet.set_column(col, col, width, fmt)
+            sheet.write_string(0, col, labels[key], header)
+        sheet.freeze_panes(1, 0)
+
+    def end_sheet(sheet: Any, last_row: int) -> None:
+        sheet.autofilter(0, 0, last_row, len(_SHEET_COLUMNS) - 1)
+
+    sheet = sheets[0]
+    start_sheet(sheet)
+    r = 0
+    for row in report.rows:
+        if r == XLSX_MAX_ROWS:
+            # Excel's limit: go on in another sheet, "<name> (2)", after the counts sheet.
+            end_sheet(sheet, r)
+            suffix = f" ({len(sheets) + 1})"
+            sheet = workbook.add_worksheet(row_sheet_name[: 31 - len(suffix)] + suffix)
+            sheets.append(sheet)
+            start_sheet(sheet)
+            r = 0
+        r += 1
+        _write_row(sheet, r, _sheet_values(row, labels), number=number, stamp=stamp, wrap=wrap)
+    end_sheet(sheet, r)
+
+    # Sheet 2: label / value rows, then the named bodies.
+    c = report.counts
+    stats.set_column(0, 0, 55)
+    stats.set_column(1, 1, 30)
+    r = 0
+    stats.write_string(r, 0, labels["stat_label"], header)
+    stats.write_string(r, 1, labels["stat_value"], header)
+    stats.freeze_panes(1, 0)
+    entries: list[tuple[str, Any]] = [
+        (labels["stat_issuing_body"], report.issuing_body),
+        (labels["stat_proposal"], report.proposal_title),
+        (labels["stat_draft_number"], report.draft_number),
+        (labels["stat_issued_on"], report.issued_on),
+    ]
+    if report.period_opens:
+        entries.append((labels["stat_period_opens"], report.period_opens))
+    if report.period_closes:
+        entries.append((labels["stat_period_closes"], report.period_closes))
+    entries += [
+        (labels["stat_consulted"], c.consulted),
+        *((labels["stat_by_kind"].format(label=k), v) for k, v in c.consulted_by_kind.items()),
+        (labels["stat_letters"], c.letters_received),
+        (labels["stat_responded"], c.responded),
+        (labels["stat_agreed"], len(c.agreed)),
+        (labels["stat_commented"], c.commented),
+        (labels["stat_comments"], c.comments),
+        *((labels["stat_by_status"].format(label=k), v) for k, v in c.by_status.items()),
+        (labels["stat_not_responded"], len(c.not_responded)),
+        (
+            labels["stat_silence"],
+            labels["yes"] if c.silence_counts_as_agreement else labels["no"],
+        ),
+    ]
+    for label, value in entries:
+        r += 1
+        stats.write_string(r, 0, _cell_text(label))
+        if isinstance(value, bool):
+            stats.write_string(r, 1, str(value))
+        elif isinstance(value, int):
+            stats.write_number(r, 1, value)
+        elif isinstance(value, datetime):
+            stats.write_datetime(r, 1, _vietnam(value).replace(tzinfo=None), stamp)
+        elif isinstance(value, date):
+            stats.write_datetime(r, 1, value, day)
+        else:
+            stats.write_string(r, 1, _cell_text(str(value)))
+    r += 2
+    stats.write_string(r, 0, labels["stat_agreed_bodies"], bold)
+    stats.write_string(r, 1, labels["stat_letter"], bold)
+    for body, letter in c.agreed:
+        r += 1
+        stats.write_string(r, 0, _cell_text(body))
+        if letter:
+            stats.write_string(r, 1, _cell_text(letter))
+    r += 2
+    stats.write_string(r, 0, labels["stat_not_responded_bodies"], bold)
+    for body in c.not_responded:
+        r += 1
+        stats.write_string(r, 0, _cell_text(body))
+    workbook.close()
+
+
+def write_everything_xlsx(reports: Iterable[tuple[str, SummaryReport]], fileobj: IO[bytes]) -> None:
+    """Every draft of a proposal in one workbook: a sheet per draft, the same columns as the
+    report's first sheet, so the whole consultation can be analysed without the portal.
+
+    `reports` pairs a sheet name with each draft's report; rows stream (constant memory).
+    """
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(
+        fileobj,
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+    )
+    header = workbook.add_format({"bold": True, "text_wrap": True, "bg_color": "#D9E2F3"})
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    stamp = workbook.add_format({"num_format": "dd/mm/yyyy hh:mm", "valign": "top"})
+    for index, (name, report) in enumerate(reports, start=1):
+        labels = _labels(report)
+        sheet = workbook.add_worksheet(_sheet_name(name, f"Sheet{index}"))
+        for col, (key, width, _kind) in enumerate(_SHEET_COLUMNS):
+            sheet.set_column(col, col, width)
+            sheet.write_string(0, col, labels[key], header)
+        sheet.freeze_panes(1, 0)
+        r = 0
+        for row in report.rows:
+            if r == XLSX_MAX_ROWS:
+                break  # one sheet per draft: a draft past Excel's limit has its own report
+            r += 1
+            _write_row(sheet, r, _sheet_values(row, labels), number=None, stamp=stamp, wrap=wrap)
+        sheet.autofilter(0, 0, r, len(_SHEET_COLUMNS) - 1)
+    workbook.close()
+
+
+def write_audit_xlsx(events: Iterable[AuditEvent], fileobj: IO[bytes]) -> None:
+    """The audit events as one Excel sheet, in the order given, rows streamed."""
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(
+        fileobj,
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+         "strings_to_numbers": False},
+    )  # fmt: skip
+    sheet = workbook.add_worksheet(_("Audit log")[:31])
+    header = workbook.add_format({"bold": True, "bg_color": "#D9E2F3", "border": 1})
+    stamp = workbook.add_format({"num_format": "dd/mm/yyyy hh:mm:ss"})
+    for col, (title, width) in enumerate(zip(_audit_headings(), (19, 28, 24, 30, 16, 16, 10, 60))):
+        sheet.set_column(col, col, width, stamp if col == 0 else None)
+        sheet.write_string(0, col, title, header)
+    sheet.freeze_panes(1, 0)
+    last = 0
+    for last, event in enumerate(events, start=1):
+        for col, value in enumerate(_audit_values(event)):
+            if col == 0:
+                sheet.write_datetime(last, col, value, stamp)
+            elif isinstance(value, int):
+                sheet.write_number(last, col, value)
+            elif value:
+                sheet.write_string(last, col, _clean(str(value)))
+    sheet.autofilter(0, 0, max(last, 1), 7)
+    workbook.close()
