@@ -6,7 +6,7 @@ import os
 import time
 from pathlib import Path
 
-from consult.jobs.kinds import JobError, JobKind, Output, register
+from consult.models.job_kinds import JobError, JobKind, Output, register
 
 STEP_BYTES = 1000
 

@@ -547,7 +547,7 @@ def test_forked_workers_dispose_of_inherited_connections(app):
 
 def test_cancel_while_the_file_is_being_finished(app, make_user, monkeypatch):
     """A job that reports no progress at the end still honours a cancel pressed meanwhile."""
-    from consult.jobs import kinds
+    from consult.models import job_kinds as kinds
 
     user = make_user(Role.REVIEWER)
     job = _submit("test-steps", user, steps=1)

@@ -10,8 +10,8 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 
 from consult.extensions import db
-from consult.jobs.kinds import JobError, JobKind, register
 from consult.models import Proposal
+from consult.models.job_kinds import JobError, JobKind, register
 
 
 def _uploads() -> Path:

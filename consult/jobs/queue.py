@@ -34,9 +34,6 @@ def make_huey(app: Flask) -> Huey:
 
 
 def init_app(app: Flask) -> None:
-    from consult.jobs import kinds
-
-    kinds.load_all()
     huey = make_huey(app)
     register_tasks(huey, app)
     app.extensions["huey"] = huey

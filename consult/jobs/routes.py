@@ -10,8 +10,8 @@ from flask_login import current_user, login_required
 from consult.extensions import db
 from consult.forms import EmptyForm
 from consult.jobs import bp
-from consult.jobs.kinds import kind_of
 from consult.models.drafts import IllegalTransition
+from consult.models.job_kinds import kind_of
 from consult.models.jobs import Job, JobState
 from consult.permissions import load_or_404
 from consult.services import jobs as job_service

@@ -53,7 +53,7 @@ class Job(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # A name in consult.jobs.kinds (e.g. "report"), with its parameters.
+    # A name in consult.models.job_kinds (e.g. "report"), with its parameters.
     kind: Mapped[str] = mapped_column(String(40), nullable=False)
     params: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
     requested_by_id: Mapped[int | None] = mapped_column(
@@ -98,7 +98,7 @@ class Job(TimestampMixin, db.Model):
             return False
         if user.id == self.requested_by_id:
             return True
-        from consult.jobs.kinds import subject_allows
+        from consult.models.job_kinds import subject_allows
 
         return subject_allows(self, user)
 

@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 
 from consult.documents.report import MIMETYPES, report_filename, write_report
 from consult.extensions import db
-from consult.jobs.kinds import JobError, JobKind, Output, register
 from consult.models import Draft, Proposal
+from consult.models.job_kinds import JobError, JobKind, Output, register
 from consult.services import reports as report_service
 from consult.services.reports import ReportFilters
 
@@ -53,9 +53,7 @@ def _run_report(job, progress, out) -> Output:
     report.rows = _counted(report.rows, progress, total=total)
     charts = ()
     if fmt == "pdf":
-        from consult.reports.routes import charts_for
-
-        charts = [c.encode("utf-8") for c in charts_for(draft, report)]
+        charts = [c.encode("utf-8") for c in report_service.charts_for(draft, report)]
     write_report(report, fmt, out, charts=charts)
     return Output(report_filename(draft.proposal.code, draft.number, fmt), MIMETYPES[fmt])
 

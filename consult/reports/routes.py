@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from consult.documents.report import FORMATS, MIMETYPES, report_filename, write_report
 from consult.extensions import db
 from consult.jobs.views import started
 from consult.models import (
-    Comment,
     CommentKind,
     CommentSource,
     CommentStatus,
-    Department,
 )
 from consult.permissions import load_draft, load_proposal, login_required
 from consult.reports import bp
@@ -22,43 +19,8 @@ from consult.reports import jobs as report_jobs
 from consult.services import audit
 from consult.services import comments as comment_service
 from consult.services import reports as report_service
-from consult.services.reports import ReportFilters
+from consult.services.reports import ReportFilters, charts_for
 from consult.utils import send_written
-
-
-def charts_for(draft, report) -> list[str]:
-    """Participation by department, comments by section, and results: server-rendered SVG."""
-    from flask_babel import gettext as _
-
-    from consult.documents.svg import render_svg_bar_chart
-
-    submitted = (
-        Comment.draft_id == draft.id,
-        Comment.submitted_at.is_not(None),
-        Comment.deleted_at.is_(None),
-    )
-    by_department = db.session.execute(
-        select(Department.code, func.count())
-        .join(Comment, Comment.department_id == Department.id)
-        .where(*submitted)
-        .group_by(Department.code)
-        .order_by(func.count().desc(), Department.code)
-        .limit(25)
-    ).all()
-    titles = {s.id: s.number or s.heading[:20] for s in draft.sections}
-    by_section = db.session.execute(
-        select(Comment.section_id, func.count()).where(*submitted).group_by(Comment.section_id)
-    ).all()
-    order = {s.id: s.position for s in draft.sections}
-    by_section = sorted(by_section, key=lambda r: order.get(r[0], -1))
-    return [
-        render_svg_bar_chart(_("Comments by department"), [(c, n) for c, n in by_department]),
-        render_svg_bar_chart(
-            _("Comments by section"),
-            [(titles.get(sid, _("General")), n) for sid, n in by_section],
-        ),
-        render_svg_bar_chart(_("Results"), list(report.counts.by_status.items())),
-    ]
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/report")

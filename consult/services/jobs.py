@@ -21,9 +21,9 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
 from consult.extensions import db
-from consult.jobs.kinds import KINDS, JobCancelled, kind_of
 from consult.models import User
 from consult.models.base import utcnow
+from consult.models.job_kinds import KINDS, JobCancelled, kind_of
 from consult.models.jobs import Job, JobState
 
 log = logging.getLogger(__name__)

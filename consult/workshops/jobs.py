@@ -6,8 +6,8 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from consult.extensions import db
-from consult.jobs.kinds import JobError, JobKind, Output, register
 from consult.models import Workshop
+from consult.models.job_kinds import JobError, JobKind, Output, register
 
 MIMETYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

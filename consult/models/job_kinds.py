@@ -1,19 +1,20 @@
 """The kinds of job the worker knows: what each does, what it is called, who sees its file.
 
-Each area registers its own kinds (``consult/reports/jobs.py``, ``consult/workshops/jobs.py``)
-with `register`; the worker runs a job by its kind's name.
+Each area registers its own kinds (``consult/reports/jobs.py``, ``consult/workshops/jobs.py``,
+``consult/drafts/jobs.py``, imported by the area's views, so by every app and worker) with
+`register`; the worker runs a job by its kind's name. Plain data beside the Job model: it
+imports nothing above the models.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from consult.exceptions import UserFacingError
 
-if TYPE_CHECKING:
-    from consult.models.jobs import Job
+Job = Any  # consult.models.jobs.Job (not imported: that module imports this one)
 
 
 class JobError(UserFacingError):
@@ -75,10 +76,3 @@ def subject_allows(job: Job, user) -> bool:
         return False
     subject = kind.subject(job)
     return subject is not None and bool(kind.allows(subject, user))
-
-
-def load_all() -> None:
-    """Import every area's kinds (once, at start-up of the app and of the worker)."""
-    from consult.drafts import jobs as _drafts  # noqa: F401
-    from consult.reports import jobs as _reports  # noqa: F401
-    from consult.workshops import jobs as _workshops  # noqa: F401
