@@ -62,7 +62,7 @@ EDGES = [
 URL_PARAMETERS = {
     "page", "after", "next", "q", "section", "department", "kind", "status", "source",
     "assignee", "answered", "sort", "from", "to", "start", "end", "action", "user", "role",
-    "present", "all",
+    "present", "all", "change_note",
 }  # fmt: skip
 FORM_FIELDS = {"comment_id", "duplicate_id", "session_id", "direction"}
 TEXT = st.one_of(
