@@ -6,10 +6,17 @@ FLASK  := $(VENV)/bin/flask --app run
 PYBABEL := $(VENV)/bin/pybabel
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install install-dev translations extract-messages db demo lint format clean
+.PHONY: run worker test install install-dev translations extract-messages db demo lint format clean
 
+# The web server and, beside it, the worker that runs exports and sends e-mails; Ctrl+C
+# stops both.
 run: install translations db demo
+	@$(FLASK) worker --workers 1 & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(PY) run.py
+
+worker: install db
+	$(FLASK) worker
 
 test: install-dev translations
 	bash scripts/test.sh

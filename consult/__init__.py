@@ -34,6 +34,10 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     i18n.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
+
+    from consult.jobs import queue
+
+    queue.init_app(app)
     return app
 
 
@@ -83,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.comments.routes import bp as comments_bp
     from consult.drafts.routes import bp as drafts_bp
     from consult.errors.handlers import bp as errors_bp
+    from consult.jobs.routes import bp as jobs_bp
     from consult.main.routes import bp as main_bp
     from consult.notifications.routes import bp as notifications_bp
     from consult.reports.routes import bp as reports_bp
@@ -98,4 +103,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(triage_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(workshops_bp)
+    app.register_blueprint(jobs_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")

@@ -406,6 +406,30 @@ def send_due_command():
         click.echo(_("Could not send e-mail: %(error)s", error=error), err=True)
 
 
+@click.command("worker")
+@click.option("--workers", type=int, help="Jobs run at once (default JOB_WORKERS, 2).")
+@click.option(
+    "--threads", is_flag=True, help="Threads instead of processes (less memory, one core)."
+)
+@click.option("--no-periodic", is_flag=True, help="Leave the periodic tasks to another worker.")
+def worker_command(workers, threads, no_periodic):
+    """Run the background jobs (exports, e-mails, reminders) until stopped.
+
+    SIGINT (Ctrl+C) lets running jobs finish; SIGTERM stops at once, and a job cut short is
+    queued again when its lease runs out. Several workers, on one server or on several
+    sharing REDIS_URL, may run at once.
+    """
+    import logging
+
+    from consult.jobs.queue import make_consumer
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    consumer = make_consumer(
+        current_app._get_current_object(), workers, threads=threads, periodic=not no_periodic
+    )
+    consumer.run()
+
+
 @attachments_cli.command("prune")
 @click.option("--dry-run", is_flag=True, help="List the files without removing them.")
 def prune_attachments_command(dry_run):
@@ -480,4 +504,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(report_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(worker_command)
     app.cli.add_command(restore_command)

@@ -82,6 +82,8 @@ class Config:
     MAX_ATTACHMENT_BYTES = int(os.environ.get("MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024))
     MAX_ATTACHMENTS = 5
     MAX_IMPORT_BYTES = int(os.environ.get("MAX_IMPORT_BYTES", 10 * 1024 * 1024))
+    # Draft files from this size up are read by the worker (a progress page), smaller at once.
+    IMPORT_JOB_BYTES = int(os.environ.get("IMPORT_JOB_BYTES", 1024 * 1024))
     # Word and Excel files are zips: what an attachment or an imported draft may expand to
     # (consult/zipsafety.py). Deflate tops out near 1000:1; real Office XML stays under 30:1.
     ZIP_MAX_UNCOMPRESSED_BYTES = int(
@@ -126,6 +128,25 @@ class Config:
     DIGEST_HOUR = int(os.environ.get("DIGEST_HOUR", 7))
     WORKSHOP_HOURS = 3
 
+    # Background jobs (exports, imports, the e-mail outbox), run by `flask --app run worker`.
+    # The queue is a SQLite file in DATA_DIR unless REDIS_URL is set (several app servers
+    # share one Redis). JOBS_QUEUE=memory keeps it in the process (tests only).
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE") or ("redis" if REDIS_URL else "sqlite")
+    JOBS_QUEUE_FILE = os.environ.get("JOBS_QUEUE_FILE") or None  # default DATA_DIR/queue.sqlite3
+    JOBS_QUEUE_NAME = os.environ.get("JOBS_QUEUE_NAME", "consult")
+    JOB_WORKERS = int(os.environ.get("JOB_WORKERS", 2))
+    # A running job's worker renews its lease every third of this; a job whose lease ran
+    # out is put back in the queue (JOB_MAX_ATTEMPTS in all) or marked failed.
+    JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", 60))
+    JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", 2))
+    JOB_RESULT_HOURS = int(os.environ.get("JOB_RESULT_HOURS", 24))  # files kept this long
+    JOB_KEEP_DAYS = int(os.environ.get("JOB_KEEP_DAYS", 30))  # then the job's row goes too
+    # A bell notification for jobs that take longer than this (shorter ones are watched).
+    JOB_NOTIFY_AFTER_SECONDS = int(os.environ.get("JOB_NOTIFY_AFTER_SECONDS", 5))
+    # After a commit that wrote e-mails, ask the worker to send the outbox at once.
+    JOBS_SEND_MAIL_AT_ONCE = env_flag("JOBS_SEND_MAIL_AT_ONCE", True)
+
 
 class TestConfig(Config):
     TESTING = True
@@ -139,3 +160,6 @@ class TestConfig(Config):
     SERVER_NAME = "localhost"
     PORTAL_URL = "http://localhost"
     MAIL_SERVER = None
+    JOBS_QUEUE = "memory"
+    JOB_NOTIFY_AFTER_SECONDS = 0
+    JOBS_SEND_MAIL_AT_ONCE = False  # tests run the outbox themselves (test_jobs.py turns it on)

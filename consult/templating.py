@@ -9,6 +9,27 @@ from consult.forms import EmptyForm
 from consult.i18n import vn_datetime
 
 
+def duration(seconds: float | None) -> str:
+    """A time span in words, in the user's language ("3 minutes", "khoảng 40 giây")."""
+    from datetime import timedelta
+
+    from flask_babel import format_timedelta
+
+    if seconds is None:
+        return ""
+    return format_timedelta(timedelta(seconds=max(1, seconds)), threshold=1.1)
+
+
+def filesize(size: int | None) -> str:
+    from flask_babel import format_decimal
+
+    if not size:
+        return "0 KB"
+    if size < 1024 * 1024:
+        return f"{format_decimal(max(1, round(size / 1024)))} KB"
+    return f"{format_decimal(round(size / 1024 / 1024, 1))} MB"
+
+
 def _unread_notifications() -> int:
     """The bell's count, asked for only where the page shows the bell."""
     from flask_login import current_user
@@ -22,6 +43,8 @@ def _unread_notifications() -> int:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["vn_datetime"] = vn_datetime
+    app.jinja_env.filters["duration"] = duration
+    app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

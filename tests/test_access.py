@@ -104,6 +104,7 @@ ACCESS: dict[str, Rule] = {
     "drafts.start_next_draft": BOARD_ONLY,
     "drafts.import_draft": BOARD_ONLY,
     "drafts.confirm_import": BOARD_ONLY,
+    "drafts.preview_import": BOARD_ONLY,
     "drafts.import_example": BOARD_ONLY,
     "drafts.edit_draft_note": BOARD_ONLY,
     "drafts.create_section": PREPARATION,
@@ -156,6 +157,15 @@ ACCESS: dict[str, Rule] = {
     "workshops.record_attendance": INSIDERS_ONLY,
     "workshops.add_guest": INSIDERS_ONLY,
     "workshops.record_comment": INSIDERS_ONLY,
+    # Background jobs: each user's list; a job is seen by its requester and by those who may
+    # see its subject's page (tested in test_jobs.py). This one is about no draft: its
+    # requester's alone, so everyone here gets 404.
+    "jobs.list_jobs": ANY_ACCOUNT,
+    "jobs.view_job": Rule(frozenset(), refusal=404),
+    "jobs.job_status": Rule(frozenset(), refusal=404),
+    "jobs.download": Rule(frozenset(), refusal=404),
+    "jobs.cancel": Rule(frozenset(), refusal=404),
+    "jobs.retry": Rule(frozenset(), refusal=404),
 }
 
 # Routes on a submitted comment (triage, discussion) rather than on a draft comment.
@@ -273,8 +283,15 @@ def url_values(request, make_department, make_user, make_proposal, make_seated, 
         user=author, kind=NotificationKind.DRAFT_PUBLISHED, params={}, link="/"
     )
     db.session.add(notification)
+    from consult.models import Job
+
+    # About no draft (a deleted one): only its requester sees it.
+    job = Job(kind="report", params={"draft_id": 0, "fmt": "csv"}, requested_by=author)
+    db.session.add(job)
     db.session.commit()
     published.update(
+        job_id=job.id,
+        token="no-such-preview",
         notification_id=notification.id,
         comment_id=comment.id,
         attachment_id=attachment.id,

@@ -13,6 +13,7 @@ from consult.models import (
     Department,
     DepartmentResponse,
     Draft,
+    Job,
     Notification,
     NotificationKind,
     NotificationPreference,
@@ -60,6 +61,8 @@ def test_post_without_token_is_refused_and_changes_nothing(
         user=admin, kind=NotificationKind.DRAFT_PUBLISHED, params={}, link="/"
     )
     db.session.add(notification)
+    job = Job(kind="report", params={"draft_id": draft.id, "fmt": "csv"}, requested_by=admin)
+    db.session.add(job)
     db.session.commit()
     # Sign in with CSRF off, then turn it back on for the request under test.
     csrf_app.config["WTF_CSRF_ENABLED"] = False
@@ -79,6 +82,9 @@ def test_post_without_token_is_refused_and_changes_nothing(
             "comment_id": comment.id,
             "workshop_id": workshop.id,
             "notification_id": notification.id,
+            "job_id": job.id,
+            "fmt": "csv" if endpoint == "reports.download" else "docx",
+            "kind": "packet",
         }
         rule = next(r for r in csrf_app.url_map.iter_rules() if r.rule == path)
         url = url_for(endpoint, **{a: values[a] for a in rule.arguments})
@@ -112,6 +118,7 @@ def _snapshot():
         [n.read_at for n in db.session.query(Notification)],
         [(p.kind, p.channel) for p in db.session.query(NotificationPreference)],
         [u.email_digest for u in db.session.query(User)],
+        [(j.state, j.attempts, j.cancel_requested) for j in db.session.query(Job)],
     )
 
 

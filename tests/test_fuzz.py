@@ -62,7 +62,7 @@ EDGES = [
 URL_PARAMETERS = {
     "page", "after", "next", "q", "section", "department", "kind", "status", "source",
     "assignee", "answered", "sort", "from", "to", "start", "end", "action", "user", "role",
-    "present", "all",
+    "present", "all", "change_note",
 }  # fmt: skip
 FORM_FIELDS = {"comment_id", "duplicate_id", "session_id", "direction"}
 TEXT = st.one_of(
@@ -212,6 +212,15 @@ def _world(consultation, make_user, make_department, make_proposal):
         )
     )  # fmt: skip
     c.second = make_proposal(code="DA-2")
+    # The drafting member's exports: one waiting (its page offers Cancel), one failed (Retry).
+    from consult.models import Job, JobState
+
+    c.jobs = [
+        Job(kind="report", params={"draft_id": c.draft.id, "fmt": "csv"}, requested_by=p.drafting,
+            state=state, error="Lỗi." if state is JobState.FAILED else None)
+        for state in (JobState.QUEUED, JobState.FAILED)
+    ]  # fmt: skip
+    db.session.add_all(c.jobs)
     db.session.commit()
     # The administrator is signed in elsewhere too: their sessions page offers to end it.
     from flask import current_app
@@ -234,6 +243,8 @@ def _values(c) -> dict:
         "user_id": c.locked.id,
         "response_id": 1,
         "attachment_id": 1,
+        "job_id": c.jobs[0].id,
+        "token": "no-such-preview",
         "_draft2": draft2,
     }
 
@@ -262,6 +273,7 @@ def _pages(app, c) -> list[str]:
                 for other in c.submitted:
                     pages.append(url_for(rule.endpoint, **{**args, "comment_id": other.id}))
     pages.append(url_for("drafts.view_proposal", code=c.second.code))
+    pages.append(url_for("jobs.view_job", job_id=c.jobs[1].id))
     return sorted(set(pages))
 
 

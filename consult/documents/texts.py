@@ -137,6 +137,18 @@ def _workshop(p: dict) -> Text:
     return Text(subjects.get(event, subjects["invited"]), lines)
 
 
+def _job(p: dict) -> Text:
+    if p.get("state") == "done":
+        return Text(
+            _("Ready: %(title)s", title=p["title"]),
+            [_("The file you asked for is ready to download for a day.")],
+        )
+    return Text(
+        _("Failed: %(title)s", title=p["title"]),
+        [line for line in (p.get("error"), _("Open it to try again.")) if line],
+    )
+
+
 def _seat(p: dict) -> Text:
     seat = p.get("seat")
     if seat is None:
@@ -159,6 +171,7 @@ RENDERERS = {
     NotificationKind.THREAD_MESSAGE: _message,
     NotificationKind.WORKSHOP: _workshop,
     NotificationKind.BOARD_SEAT: _seat,
+    NotificationKind.JOB_FINISHED: _job,
 }
 
 

@@ -38,8 +38,16 @@ def save(report: ImportReport, *, user_id: int, proposal_id: int) -> str:
 
 
 def take(token: str, *, user_id: int, proposal_id: int) -> ImportReport | None:
-    """What was saved under ``token`` by this user for this proposal; None otherwise."""
-    if not token or not token.replace("-", "").replace("_", "").isalnum():
+    """What was saved under ``token`` by this user for this proposal, removed; else None."""
+    report = peek(token, user_id=user_id, proposal_id=proposal_id)
+    if report is not None:
+        (_folder() / f"{token}.json").unlink(missing_ok=True)
+    return report
+
+
+def peek(token: str, *, user_id: int, proposal_id: int) -> ImportReport | None:
+    """Like `take`, leaving it saved (a preview shown again)."""
+    if not token or len(token) > 64 or not token.replace("-", "").replace("_", "").isalnum():
         return None
     path = _folder() / f"{token}.json"
     if not path.is_file():
@@ -47,7 +55,6 @@ def take(token: str, *, user_id: int, proposal_id: int) -> ImportReport | None:
     payload = json.loads(path.read_text("utf-8"))
     if payload["user_id"] != user_id or payload["proposal_id"] != proposal_id:
         return None
-    path.unlink(missing_ok=True)
     report = payload["report"]
     sections = [ParsedSection(**s) for s in report.pop("sections")]
     return ImportReport(sections=sections, **report)

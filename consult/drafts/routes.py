@@ -12,6 +12,7 @@ from consult.documents.exporter import example_docx, example_markdown, export_do
 from consult.documents.importer import DraftImportError, read_upload, split_articles
 from consult.documents.redline import compare_docx, compare_sections, redline_html
 from consult.drafts import bp, import_store
+from consult.drafts import jobs as import_jobs
 from consult.drafts.forms import (
     DraftImportConfirmForm,
     DraftImportForm,
@@ -27,6 +28,7 @@ from consult.drafts.forms import (
 )
 from consult.extensions import db
 from consult.forms import EmptyForm
+from consult.jobs.views import started
 from consult.models import Department, Draft, Proposal, Seat, Visibility
 from consult.models.drafts import IllegalTransition
 from consult.permissions import (
@@ -237,6 +239,8 @@ def import_draft(code: str):
     target = proposal.draft_in_preparation()
     if form.validate_on_submit():
         upload = form.file.data
+        if import_jobs.runs_as_job(upload):  # a large file: read by a worker, then previewed
+            return started(import_jobs.start(proposal, upload, form.change_note.data, current_user))
         try:
             report = read_upload(
                 upload.filename or "",
@@ -274,6 +278,18 @@ def _import_preview(proposal: Proposal, report, change_note: str, split: str):
         removed=[s for s in reference if s.key not in claimed],
         form=confirm,
     )
+
+
+@bp.route("/proposals/<code>/import/preview/<token>")
+@login_required
+def preview_import(code: str, token: str):
+    """The preview of a file a worker has read (see consult/drafts/jobs.py)."""
+    proposal = load_proposal(code, can="manage")
+    report = import_store.peek(token, user_id=current_user.id, proposal_id=proposal.id)
+    if report is None or not report.sections:
+        flash(_("The preview has expired. Please upload the file again."), "error")
+        return redirect(url_for("drafts.import_draft", code=proposal.code))
+    return _import_preview(proposal, report, request.args.get("change_note", ""), "articles")
 
 
 @bp.route("/proposals/<code>/import/confirm", methods=["POST"])

@@ -31,6 +31,7 @@ from consult.models.drafts import (
     Section,
     Visibility,
 )
+from consult.models.jobs import Job, JobState
 from consult.models.notifications import (
     Channel,
     EmailState,
@@ -62,6 +63,8 @@ __all__ = [
     "Department",
     "DepartmentKind",
     "Draft",
+    "Job",
+    "JobState",
     "DraftStatus",
     "Proposal",
     "ProposalMember",

@@ -28,6 +28,7 @@ class NotificationKind(enum.StrEnum):
     THREAD_MESSAGE = "thread_message"
     WORKSHOP = "workshop"
     BOARD_SEAT = "board_seat"
+    JOB_FINISHED = "job_finished"
 
     @property
     def label(self) -> str:
@@ -50,6 +51,7 @@ NOTIFICATION_KIND_LABELS = {
     NotificationKind.THREAD_MESSAGE: _l("A new message in a comment's discussion"),
     NotificationKind.WORKSHOP: _l("A workshop invitation or its changes"),
     NotificationKind.BOARD_SEAT: _l("You are given or lose a seat on a proposal's board"),
+    NotificationKind.JOB_FINISHED: _l("An export you asked for is ready or has failed"),
 }
 
 # Who receives each kind: the people of consulted bodies, or those who sit on boards.
@@ -63,6 +65,7 @@ KIND_AUDIENCE = {
     NotificationKind.THREAD_MESSAGE: {BODY, BOARD},
     NotificationKind.WORKSHOP: {BODY},
     NotificationKind.BOARD_SEAT: {BODY, BOARD},
+    NotificationKind.JOB_FINISHED: {BOARD},
 }
 
 

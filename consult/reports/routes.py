@@ -3,59 +3,24 @@
 from __future__ import annotations
 
 from flask import abort, render_template, request
-from sqlalchemy import func, select
+from flask_login import current_user
 
 from consult.documents.report import FORMATS, MIMETYPES, report_filename, write_report
 from consult.extensions import db
+from consult.jobs.views import started
 from consult.models import (
-    Comment,
     CommentKind,
     CommentSource,
     CommentStatus,
-    Department,
 )
 from consult.permissions import load_draft, load_proposal, login_required
 from consult.reports import bp
+from consult.reports import jobs as report_jobs
 from consult.services import audit
 from consult.services import comments as comment_service
 from consult.services import reports as report_service
-from consult.services.reports import ReportFilters
+from consult.services.reports import ReportFilters, charts_for
 from consult.utils import send_written
-
-
-def charts_for(draft, report) -> list[str]:
-    """Participation by department, comments by section, and results: server-rendered SVG."""
-    from flask_babel import gettext as _
-
-    from consult.documents.svg import render_svg_bar_chart
-
-    submitted = (
-        Comment.draft_id == draft.id,
-        Comment.submitted_at.is_not(None),
-        Comment.deleted_at.is_(None),
-    )
-    by_department = db.session.execute(
-        select(Department.code, func.count())
-        .join(Comment, Comment.department_id == Department.id)
-        .where(*submitted)
-        .group_by(Department.code)
-        .order_by(func.count().desc(), Department.code)
-        .limit(25)
-    ).all()
-    titles = {s.id: s.number or s.heading[:20] for s in draft.sections}
-    by_section = db.session.execute(
-        select(Comment.section_id, func.count()).where(*submitted).group_by(Comment.section_id)
-    ).all()
-    order = {s.id: s.position for s in draft.sections}
-    by_section = sorted(by_section, key=lambda r: order.get(r[0], -1))
-    return [
-        render_svg_bar_chart(_("Comments by department"), [(c, n) for c, n in by_department]),
-        render_svg_bar_chart(
-            _("Comments by section"),
-            [(titles.get(sid, _("General")), n) for sid, n in by_section],
-        ),
-        render_svg_bar_chart(_("Results"), list(report.counts.by_status.items())),
-    ]
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/report")
@@ -83,7 +48,7 @@ def summary(code: str, number: int):
     )
 
 
-@bp.route("/proposals/<code>/everything.xlsx")
+@bp.route("/proposals/<code>/everything.xlsx", methods=["GET", "POST"])
 @login_required
 def everything(code: str):
     """One workbook with every draft of the proposal, its comments and their answers."""
@@ -92,9 +57,11 @@ def everything(code: str):
     from consult.documents.xlsx import write_everything_xlsx
 
     proposal = load_proposal(code, can="export_everything")
+    audit.record_export("everything", proposal, format="xlsx")
+    if request.method == "POST":  # made by a worker; its page shows the progress
+        return started(report_jobs.start_everything(proposal, current_user))
     drafts = [d for d in proposal.drafts if d.is_published]
     reports = ((_("Draft %(n)d", n=d.number), report_service.summary_report(d)) for d in drafts)
-    audit.record_export("everything", proposal, format="xlsx")
     db.session.commit()
     return send_written(
         lambda out: write_everything_xlsx(reports, out),
@@ -103,15 +70,18 @@ def everything(code: str):
     )
 
 
-@bp.route("/proposals/<code>/drafts/<int:number>/report.<fmt>")
+@bp.route("/proposals/<code>/drafts/<int:number>/report.<fmt>", methods=["GET", "POST"])
 @login_required
 def download(code: str, number: int, fmt: str):
     if fmt not in FORMATS:
         abort(404)
     draft = load_draft(code, number, can="report")
-    report = report_service.summary_report(draft, ReportFilters.from_args(request.args))
-    charts = [c.encode("utf-8") for c in charts_for(draft, report)] if fmt == "pdf" else ()
+    filters = ReportFilters.from_args(request.args)
     audit.record_export("report", draft, format=fmt, filters=request.args.to_dict())
+    if request.method == "POST":  # made by a worker; its page shows the progress
+        return started(report_jobs.start_report(draft, fmt, filters, current_user))
+    report = report_service.summary_report(draft, filters)
+    charts = [c.encode("utf-8") for c in charts_for(draft, report)] if fmt == "pdf" else ()
     db.session.commit()
     return send_written(
         lambda out: write_report(report, fmt, out, charts=charts),

@@ -162,6 +162,10 @@ def notify(
             continue  # already written, by this run or by an overlapping one
         written.append(notification)
     db.session.flush()
+    if any(n.email_state is EmailState.PENDING for n in written):
+        # With a worker running, the e-mails leave within seconds of the commit, not at the
+        # next periodic run (consult.jobs.queue sends the outbox after the commit).
+        db.session.info["send_mail_after_commit"] = True
     return written
 
 
@@ -362,6 +366,16 @@ def workshop_params(workshop: Workshop, event: str) -> dict:
         "revision": workshop.revision,
         "agenda": [s.title for s in workshop.agenda][:20],
     }
+
+
+def job_finished(job, title: str) -> None:
+    """The requester's job is done or has failed (its title in the requester's language)."""
+    notify(
+        [job.requested_by],
+        NotificationKind.JOB_FINISHED,
+        {"job": job.id, "title": title, "state": job.state.value, "error": job.error},
+        _path("jobs.view_job", job_id=job.id),
+    )
 
 
 def _excerpt(text: str, limit: int = 160) -> str:
@@ -602,13 +616,16 @@ def digest_failed(user: User, items: list[Notification], previous, error: str) -
     db.session.commit()
 
 
-def send_due(now: datetime | None = None) -> SendReport:
-    """Write due reminders, then send every due e-mail and digest. Safe to run concurrently."""
+def send_due(now: datetime | None = None, *, reminders: bool = True) -> SendReport:
+    """Write due reminders, then send every due e-mail and digest. Safe to run concurrently.
+
+    ``reminders=False`` only empties the outbox (right after a commit that filled it)."""
     from consult import mail
 
     now = now or utcnow()
     report = SendReport()
-    report.reminders = write_reminders(now)
+    if reminders:
+        report.reminders = write_reminders(now)
     release_stale_claims(now)
     while batch := claim_due_emails(now):
         sent, failed = mail.send_notifications(batch)

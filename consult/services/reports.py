@@ -253,3 +253,45 @@ def summary_report(draft: Draft, filters: ReportFilters | None = None) -> Summar
         signer_name="",
         labels=labels,
     )
+
+
+def count_rows(draft: Draft, filters: ReportFilters) -> int:
+    """About how many rows `report_rows` yields (exact unless filtered by department): the
+    total of a job's progress bar."""
+    query = _primary_comments(draft, filters).order_by(None).subquery()
+    return db.session.execute(select(func.count()).select_from(query)).scalar_one()
+
+
+def charts_for(draft, report) -> list[str]:
+    """Participation by department, comments by section, and results: server-rendered SVG."""
+    from flask_babel import gettext as _
+
+    from consult.documents.svg import render_svg_bar_chart
+
+    submitted = (
+        Comment.draft_id == draft.id,
+        Comment.submitted_at.is_not(None),
+        Comment.deleted_at.is_(None),
+    )
+    by_department = db.session.execute(
+        select(Department.code, func.count())
+        .join(Comment, Comment.department_id == Department.id)
+        .where(*submitted)
+        .group_by(Department.code)
+        .order_by(func.count().desc(), Department.code)
+        .limit(25)
+    ).all()
+    titles = {s.id: s.number or s.heading[:20] for s in draft.sections}
+    by_section = db.session.execute(
+        select(Comment.section_id, func.count()).where(*submitted).group_by(Comment.section_id)
+    ).all()
+    order = {s.id: s.position for s in draft.sections}
+    by_section = sorted(by_section, key=lambda r: order.get(r[0], -1))
+    return [
+        render_svg_bar_chart(_("Comments by department"), [(c, n) for c, n in by_department]),
+        render_svg_bar_chart(
+            _("Comments by section"),
+            [(titles.get(sid, _("General")), n) for sid, n in by_section],
+        ),
+        render_svg_bar_chart(_("Results"), list(report.counts.by_status.items())),
+    ]

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from consult.extensions import db
 from consult.forms import EmptyForm
+from consult.jobs.views import started
 from consult.models import Comment, CommentKind, Department, Section, Workshop
 from consult.permissions import load_draft, load_or_404, login_required
 from consult.services import audit
@@ -19,9 +20,8 @@ from consult.services.workshops import WorkshopError
 from consult.timeutil import from_vietnam_local, to_vietnam_local
 from consult.utils import download_response, flash_form_errors, parse_ids
 from consult.workshops import bp
+from consult.workshops import jobs as workshop_jobs
 from consult.workshops.forms import FloorCommentForm, GuestForm, WorkshopForm
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _consulted_bodies(draft):
@@ -195,23 +195,18 @@ def record_comment(workshop_id: int):
     return redirect(workshop_url(workshop, _anchor="floor"))
 
 
-@bp.route("/workshops/<int:workshop_id>/<kind>.<fmt>")
+@bp.route("/workshops/<int:workshop_id>/<kind>.<fmt>", methods=["GET", "POST"])
 @login_required
 def download(workshop_id: int, kind: str, fmt: str):
     workshop = load_or_404(Workshop, workshop_id)
     if kind not in ("packet", "report") or fmt not in ("docx", "pdf"):
         abort(404)
-    packet = kind == "packet"
     audit.record_export(f"workshop-{kind}", workshop, format=fmt)
+    if request.method == "POST":  # made by a worker; its page shows the progress
+        return started(workshop_jobs.start(workshop, kind, fmt, current_user))
     db.session.commit()
-    stem = f"hoi-thao-{workshop.id}-{'tai-lieu' if packet else 'bao-cao'}"
-    if fmt == "docx":
-        data = (
-            workshop_service.packet_docx(workshop)
-            if packet
-            else workshop_service.report_docx(workshop)
-        )
-        return download_response(data, f"{stem}.docx", DOCX)
     return download_response(
-        workshop_service.workshop_pdf(workshop, packet), f"{stem}.pdf", "application/pdf"
+        workshop_jobs.write(workshop, kind, fmt),
+        workshop_jobs.filename(workshop, kind, fmt),
+        workshop_jobs.MIMETYPES[fmt],
     )

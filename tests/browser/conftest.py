@@ -59,6 +59,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
+# Set while the portal's worker takes jobs from its queue (cleared: jobs wait).
+WORKER_AT_WORK = threading.Event()
+
+
 def _portal_config(directory: Path) -> type[Config]:
     class BrowserConfig(Config):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{directory / 'consult.db'}"
@@ -67,6 +71,9 @@ def _portal_config(directory: Path) -> type[Config]:
         DATA_DIR = str(directory / "data")
         RATELIMIT_ENABLED = False
         PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105
+        JOBS_QUEUE = "sqlite"
+        JOBS_QUEUE_FILE = None  # DATA_DIR/queue.sqlite3: a queue per portal
+        JOB_NOTIFY_AFTER_SECONDS = 0
 
     return BrowserConfig
 
@@ -102,7 +109,23 @@ def portal(demo_database, tmp_path):
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    # The worker beside it, on the portal's own queue (a SQLite file in its DATA_DIR); a
+    # journey may hold it back (WORKER_AT_WORK) to see a job waiting.
+    from consult.jobs.queue import work_off
+
+    stop_worker = threading.Event()
+    WORKER_AT_WORK.set()
+
+    def work():
+        while not stop_worker.is_set():
+            if not (WORKER_AT_WORK.wait(0.2) and work_off(app)):
+                stop_worker.wait(0.2)
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
     yield f"http://127.0.0.1:{server.server_port}"
+    stop_worker.set()
+    worker.join()
     server.shutdown()
     thread.join()
     server.server_close()
@@ -110,6 +133,13 @@ def portal(demo_database, tmp_path):
         from consult.extensions import db
 
         db.engine.dispose()
+
+
+@pytest.fixture
+def worker_at_work(portal) -> threading.Event:
+    """Cleared, the portal's worker leaves the queue alone (a job is seen waiting)."""
+    yield WORKER_AT_WORK
+    WORKER_AT_WORK.set()
 
 
 @pytest.fixture(scope="session")

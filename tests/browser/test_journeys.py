@@ -354,11 +354,20 @@ def test_drafting_team_answers_every_comment(journey):
     j.check("dashboard-all-answered")
 
 
-def download(j, link_name: str) -> bytes:
-    """Click a download link and return the file's bytes."""
-    with j.page.expect_download() as info:
-        j.page.get_by_role("link", name=link_name, exact=True).click()
-    return Path(info.value.path()).read_bytes()
+def export(j, button_name: str, step: str) -> bytes:
+    """Press an export button: the job's page follows the work, then offers the file."""
+    page = j.page
+    origin = page.url
+    page.get_by_role("button", name=button_name, exact=True).click()
+    expect(page).to_have_url(re.compile(r"/jobs/\d+$"))
+    link = page.get_by_role("link", name=re.compile("^Tải xuống "))
+    expect(link).to_be_visible()
+    j.check(step)
+    with page.expect_download() as info:
+        link.click()
+    data = Path(info.value.path()).read_bytes()
+    j.goto(origin)
+    return data
 
 
 def docx_text(data: bytes) -> str:
@@ -427,18 +436,18 @@ def test_workshop_organizer_records_the_floor(journey):
         expect(page.locator("#floor article.comment", has_text=text)).to_contain_text(speaker)
     j.check("floor-comments")
 
-    packet = docx_text(download(j, "Tài liệu DOCX"))
+    packet = docx_text(export(j, "Tài liệu DOCX", "packet-docx"))
     assert title in packet
     assert "6.2 Giao thông thông minh" in packet and "6.6 Nông nghiệp thông minh" in packet
     assert "Trung tâm điều hành" in packet or "đèn tín hiệu" in packet  # the agenda's text
-    packet_pdf = squash(pdf_text(download(j, "Tài liệu PDF")))
+    packet_pdf = squash(pdf_text(export(j, "Tài liệu PDF", "packet-pdf")))
     assert squash(title) in packet_pdf
 
-    report = docx_text(download(j, "Báo cáo DOCX"))
+    report = docx_text(export(j, "Báo cáo DOCX", "report-docx"))
     assert title in report
     for speaker, _section, text in floor:
         assert text in report and speaker in report
-    report_pdf = squash(pdf_text(download(j, "Báo cáo PDF")))
+    report_pdf = squash(pdf_text(export(j, "Báo cáo PDF", "report-pdf")))
     for _speaker, _section, text in floor:
         assert squash(text) in report_pdf
 
@@ -448,7 +457,7 @@ def test_workshop_organizer_records_the_floor(journey):
     for _speaker, _section, text in floor:
         expect(page.locator("table.report-table")).to_contain_text(text)
     j.check("summary-report")
-    summary = docx_text(download(j, "DOCX"))
+    summary = docx_text(export(j, "DOCX", "summary-docx"))
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in summary
     for speaker, _section, text in floor:
         assert text in summary and speaker in summary
@@ -538,3 +547,60 @@ def test_chair_seats_a_board_member_who_then_triages(journey):
     # Asked directly (with this browser's session), not loaded: the page would log its 404.
     response = page.request.get(f"{DRAFT}/inbox")
     assert response.status == 404 and "Không tìm thấy trang" in response.text()
+
+
+def test_board_exports_the_summary_report_as_a_job(journey, worker_at_work):
+    """The board exports draft 3's summary report: a progress page, then the file; the job
+    page also ends up offering it without JavaScript (it refreshes itself)."""
+    import openpyxl
+
+    j = journey("7-board-export")
+    page = j.page
+    j.login("bst@demo.example.vn")
+    j.check("home")
+    j.goto("/proposals/DTTM-CT/drafts/3/report")
+    expect(page.locator("h1.report-title")).to_contain_text("BẢN TỔNG HỢP Ý KIẾN")
+    j.check("summary-report")
+    worker_at_work.clear()  # the worker is busy elsewhere: the job waits its turn
+    page.get_by_role("button", name="XLSX", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/jobs/\d+$"))
+    job_url = page.url
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Báo cáo tổng hợp ý kiến dự thảo lần 3 của DTTM-CT (XLSX)"
+    )
+    expect(page.locator("#job-state")).to_have_text("Đang chờ thực hiện")
+    expect(page.locator("progress#job-progress")).to_be_visible()
+    expect(page.get_by_role("button", name="Hủy")).to_be_visible()
+    j.check("job-waiting")
+    worker_at_work.set()
+    # The script follows the job to its end: the page then offers the file.
+    link = page.get_by_role("link", name="Tải xuống DTTM-CT-tong-hop-y-kien-du-thao-3.xlsx")
+    expect(link).to_be_visible()
+    expect(page.locator("#job-state")).to_have_text("Đã xong")
+    j.check("job-done")
+    with page.expect_download() as info:
+        link.click()
+    assert info.value.suggested_filename == "DTTM-CT-tong-hop-y-kien-du-thao-3.xlsx"
+    workbook = openpyxl.load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    assert rows[0][:4] == ("STT", "Số mục", "Tên mục", "Cơ quan góp ý") and len(rows) > 10
+
+    # The job is listed under the user's menu, and its page answers after a reload.
+    page.locator(".user-menu summary").click()
+    page.locator(".user-menu").get_by_role("link", name="Việc đang xử lý của tôi").click()
+    expect(page.get_by_role("link", name=re.compile("dự thảo lần 3"))).to_be_visible()
+    j.check("my-jobs")
+    page.get_by_role("link", name=re.compile("dự thảo lần 3")).click()
+    expect(page).to_have_url(job_url)
+    page.reload()
+    expect(page.get_by_role("link", name=re.compile("^Tải xuống "))).to_be_visible()
+
+    # Without JavaScript: the page refreshes itself until the file is ready.
+    plain = journey("7-board-export-no-js", javascript=False)
+    plain.context.add_cookies(j.context.cookies())
+    plain.goto("/proposals/DTTM-CT/drafts/3/report")
+    plain.check("summary-report")
+    plain.page.get_by_role("button", name="CSV", exact=True).click()
+    expect(plain.page).to_have_url(re.compile(r"/jobs/\d+$"))
+    expect(plain.page.get_by_role("link", name=re.compile("^Tải xuống .*\\.csv$"))).to_be_visible()
+    plain.check("job-done")
