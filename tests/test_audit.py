@@ -314,3 +314,20 @@ def test_only_admins_read_the_log(client, auth):
     auth.login_as(Role.REVIEWER, may_create_proposals=True)
     assert client.get("/admin/audit").status_code == 403
     assert client.get("/admin/audit/export.csv").status_code == 403
+
+
+def test_no_view_or_command_writes_the_audit_log_itself():
+    """Issue 14: audit entries are written by the service that makes the change (or lets
+    a file out), never by a view or a command, so that no way in can forget one."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "consult"
+    offenders = [
+        f"{path.relative_to(root)}:{n}"
+        for path in root.rglob("*.py")
+        if "services" not in path.parts
+        for n, line in enumerate(path.read_text("utf-8").splitlines(), start=1)
+        if re.search(r"\baudit\.record", line)
+    ]
+    assert offenders == []

@@ -18,7 +18,7 @@ from consult.models import AuditAction, Department, DepartmentKind, Role, User
 from consult.models.base import utcnow
 from consult.permissions import admin_required, load_or_404
 from consult.services import accounts as account_service
-from consult.services import audit
+from consult.services import exports
 from consult.services.accounts import AccountError
 from consult.services.audit import AuditFilter
 from consult.timeutil import VIETNAM
@@ -326,7 +326,14 @@ def export_audit_log(fmt: str):
         abort(404)
     query = _audit_filter().query()
     # Recorded (and committed) before the rows are read, so the export lists itself.
-    audit.record_export("audit", format=fmt, filters=request.args.to_dict())
+    exports.record_download(
+        "audit",
+        None,
+        actor=current_user,
+        allowed=lambda user: user.is_admin,
+        format=fmt,
+        filters=request.args.to_dict(),
+    )
     db.session.commit()
     writer = writers[fmt]
     events = db.session.scalars(query.execution_options(yield_per=500))

@@ -29,8 +29,8 @@ from consult.models import (
     Draft,
 )
 from consult.permissions import load_draft, load_or_404, load_section, login_required
-from consult.services import audit
 from consult.services import comments as comment_service
+from consult.services import exports
 from consult.services.comments import CommentError
 from consult.timeutil import from_vietnam_local
 from consult.triage.forms import MessageForm
@@ -167,7 +167,13 @@ def download_attachment(attachment_id: int):
     path = uploads.stored_path(attachment.stored_name)
     if not path.is_file():
         abort(404)
-    audit.record_export("attachment", attachment, comment_id=attachment.comment_id)
+    exports.record_download(
+        "attachment",
+        attachment,
+        actor=current_user,
+        allowed=attachment.can_view,
+        comment_id=attachment.comment_id,
+    )
     db.session.commit()
     return send_file(
         path,

@@ -39,9 +39,9 @@ from consult.permissions import (
     login_required,
     proposal_creator_required,
 )
-from consult.services import audit
 from consult.services import comments as comment_service
 from consult.services import drafts as draft_service
+from consult.services import exports
 from consult.timeutil import from_vietnam_local, to_vietnam_local
 from consult.utils import download_response, draft_url, parse_id
 
@@ -361,7 +361,9 @@ def export_draft(code: str, number: int, fmt: str):
     title = f"{draft.proposal.title} — {draft.title}"
     stem = f"{draft.proposal.code}-du-thao-{draft.number}"
     if fmt in ("docx", "md"):
-        audit.record_export("draft", draft, format=fmt)
+        exports.record_download(
+            "draft", draft, actor=current_user, allowed=draft.can_view, format=fmt
+        )
         db.session.commit()
     if fmt == "docx":
         return download_response(export_docx(title, draft.sections), f"{stem}.docx", DOCX_MIMETYPE)
@@ -602,6 +604,8 @@ def compare_drafts_docx(code: str):
     )
     data = compare_docx(title, compare_sections(older.sections, newer.sections))
     filename = f"{proposal.code}-so-sanh-{older.number}-{newer.number}.docx"
-    audit.record_export("comparison", newer, older=older.number)
+    exports.record_download(
+        "comparison", newer, actor=current_user, allowed=older.can_view, older=older.number
+    )
     db.session.commit()
     return download_response(data, filename, DOCX_MIMETYPE)

@@ -16,8 +16,8 @@ from consult.models import (
 from consult.permissions import load_draft, load_proposal, login_required
 from consult.reports import bp
 from consult.reports import jobs as report_jobs
-from consult.services import audit
 from consult.services import comments as comment_service
+from consult.services import exports
 from consult.services import reports as report_service
 from consult.services.reports import ReportFilters, charts_for
 from consult.utils import send_written
@@ -57,7 +57,13 @@ def everything(code: str):
     from consult.documents.xlsx import write_everything_xlsx
 
     proposal = load_proposal(code, can="export_everything")
-    audit.record_export("everything", proposal, format="xlsx")
+    exports.record_download(
+        "everything",
+        proposal,
+        actor=current_user,
+        allowed=proposal.can_export_everything,
+        format="xlsx",
+    )
     if request.method == "POST":  # made by a worker; its page shows the progress
         return started(report_jobs.start_everything(proposal, current_user))
     drafts = [d for d in proposal.drafts if d.is_published]
@@ -77,7 +83,14 @@ def download(code: str, number: int, fmt: str):
         abort(404)
     draft = load_draft(code, number, can="report")
     filters = ReportFilters.from_args(request.args)
-    audit.record_export("report", draft, format=fmt, filters=request.args.to_dict())
+    exports.record_download(
+        "report",
+        draft,
+        actor=current_user,
+        allowed=draft.can_report,
+        format=fmt,
+        filters=request.args.to_dict(),
+    )
     if request.method == "POST":  # made by a worker; its page shows the progress
         return started(report_jobs.start_report(draft, fmt, filters, current_user))
     report = report_service.summary_report(draft, filters)

@@ -53,9 +53,9 @@ def _client_address() -> str | None:
     return request.remote_addr[:45]
 
 
-def record_export(what: str, obj=None, **detail) -> AuditEvent:
+def record_export(what: str, obj=None, *, actor: User | None = None, **detail) -> AuditEvent:
     """A report, export or download: ``what`` names it (report, draft, attachment...)."""
-    return record(AuditAction.EXPORT, obj, detail={"what": what, **detail})
+    return record(AuditAction.EXPORT, obj, actor=actor, detail={"what": what, **detail})
 
 
 @dataclass

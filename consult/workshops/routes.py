@@ -13,8 +13,8 @@ from consult.forms import EmptyForm
 from consult.jobs.views import started
 from consult.models import Comment, CommentKind, Department, Section, Workshop
 from consult.permissions import load_draft, load_or_404, login_required
-from consult.services import audit
 from consult.services import comments as comment_service
+from consult.services import exports
 from consult.services import workshops as workshop_service
 from consult.services.workshops import WorkshopError
 from consult.timeutil import from_vietnam_local, to_vietnam_local
@@ -201,7 +201,9 @@ def download(workshop_id: int, kind: str, fmt: str):
     workshop = load_or_404(Workshop, workshop_id)
     if kind not in ("packet", "report") or fmt not in ("docx", "pdf"):
         abort(404)
-    audit.record_export(f"workshop-{kind}", workshop, format=fmt)
+    exports.record_download(
+        f"workshop-{kind}", workshop, actor=current_user, allowed=workshop.can_view, format=fmt
+    )
     if request.method == "POST":  # made by a worker; its page shows the progress
         return started(workshop_jobs.start(workshop, kind, fmt, current_user))
     db.session.commit()
