@@ -684,3 +684,31 @@ def test_a_body_invited_to_a_draft_in_preparation_cannot_become_its_lead(consult
     comment_service.invite_departments(draft2, [c.sxd], actor=c.people.drafting)
     with pytest.raises(draft_service.BoardError):
         draft_service.update_proposal(c.proposal, c.people.drafting, lead_agency=c.sxd)
+
+
+def test_the_board_page_refuses_bad_seats_and_changes_nothing(client, consultation):
+    from consult.models import ProposalMember
+
+    c = consultation
+    before = db.session.query(ProposalMember).count()
+    login(client, c.people.drafting)
+    base = f"/proposals/{c.proposal.code}/board"
+    for data, message in (
+        ({"email": "khong-co@example.vn", "seat": "member"}, "Không có tài khoản đang hoạt động"),
+        ({"email": c.people.reviewer.email, "seat": "chair"}, "Lựa chọn không hợp lệ"),
+        ({"email": "", "seat": "member"}, "Trường này là bắt buộc"),
+    ):
+        response = client.post(base, data=data)
+        assert response.status_code == 422, data
+        assert message in response.get_data(as_text=True), data
+    # The chair cannot be removed; a member (not the chair) cannot change the board.
+    client.post(f"{base}/remove", data={"user_id": c.people.drafting.id})
+    login(client, c.people.member)
+    assert (
+        client.post(base, data={"email": c.people.reviewer.email, "seat": "member"}).status_code
+        == 403
+    )
+    assert client.post(f"{base}/remove", data={"user_id": c.people.organizer.id}).status_code == 403
+    db.session.expire_all()
+    assert db.session.query(ProposalMember).count() == before
+    assert c.proposal.chair.id == c.people.drafting.id
