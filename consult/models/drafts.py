@@ -179,9 +179,6 @@ class Proposal(TimestampMixin, db.Model):
     def board(self) -> list[ProposalMember]:
         return [m for m in self.members if m.seat.on_board]
 
-    def organizers(self) -> list[ProposalMember]:
-        return [m for m in self.members if m.seat is Seat.ORGANIZER]
-
     def is_on_board(self, user) -> bool:
         seat = self.seat_of(user)
         return seat is not None and seat.on_board
