@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.admin.routes import bp as admin_bp
     from consult.auth.routes import bp as auth_bp
     from consult.comments.routes import bp as comments_bp
+    from consult.consolidation.routes import bp as consolidation_bp
     from consult.drafts.routes import bp as drafts_bp
     from consult.errors.handlers import bp as errors_bp
     from consult.jobs.routes import bp as jobs_bp
@@ -101,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(triage_bp)
+    app.register_blueprint(consolidation_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(workshops_bp)
     app.register_blueprint(jobs_bp)

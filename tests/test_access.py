@@ -138,6 +138,12 @@ ACCESS: dict[str, Rule] = {
     "triage.separate_duplicate": BOARD_ONLY,
     "triage.link_section": BOARD_ONLY,
     "triage.dashboard": INSIDERS_ONLY,
+    # Consolidation works on the draft in preparation: its board alone.
+    "consolidation.overview": PREPARATION,
+    "consolidation.preview_change": PREPARATION,
+    "consolidation.apply_change": PREPARATION,
+    "consolidation.undo_change": PREPARATION,
+    "consolidation.apply_all": PREPARATION,
     # The board and the commenting department discuss a submitted comment.
     "triage.post_message": Rule(BOARD | DEPARTMENT, refusal=404, insider_refusal=403),
     # Each user's own notifications; another user's notification answers 404.
@@ -184,6 +190,11 @@ PREPARATION_ROUTES = {
     "drafts.move_section",
     "drafts.delete_section",
     "drafts.publish_draft",
+    "consolidation.overview",
+    "consolidation.preview_change",
+    "consolidation.apply_change",
+    "consolidation.undo_change",
+    "consolidation.apply_all",
 }
 
 

@@ -50,6 +50,8 @@ class AuditAction(enum.StrEnum):
     BOARD_ADD = "board.add"
     BOARD_REMOVE = "board.remove"
     BOARD_CHAIR = "board.chair"
+    CHANGE_APPLY = "consolidation.apply"
+    CHANGE_UNDO = "consolidation.undo"
 
     @property
     def label(self) -> str:
@@ -82,6 +84,8 @@ AUDIT_ACTION_LABELS = {
     AuditAction.BOARD_ADD: _l("Seat on a proposal given"),
     AuditAction.BOARD_REMOVE: _l("Seat on a proposal removed"),
     AuditAction.BOARD_CHAIR: _l("Board chair handed over"),
+    AuditAction.CHANGE_APPLY: _l("Accepted comments applied to the next draft"),
+    AuditAction.CHANGE_UNDO: _l("An applied change undone"),
     AuditAction.COMMENT_STATUS: _l("Comment status changed"),
     AuditAction.COMMENT_ANSWER: _l("Comment answered"),
     AuditAction.COMMENT_MERGE: _l("Comments merged or separated"),
