@@ -231,7 +231,7 @@ def test_undo_of_a_change_edited_by_hand_shows_the_conflict(client, board):
     page = response.get_data(as_text=True)
     assert response.status_code == 409
     assert '<ins class="redline-ins">85</ins>' in page and "80% hồ sơ" in page
-    assert "edited by hand" in page or "sửa tay" in page
+    assert "không thể hoàn tác tự động" in page
     assert reload(change).undone_at is None
     assert "85% hồ sơ" in reload(s1).body
 
@@ -279,3 +279,104 @@ def test_the_consolidation_page_shows_comments_beside_the_text(client, board):
     assert "camera thông minh" in page and "150 tỷ đồng" in page
     assert "Trả lời refused." not in page
     assert page.count('action="/proposals/DA-GOP/drafts/2/consolidation/apply-all"') >= 1
+
+
+def publish(draft):
+    from datetime import timedelta
+
+    from consult.models.base import utcnow
+
+    now = utcnow()
+    comment_service.publish_draft(draft, now - timedelta(hours=1), now + timedelta(days=7))
+    db.session.commit()
+
+
+def test_compare_shows_the_comments_behind_each_change_and_warns_of_the_others(client, board):
+    consolidation.apply_all(board.draft2, board.people.drafting)
+    db.session.commit()
+    login(client, board.people.drafting)
+    page = client.get("/proposals/DA-GOP/compare?from=1&to=2").get_data(as_text=True)
+    target, vanished = board.made["target"], board.made["vanished"]
+    assert f"/comments/{target.id}" in page.split("Mục tiêu")[1].split("compare-item")[0]
+    warning = page.split('id="accepted-unseen"')[1].split("</section>")[0]
+    assert f"/comments/{vanished.id}/triage" in warning  # accepted, nothing applied
+    assert f"/comments/{target.id}/triage" not in warning
+
+
+def test_hand_edits_keep_the_change_records_and_links(board):
+    consolidation.apply_all(board.draft2, board.people.drafting)
+    s1 = board.draft2.sections[0]
+    draft_service.update_section(s1, number="1", heading="Mục tiêu mới", body=s1.body + " Thêm.")
+    db.session.commit()
+    assert db.session.query(AppliedChange).filter_by(section_id=s1.id).count() == 1
+    assert reload(board.made["target"]).addressed_in_id == s1.id
+
+
+def test_the_report_says_where_each_accepted_comment_went(client, board):
+    consolidation.apply_all(board.draft2, board.people.drafting)
+    db.session.commit()
+    login(client, board.people.drafting)
+    page = client.get("/proposals/DA-GOP/drafts/1/report").get_data(as_text=True)
+    assert "Đã tiếp thu tại mục 1 của dự thảo lần 2." in page
+    assert "Đã tiếp thu tại mục 3 của dự thảo lần 2." in page
+    assert "Trả lời target." in page  # the answer itself is unchanged
+    assert reload(board.made["target"]).answer == "Trả lời target."
+    from consult.services.reports import summary_report
+
+    rows = {r.comment_ids[0]: r for r in summary_report(board.draft1).rows}
+    assert rows[board.made["target"].id].taken_into == [(2, "1")]
+    assert rows[board.made["camera"].id].taken_into == []
+
+
+def test_departments_see_where_and_hear_when_the_draft_is_published(client, board):
+    from consult.models import Notification, NotificationKind
+
+    consolidation.apply_all(board.draft2, board.people.drafting)
+    db.session.commit()
+    login(client, board.people.reviewer)
+    mine = "/proposals/DA-GOP/drafts/1/my-department"
+    assert "taken-into" not in client.get(mine).get_data(as_text=True)  # draft 2 unpublished
+    publish(reload(board.draft2))
+    page = client.get(mine).get_data(as_text=True)
+    assert "Đã tiếp thu tại Dự thảo lần 2, mục 1 Mục tiêu." in page
+    told = db.session.query(Notification).filter_by(
+        user_id=board.people.reviewer.id, kind=NotificationKind.WORDING_TAKEN_IN
+    )
+    assert told.count() == 1
+    assert told.one().params["sections"] == ["1"]
+    # The other body had only "budget" applied, in section 3.
+    other = db.session.query(Notification).filter_by(
+        user_id=board.people.other_reviewer.id, kind=NotificationKind.WORDING_TAKEN_IN
+    )
+    assert other.one().params["sections"] == ["3"]
+
+
+def test_a_reimport_lists_the_changes_it_would_lose_and_keeps_the_others(client, board):
+    import io
+
+    consolidation.apply_all(board.draft2, board.people.drafting)
+    db.session.commit()
+    login(client, board.people.drafting)
+    text = "# 1. Mục tiêu\n\nĐến năm 2020, 80% hồ sơ.\n\n# 2. Giải pháp\n\nCamera.\n"
+    preview = client.post(
+        "/proposals/DA-GOP/import",
+        data={"file": (io.BytesIO(text.encode()), "du-thao.md"), "change_note": ""},
+        content_type="multipart/form-data",
+    )
+    page = preview.get_data(as_text=True)
+    lost = page.split('id="lost-changes"')[1].split("</section>")[0]
+    assert "3 Kinh phí" in lost and "từ ngân sách thành phố" in lost
+    assert "80% hồ sơ" not in lost
+
+
+@pytest.mark.nodb
+def test_the_report_sentence_groups_sections_by_draft():
+    from consult.documents.summary import VIETNAMESE_LABELS, ReportRow, taken_into_text
+
+    row = ReportRow(
+        number=1, section_number="6", section_heading="", section_key="k", departments=[],
+        kind="", source="", comment="", taken_into=[(4, "6.1"), (4, "6.2"), (5, "2")],
+    )  # fmt: skip
+    assert taken_into_text(row, VIETNAMESE_LABELS) == (
+        "Đã tiếp thu tại mục 6.1, 6.2 của dự thảo lần 4. Đã tiếp thu tại mục 2 của dự thảo lần 5."
+    )

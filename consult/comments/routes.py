@@ -30,7 +30,7 @@ from consult.models import (
 )
 from consult.permissions import load_draft, load_or_404, load_section, login_required
 from consult.services import comments as comment_service
-from consult.services import exports
+from consult.services import consolidation, exports
 from consult.services.comments import CommentError
 from consult.timeutil import from_vietnam_local
 from consult.triage.forms import MessageForm
@@ -196,14 +196,18 @@ def department_url(draft: Draft) -> str:
 def my_department(code: str, number: int):
     draft = load_draft(code, number)
     department_id = _speaking_body(draft)
+    responses = comment_service.responses_of(draft, department_id)
+    at_workshops = comment_service.said_at_workshops(draft, department_id)
+    submitted = [c for r in responses for c in r.comments] + list(at_workshops)
     return render_template(
         "comments/my_department.html",
         draft=draft,
         proposal=draft.proposal,
         department=current_user.department,
         pending=comment_service.unsubmitted_comments(draft, department_id),
-        responses=comment_service.responses_of(draft, department_id),
-        at_workshops=comment_service.said_at_workshops(draft, department_id),
+        responses=responses,
+        at_workshops=at_workshops,
+        places=consolidation.places(submitted),
         open_for_us=draft.can_comment(current_user),
         closed_message=comment_service.closed_message(current_user),
         deadline=draft.deadline_for(department_id),

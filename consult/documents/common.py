@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 
-from consult.documents.summary import VIETNAMESE_LABELS, ReportRow, SummaryReport
+from consult.documents.summary import VIETNAMESE_LABELS, ReportRow, SummaryReport, taken_into_text
 from consult.text import xml_safe
 from consult.timeutil import VIETNAM
 
@@ -214,7 +214,7 @@ def _sheet_values(row: ReportRow, labels: dict[str, str]) -> list[Any]:
         row.quote or "",
         row.comment,
         row.proposed_text or "",
-        row.answer or "",
+        " ".join(filter(None, [row.answer, taken_into_text(row, labels)])),
         row.status,
         _vietnam(row.submitted_at),
         _vietnam(row.answered_at),

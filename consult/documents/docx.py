@@ -26,7 +26,7 @@ from consult.documents.common import (
     _section_title,
     _title_lines,
 )
-from consult.documents.summary import ReportRow, SummaryReport
+from consult.documents.summary import ReportRow, SummaryReport, taken_into_text
 
 DOCX_FONT = "Times New Roman"
 
@@ -515,7 +515,9 @@ class _DocxRows:
         key = _group_key(row)
         new_group = key != self.current
         self.current = key
-        answer = _clean(row.answer) if row.answer else labels["no_answer"]
+        answer = [("", _clean(row.answer) if row.answer else labels["no_answer"])]
+        if row.taken_into:
+            answer.append(("I", _clean(taken_into_text(row, labels))))
         return "".join(
             [
                 "<w:tr>",
@@ -527,7 +529,7 @@ class _DocxRows:
                 ),
                 self.cell(2, [("", _clean(d)) for d in row.departments] or [("", "")]),
                 self.cell(3, _comment_parts(row, labels)),
-                self.cell(4, [("", answer)]),
+                self.cell(4, answer),
                 self.cell(5, [("", _clean(row.status))], center=True),
                 "</w:tr>",
             ]

@@ -65,6 +65,7 @@ LABELS = {
     "proposed_prefix": _p("proposed_prefix", "Proposed wording:"),
     "no_answer": "",  # an empty answer cell: nothing to translate
     "no_rows": _p("no_rows", "No comments."),
+    "taken_into": _p("taken_into", "Taken into account in section {sections} of draft {number}."),
     "recipients_label": _p("recipients_label", "Recipients:"),
     "sheet_rows": _p("sheet_rows", "Comments"),
     "sheet_counts": _p("sheet_counts", "Figures"),

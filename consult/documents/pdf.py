@@ -26,7 +26,7 @@ from consult.documents.common import (
     _section_title,
     _title_lines,
 )
-from consult.documents.summary import SummaryReport
+from consult.documents.summary import SummaryReport, taken_into_text
 from consult.timeutil import VIETNAM
 
 # --------------------------------------------------------------------------------------
@@ -357,7 +357,11 @@ def write_pdf(report: SummaryReport, charts: Iterable[bytes | str] = ()) -> byte
             [],
             table.wrap([("", d) for d in row.departments], w[2]),
             table.wrap(_comment_parts(row, labels), w[3]),
-            table.wrap([("", row.answer or labels["no_answer"])], w[4]),
+            table.wrap(
+                [("", row.answer or labels["no_answer"])]
+                + ([("I", taken_into_text(row, labels))] if row.taken_into else []),
+                w[4],
+            ),
             table.wrap([("", row.status)], w[5]),
         ]
         table.add(cols, section)

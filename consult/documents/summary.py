@@ -42,6 +42,12 @@ class ReportRow:
     submitted_at: datetime | None = None
     answered_at: datetime | None = None
     comment_ids: list[int] = field(default_factory=list)
+    # Where the board took the comment into account: (draft number, section number or
+    # heading), computed when the report is made; the answer itself is never rewritten.
+    taken_into: list[tuple[int, str]] = field(default_factory=list)
+
+    def taken_into_sentence(self, labels: dict[str, str]) -> str:
+        return taken_into_text(self, labels)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -146,6 +152,8 @@ VIETNAMESE_LABELS: dict[str, str] = {
     "proposed_prefix": "Đề xuất sửa thành:",
     "no_answer": "",
     "no_rows": "Không có ý kiến góp ý.",
+    # Beside the answer. Fields: sections (numbers, comma-separated), number (of the draft).
+    "taken_into": "Đã tiếp thu tại mục {sections} của dự thảo lần {number}.",
     # Closing block.
     "recipients_label": "Nơi nhận:",
     # Spreadsheet and CSV columns (one row per table row).
@@ -192,3 +200,15 @@ VIETNAMESE_LABELS: dict[str, str] = {
     # Chart without data.
     "chart_empty": "Chưa có số liệu",
 }
+
+
+def taken_into_text(row: ReportRow, labels: dict[str, str]) -> str:
+    """ "Đã tiếp thu tại mục 6.1 của dự thảo lần 4.", one sentence per later draft."""
+    by_draft: dict[int, list[str]] = {}
+    for number, section in row.taken_into:
+        by_draft.setdefault(number, []).append(section)
+    template = labels.get("taken_into", VIETNAMESE_LABELS["taken_into"])
+    return " ".join(
+        template.format(sections=", ".join(sections), number=number)
+        for number, sections in by_draft.items()
+    )

@@ -162,6 +162,21 @@ def _seat(p: dict) -> Text:
     )
 
 
+def _taken_in(p: dict) -> Text:
+    return Text(
+        _("Your body's proposals are taken into %(draft)s", draft=_draft(p)),
+        [
+            ngettext(
+                "%(num)d comment of your body was taken into account in: %(sections)s.",
+                "%(num)d comments of your body were taken into account in: %(sections)s.",
+                p.get("comments", 0),
+                sections=", ".join(p.get("sections", [])),
+            ),
+            _("Your body's page on the previous draft shows where, beside each answer."),
+        ],
+    )
+
+
 RENDERERS = {
     NotificationKind.DRAFT_PUBLISHED: _published,
     NotificationKind.DEADLINE_REMINDER: _reminder,
@@ -172,6 +187,7 @@ RENDERERS = {
     NotificationKind.WORKSHOP: _workshop,
     NotificationKind.BOARD_SEAT: _seat,
     NotificationKind.JOB_FINISHED: _job,
+    NotificationKind.WORDING_TAKEN_IN: _taken_in,
 }
 
 

@@ -40,8 +40,8 @@ from consult.permissions import (
     proposal_creator_required,
 )
 from consult.services import comments as comment_service
+from consult.services import consolidation, exports
 from consult.services import drafts as draft_service
-from consult.services import exports
 from consult.timeutil import from_vietnam_local, to_vietnam_local
 from consult.utils import download_response, draft_url, parse_id
 
@@ -268,6 +268,7 @@ def _import_preview(proposal: Proposal, report, change_note: str, split: str):
     reference = draft_service.import_reference(proposal)
     matches = draft_service.match_sections(reference, sections)
     claimed = {m.section.key for m in matches if m.section is not None}
+    removed = [s for s in reference if s.key not in claimed]
     return render_template(
         "drafts/import_preview.html",
         proposal=proposal,
@@ -275,7 +276,8 @@ def _import_preview(proposal: Proposal, report, change_note: str, split: str):
         sections=sections,
         report=report,
         matches=matches,
-        removed=[s for s in reference if s.key not in claimed],
+        removed=removed,
+        lost_changes=consolidation.changes_in(removed),
         form=confirm,
     )
 
@@ -572,6 +574,13 @@ def compare_drafts(code: str):
     older, newer = pair
     changes = compare_sections(older.sections, newer.sections)
     show_unchanged = request.args.get("all") == "1"
+    trace = consolidation.trace(
+        older, newer, {c.new.key for c in changes if c.new is not None and c.changed}
+    )
+    behind = {
+        section_id: [(ch, [cm for cm in ch.comments if cm.can_view(current_user)]) for ch in found]
+        for section_id, found in trace.changes.items()
+    }
     return render_template(
         "drafts/compare.html",
         proposal=proposal,
@@ -586,6 +595,8 @@ def compare_drafts(code: str):
         show_unchanged=show_unchanged,
         redline=redline_html,
         older_comments=comment_service.comments_by_section(older, current_user),
+        behind=behind,
+        unseen=trace.unseen if proposal.reads_all_submitted(current_user) else [],
     )
 
 

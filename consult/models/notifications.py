@@ -29,6 +29,7 @@ class NotificationKind(enum.StrEnum):
     WORKSHOP = "workshop"
     BOARD_SEAT = "board_seat"
     JOB_FINISHED = "job_finished"
+    WORDING_TAKEN_IN = "wording_taken_in"
 
     @property
     def label(self) -> str:
@@ -52,6 +53,9 @@ NOTIFICATION_KIND_LABELS = {
     NotificationKind.WORKSHOP: _l("A workshop invitation or its changes"),
     NotificationKind.BOARD_SEAT: _l("You are given or lose a seat on a proposal's board"),
     NotificationKind.JOB_FINISHED: _l("An export you asked for is ready or has failed"),
+    NotificationKind.WORDING_TAKEN_IN: _l(
+        "A published draft takes in the wording your body proposed"
+    ),
 }
 
 # Who receives each kind: the people of consulted bodies, or those who sit on boards.
@@ -66,6 +70,7 @@ KIND_AUDIENCE = {
     NotificationKind.WORKSHOP: {BODY},
     NotificationKind.BOARD_SEAT: {BODY, BOARD},
     NotificationKind.JOB_FINISHED: {BOARD},
+    NotificationKind.WORDING_TAKEN_IN: {BODY},
 }
 
 

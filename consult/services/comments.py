@@ -479,6 +479,7 @@ def publish_draft(
         detail={"opens_at": draft.opens_at, "closes_at": draft.closes_at},
     )
     notifications.draft_published(draft)
+    notifications.wording_taken_in(draft)
 
 
 def close_draft(draft: Draft, *, actor: User | None = None) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from consult.documents import passages
 from consult.documents.passages import Block, Occurrence
@@ -540,25 +540,6 @@ def places(comments: list[Comment]) -> dict[int, list[Section]]:
     return result
 
 
-def place_text(sections: list[Section], labels: dict[str, str] | None = None) -> str:
-    """ "Đã tiếp thu tại mục 6.1 của dự thảo lần 4", in the current language."""
-    if not sections:
-        return ""
-    by_draft: dict[int, list[str]] = defaultdict(list)
-    for section in sections:
-        by_draft[section.draft.number].append(section.number or section.heading)
-    return "; ".join(
-        str(
-            _l(
-                "Taken into account in section %(sections)s of draft %(draft)d",
-                sections=", ".join(names),
-                draft=number,
-            )
-        )  # fmt: skip
-        for number, names in by_draft.items()
-    )
-
-
 @dataclass
 class Trace:
     """Beside a comparison of draft N and N+1: the comments behind each section's changes,
@@ -583,3 +564,47 @@ def trace(older: Draft, newer: Draft, changed_keys: set[str]) -> Trace:
             continue  # taken into account by hand in a section that changed
         result.unseen.append(comment)
     return result
+
+
+def taken_into_by_comment(draft: Draft) -> dict[int, list[tuple[int, str]]]:
+    """For the comments on ``draft``: (later draft number, section number) where each was
+    taken into account; applied changes first, the triage link for comments without any."""
+    later = aliased(Draft)
+    found: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    applied = db.session.execute(
+        select(Comment.id, later.number, Section.number, Section.heading)
+        .join(AppliedChange.comments)
+        .join(Section, AppliedChange.section_id == Section.id)
+        .join(later, AppliedChange.draft_id == later.id)
+        .where(Comment.draft_id == draft.id, AppliedChange.undone_at.is_(None))
+        .order_by(later.number, Section.position)
+    )
+    for comment_id, number, section_number, heading in applied:
+        place = (number, section_number or heading)
+        if place not in found[comment_id]:
+            found[comment_id].append(place)
+    linked = db.session.execute(
+        select(Comment.id, later.number, Section.number, Section.heading)
+        .join(Section, Comment.addressed_in_id == Section.id)
+        .join(later, Section.draft_id == later.id)
+        .where(Comment.draft_id == draft.id)
+    )
+    for comment_id, number, section_number, heading in linked:
+        if comment_id not in found:
+            found[comment_id].append((number, section_number or heading))
+    return dict(found)
+
+
+def changes_in(sections: list[Section]) -> list[AppliedChange]:
+    """The active changes recorded in these sections: what removing them would lose."""
+    ids = [s.id for s in sections if s.id is not None]
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(AppliedChange)
+            .where(AppliedChange.section_id.in_(ids), AppliedChange.undone_at.is_(None))
+            .options(selectinload(AppliedChange.comments))
+            .order_by(AppliedChange.id)
+        )
+    )

@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from consult.extensions import db
 from consult.models import (
+    AppliedChange,
     Channel,
     Comment,
     CommentMessage,
@@ -245,6 +246,36 @@ def draft_published(draft: Draft) -> list[Notification]:
             _draft_link(draft),
         )
     return written
+
+
+def wording_taken_in(draft: Draft) -> None:
+    """Draft N+1 is published: each body whose comments it took in hears where."""
+    earlier = draft.previous()
+    if _muted.get() or earlier is None:
+        return
+    changes = db.session.scalars(
+        select(AppliedChange).where(
+            AppliedChange.draft_id == draft.id, AppliedChange.undone_at.is_(None)
+        )
+    )
+    taken: dict[int, dict[int, list[str]]] = {}
+    for change in changes:
+        place = change.section.number or change.section.heading
+        for comment in change.comments:
+            for member in [comment, *comment.active_duplicates]:
+                if member.department_id is None:
+                    continue
+                places = taken.setdefault(member.department_id, {}).setdefault(member.id, [])
+                if place not in places:
+                    places.append(place)
+    for department_id, comments in taken.items():
+        sections = list(dict.fromkeys(p for places in comments.values() for p in places))
+        notify(
+            department_members([department_id], draft.proposal),
+            NotificationKind.WORDING_TAKEN_IN,
+            {**_draft_params(draft), "comments": len(comments), "sections": sections},
+            _draft_link(earlier, "comments.my_department"),
+        )
 
 
 def deadline_extended(draft: Draft, department: Department | None = None) -> None:

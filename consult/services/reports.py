@@ -31,6 +31,7 @@ from consult.models import (
     Section,
 )
 from consult.models.base import utcnow
+from consult.services import consolidation
 from consult.services.comments import filter_comments
 from consult.timeutil import from_vietnam_local, to_vietnam_local
 from consult.utils import parse_enum, parse_id
@@ -145,6 +146,7 @@ def report_rows(draft: Draft, filters: ReportFilters) -> Iterator[ReportRow]:
     statuses = {s: str(s.label) for s in CommentStatus}
     kinds = {k: str(k.label) for k in CommentKind}
     sources = {s: str(s.label) for s in CommentSource}
+    places = consolidation.taken_into_by_comment(draft)
     number = 0
     result = db.session.execute(
         _primary_comments(draft, filters).execution_options(yield_per=STREAM_BATCH)
@@ -172,7 +174,13 @@ def report_rows(draft: Draft, filters: ReportFilters) -> Iterator[ReportRow]:
             submitted_at=row.submitted_at,
             answered_at=row.answered_at,
             comment_ids=[c for c, _d, _g in group],
+            taken_into=_places(group, places) if row.status in consolidation.CONSIDERED else [],
         )
+
+
+def _places(group, places: dict[int, list[tuple[int, str]]]) -> list[tuple[int, str]]:
+    """Where a row's comments (the primary and its duplicates) were taken into account."""
+    return list(dict.fromkeys(place for c, _d, _g in group for place in places.get(c, [])))
 
 
 def report_counts(draft: Draft) -> ReportCounts:
