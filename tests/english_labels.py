@@ -50,6 +50,7 @@ ENGLISH_LABELS: dict[str, str] = {
     "proposed_prefix": "Proposed wording:",
     "no_answer": "",
     "no_rows": "No comments.",
+    "taken_into": "Taken into account in section {sections} of draft {number}.",
     "recipients_label": "Recipients:",
     "sheet_rows": "Comments",
     "sheet_counts": "Figures",

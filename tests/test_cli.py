@@ -113,7 +113,12 @@ def test_seed_demo_is_idempotent_and_loads_the_proposal(runner, client):
 
     proposal = Proposal.by_code("DTTM-CT")
     statuses = [d.status for d in proposal.drafts]
-    assert statuses == [DraftStatus.SUPERSEDED, DraftStatus.SUPERSEDED, DraftStatus.OPEN]
+    assert statuses == [
+        DraftStatus.SUPERSEDED,
+        DraftStatus.SUPERSEDED,
+        DraftStatus.OPEN,
+        DraftStatus.PREPARATION,  # draft 4, where draft 3's answers are taken in
+    ]
     draft3 = proposal.drafts[2]
     assert draft3.is_accepting_comments()
     hours_left = (draft3.closes_at - utcnow()).total_seconds() / 3600
@@ -143,7 +148,7 @@ def test_demo_drafts_1_and_2_are_fully_answered_and_searchable(runner):
     from consult.services.triage import InboxFilters
 
     runner.invoke(args=["seed-demo"])
-    draft1, draft2, draft3 = Proposal.by_code("DTTM-CT").drafts
+    draft1, draft2, draft3, _draft4 = Proposal.by_code("DTTM-CT").drafts
     for draft in (draft1, draft2):
         assert triage_service.dashboard(draft).all_answered
     board3 = triage_service.dashboard(draft3)

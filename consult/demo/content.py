@@ -1511,7 +1511,11 @@ _COMMENTS_3 = [
         "Đề nghị bổ sung nhiệm vụ xây dựng cơ sở dữ liệu phương tiện vi phạm, kết nối với hệ "
         "thống xử phạt qua hình ảnh, và lộ trình lắp camera tại các bến tàu khách, bến phà.",
         quote="Ứng dụng phân tích hình ảnh để nhận dạng biển số phương tiện",
-        status="under_review",
+        proposed_text="Ứng dụng phân tích hình ảnh để nhận dạng biển số phương tiện, xây dựng cơ "
+        "sở dữ liệu phương tiện vi phạm kết nối với hệ thống xử phạt qua hình ảnh",
+        status="accepted",
+        answer="Tiếp thu; bổ sung nhiệm vụ xây dựng cơ sở dữ liệu phương tiện vi phạm. Lộ trình "
+        "lắp camera tại bến tàu, bến phà được nêu trong danh mục dự án.",
     ),
     _c(
         3,
@@ -1569,7 +1573,11 @@ _COMMENTS_3 = [
         "Đề nghị nêu rõ các tiêu chuẩn kết nối IoT được chấp nhận (ví dụ NB-IoT, LoRaWAN) và yêu "
         "cầu về định dạng dữ liệu để doanh nghiệp chủ động chuẩn bị hạ tầng.",
         quote="Mạng IoT được triển khai theo tiêu chuẩn mở",
-        status="new",
+        proposed_text="Mạng IoT được triển khai theo tiêu chuẩn mở (NB-IoT, LoRaWAN), dữ liệu "
+        "trao đổi theo định dạng do Sở Thông tin và Truyền thông công bố",
+        status="accepted",
+        answer="Tiếp thu; nêu rõ các tiêu chuẩn kết nối IoT được chấp nhận và yêu cầu về định "
+        "dạng dữ liệu.",
     ),
     _c(
         3,
@@ -1581,6 +1589,34 @@ _COMMENTS_3 = [
         "tại trung tâm.",
         quote="do Sở Thông tin và Truyền thông quản lý vận hành",
         status="under_review",
+    ),
+    # Two accepted proposals for the same passage, worded differently: the board decides
+    # between them (or merges them) when it takes draft 3's answers into draft 4.
+    _c(
+        3,
+        "SNV",
+        S_IOC,
+        "change",
+        "Đề nghị quy định rõ bộ phận vận hành chuyên trách của Trung tâm điều hành, hoạt động "
+        "liên tục 24/7.",
+        quote="do Sở Thông tin và Truyền thông quản lý vận hành",
+        proposed_text="do Sở Thông tin và Truyền thông quản lý vận hành thông qua bộ phận vận "
+        "hành chuyên trách, hoạt động liên tục 24/7",
+        status="accepted",
+        answer="Tiếp thu; bổ sung bộ phận vận hành chuyên trách của Trung tâm điều hành.",
+    ),
+    _c(
+        3,
+        "CA-TP",
+        S_IOC,
+        "change",
+        "Đề nghị nêu vai trò của Công an thành phố trong bảo đảm an ninh, an toàn thông tin của "
+        "Trung tâm điều hành.",
+        quote="do Sở Thông tin và Truyền thông quản lý vận hành",
+        proposed_text="do Sở Thông tin và Truyền thông quản lý vận hành, Công an thành phố phối "
+        "hợp bảo đảm an ninh, an toàn thông tin",
+        status="accepted",
+        answer="Tiếp thu; bổ sung vai trò phối hợp của Công an thành phố.",
     ),
     _c(
         3,
@@ -1603,6 +1639,9 @@ _COMMENTS_3 = [
 ]
 
 COMMENTS: list[dict] = _COMMENTS_1 + _COMMENTS_2 + _COMMENTS_3
+
+# Draft 4 is in preparation: the change note the board starts it with.
+NEXT_DRAFT_NOTE = "Tiếp thu ý kiến góp ý đối với dự thảo lần 3."
 
 # Bodies that answered "thống nhất với dự thảo, không có ý kiến khác": (code, letter, date).
 AGREED: dict[int, list[tuple[str, str, str]]] = {

@@ -328,7 +328,7 @@ def seed_notifications(proposal: Proposal) -> None:
     it was published. Reminders are left to ``flask notify send-due``."""
     if db.session.scalar(select(Notification.id).limit(1)) is not None:
         return
-    draft = proposal.latest_draft
+    draft = next(d for d in reversed(proposal.drafts) if d.is_published)  # not draft 4
     for notification in notification_service.draft_published(draft) or []:
         notification.created_at = draft.published_at
         notification.email_state = EmailState.SENT
@@ -409,6 +409,14 @@ def seed_agriculture_plan(departments: dict[str, Department]) -> Proposal:
     return proposal
 
 
+def seed_next_draft(proposal: Proposal) -> None:
+    """Draft 4 in preparation, a copy of draft 3: the board takes draft 3's accepted
+    proposals into it on the consolidation page."""
+    if proposal.draft_in_preparation() is not None or len(proposal.drafts) != len(content.DRAFTS):
+        return
+    draft_service.start_next_draft(proposal, content.NEXT_DRAFT_NOTE)
+
+
 def seed_demo() -> list[User]:
     """Load the demo; running it again changes nothing that is already there."""
     with notification_service.muted():
@@ -418,6 +426,7 @@ def seed_demo() -> list[User]:
         proposal = seed_proposal(author, departments)
         seed_comments(proposal, departments, author)
         seed_workshop(proposal, departments, User.by_email(f"hoithao@{DEMO_DOMAIN}"))
+        seed_next_draft(proposal)
         seed_agriculture_plan(departments)
     seed_notifications(proposal)
     db.session.commit()

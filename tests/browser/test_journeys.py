@@ -250,17 +250,15 @@ def test_drafting_team_answers_every_comment(journey):
     j.login("bst@demo.example.vn")
     j.check("home")
 
-    # The next draft exists, so comments can be linked to its sections.
+    # The next draft exists (the demo has draft 4 in preparation), so comments can be
+    # linked to its sections.
     menu(page, "Đề án").click()
     j.audit()
     page.get_by_role("link", name=re.compile(PROPOSAL_TITLE)).first.click()
-    j.audit()
-    page.get_by_label("Những gì sẽ thay đổi trong dự thảo này").fill(
-        "Tiếp thu ý kiến góp ý đối với dự thảo lần 3."
-    )
-    page.get_by_role("button", name="Soạn dự thảo lần tiếp theo").click()
-    expect(flash(page)).to_have_text("Đã tạo dự thảo lần 4 từ bản sao của dự thảo trước.")
-    j.check("draft-4-started")
+    row = page.locator("table.data-table tr", has_text="Dự thảo lần 4")
+    expect(row).to_contain_text("Đang soạn thảo")
+    expect(row).to_contain_text("Tiếp thu ý kiến góp ý đối với dự thảo lần 3.")
+    j.check("draft-4-in-preparation")
 
     j.goto(DRAFT)
     j.audit()
@@ -604,3 +602,91 @@ def test_board_exports_the_summary_report_as_a_job(journey, worker_at_work):
     expect(plain.page).to_have_url(re.compile(r"/jobs/\d+$"))
     expect(plain.page.get_by_role("link", name=re.compile("^Tải xuống .*\\.csv$"))).to_be_visible()
     plain.check("job-done")
+
+
+def test_board_takes_the_answers_to_draft_3_into_draft_4(journey):
+    """Consolidation: two accepted wordings applied, a conflict merged, draft 4 published,
+    and the comparison of drafts 3 and 4 shows each change beside the comment behind it."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    j = journey("9-consolidation")
+    page = j.page
+    j.login("bst@demo.example.vn")
+    j.goto("/proposals/DTTM-CT/drafts/4")
+    j.check("draft-4")
+    page.get_by_role("link", name="Tiếp thu góp ý về Dự thảo lần 3").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Dự thảo lần 4")
+    j.check("consolidation")
+
+    def card(kind: str, title: str):
+        heading = page.get_by_role("heading", level=2, name=re.compile(re.escape(title)))
+        return page.locator(f"section.{kind}").filter(has=heading)
+
+    def apply(section: str, marker: str, step: str) -> None:
+        comment = card("consolidation-section", section).locator(
+            "article.consolidation-comment", has_text=marker
+        )
+        comment.get_by_role("button", name="Áp dụng…").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Kiểm tra thay đổi trước khi áp dụng"
+        )
+        expect(page.locator(".redline ins").first).to_be_visible()
+        j.check(f"{step}-redline")
+        page.get_by_role("button", name="Áp dụng", exact=True).click()
+        expect(flash(page)).to_contain_text("Đã áp dụng thay đổi vào mục")
+        expect(
+            page.locator("section.consolidation-section", has_text=section).locator(".current-text")
+        ).to_contain_text(marker)
+
+    apply("5.1 Kiến trúc tổng thể", "NB-IoT", "iot")
+    apply("6.8 An ninh, trật tự", "cơ sở dữ liệu phương tiện vi phạm", "camera")
+    j.check("two-applied")
+
+    # Two departments proposed different wordings for one passage: the board merges them.
+    ioc = card("consolidation-section", "5.3 Trung tâm giám sát")
+    conflict = ioc.locator(".conflict")
+    expect(conflict).to_contain_text("Sở Nội vụ")
+    expect(conflict).to_contain_text("Công an thành phố")
+    merged = (
+        "do Sở Thông tin và Truyền thông quản lý vận hành thông qua bộ phận vận hành chuyên "
+        "trách, hoạt động liên tục 24/7; Công an thành phố phối hợp bảo đảm an ninh, an toàn "
+        "thông tin"
+    )
+    merge_form = conflict.locator(".conflict-choice").last
+    merge_form.get_by_label("Nội dung áp dụng").fill(merged)
+    merge_form.get_by_role("button", name="Áp dụng nội dung đã hợp nhất…").click()
+    expect(page.locator(".redline")).to_contain_text("24/7")
+    j.check("merged-redline")
+    page.get_by_role("button", name="Áp dụng", exact=True).click()
+    expect(flash(page)).to_contain_text("Đã áp dụng thay đổi vào mục 5.3")
+    ioc = card("consolidation-section", "5.3 Trung tâm giám sát")
+    expect(ioc.locator(".conflict")).to_have_count(0)
+    expect(ioc.locator(".applied-changes")).to_contain_text("Sở Nội vụ, Công an thành phố")
+    j.check("conflict-resolved")
+
+    # Publish draft 4.
+    j.goto("/proposals/DTTM-CT/drafts/4")
+    page.get_by_role("link", name="Công bố…").click()
+    now = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).replace(second=0, microsecond=0)
+    page.get_by_label("Bắt đầu nhận góp ý (giờ Việt Nam)").fill(now.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Hạn góp ý (giờ Việt Nam)").fill(
+        (now + timedelta(days=14)).strftime("%Y-%m-%dT%H:%M")
+    )
+    j.check("publish")
+    page.get_by_role("button", name="Công bố và mở lấy ý kiến").click()
+    expect(flash(page)).to_have_text("Đã công bố dự thảo lần 4.")
+    j.check("published")
+
+    # Compare drafts 3 -> 4: each change with the comments that caused it.
+    j.goto("/proposals/DTTM-CT/compare?from=3&to=4")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Dự thảo lần 3")
+    for section, speakers in (
+        ("5.1 Kiến trúc tổng thể", ["Viettel Cần Thơ"]),
+        ("5.3 Trung tâm giám sát", ["Sở Nội vụ", "Công an thành phố"]),
+        ("6.8 An ninh, trật tự", ["Công an thành phố"]),
+    ):
+        item = card("compare-item", section)
+        for speaker in speakers:
+            expect(item.locator(".caused-by")).to_contain_text(speaker)
+    j.check("compare-3-4")
