@@ -248,14 +248,15 @@ def _candidate(comment: Comment, section: Section | None, changes: list) -> Cand
             candidate.state = NOT_FOUND
         else:
             candidate.state = READY if candidate.chosen is not None else CHOOSE
-    if changes and candidate.state in (NOT_FOUND, INSERTION, NO_WORDING):
+    if changes and candidate.state in (NOT_FOUND, NO_WORDING):
         candidate.state = APPLIED  # its passage is gone because it was applied
     return candidate
 
 
 def _find_conflicts(entry: SectionPlan) -> None:
-    """Comments whose passages overlap and whose wordings differ are decided together."""
-    located = [c for c in entry.candidates if c.span is not None]
+    """Comments whose passages overlap and whose wordings differ are decided together; a
+    comment already applied is decided (its quote may still be in the new wording)."""
+    located = [c for c in entry.candidates if c.span is not None and not c.changes]
     group_of: dict[int, int] = {}
     groups: list[list[Candidate]] = []
     for i, first in enumerate(located):

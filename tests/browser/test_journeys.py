@@ -613,6 +613,7 @@ def test_board_takes_the_answers_to_draft_3_into_draft_4(journey):
     j = journey("9-consolidation")
     page = j.page
     j.login("bst@demo.example.vn")
+    j.check("home")
     j.goto("/proposals/DTTM-CT/drafts/4")
     j.check("draft-4")
     page.get_by_role("link", name="Tiếp thu góp ý về Dự thảo lần 3").click()
