@@ -287,7 +287,9 @@ def publish(draft):
     from consult.models.base import utcnow
 
     now = utcnow()
-    comment_service.publish_draft(draft, now - timedelta(hours=1), now + timedelta(days=7))
+    comment_service.publish_draft(
+        draft, now - timedelta(hours=1), now + timedelta(days=7), cut_short=True
+    )
     db.session.commit()
 
 
@@ -380,3 +382,17 @@ def test_the_report_sentence_groups_sections_by_draft():
     assert taken_into_text(row, VIETNAMESE_LABELS) == (
         "Đã tiếp thu tại mục 6.1, 6.2 của dự thảo lần 4. Đã tiếp thu tại mục 2 của dự thảo lần 5."
     )
+
+
+def test_once_the_draft_is_published_its_changes_stay(client, board):
+    consolidation.apply_all(board.draft2, board.people.drafting)
+    db.session.commit()
+    change = db.session.query(AppliedChange).first()
+    publish(reload(board.draft2))
+    with pytest.raises(NotAllowed):
+        consolidation.undo_change(reload(change), board.people.drafting)
+    login(client, board.people.drafting)
+    url = "/proposals/DA-GOP/drafts/2/consolidation"
+    assert client.get(url).status_code == 403
+    assert client.post(f"{url}/undo", data={"change_id": change.id}).status_code == 403
+    assert reload(change).undone_at is None

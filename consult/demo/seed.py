@@ -288,7 +288,7 @@ def _seed_answer(comment: Comment, spec: dict, team_member: User, groups: dict) 
 
 def seed_workshop(proposal: Proposal, departments: dict[str, Department], organizer: User) -> None:
     """The workshop on the open draft, held yesterday, with comments from the floor."""
-    draft = proposal.drafts[-1]
+    draft = next(d for d in reversed(proposal.drafts) if d.is_published)  # not draft 4
     if db.session.query(Workshop).filter_by(draft_id=draft.id).count():
         return
     spec = content.WORKSHOP

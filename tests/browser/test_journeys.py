@@ -676,6 +676,10 @@ def test_board_takes_the_answers_to_draft_3_into_draft_4(journey):
     )
     j.check("publish")
     page.get_by_role("button", name="Công bố và mở lấy ý kiến").click()
+    # Draft 3 is still open: the board confirms that its period ends now.
+    page.get_by_role(
+        "button", name="Vẫn phát hành và kết thúc lấy ý kiến Dự thảo lần 3 ngay"
+    ).click()
     expect(flash(page)).to_have_text("Đã công bố dự thảo lần 4.")
     j.check("published")
 
