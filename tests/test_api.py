@@ -223,7 +223,7 @@ def test_a_reviewer_writes_a_draft_comment_through_the_service(client, consultat
     body = {"section": c.section.key, "kind": "change", "text": "Nên nêu rõ lộ trình."}
     # A read token may not write.
     refused = client.post(url, json=body, headers=bearer(c.people.reviewer))
-    assert refused.status_code == 403 and "write" in refused.get_json()["detail"]
+    assert refused.status_code == 403 and "quyền ghi" in refused.get_json()["detail"]
     headers = bearer(c.people.reviewer, ApiScope.WRITE)
     created = client.post(url, json={**body, "quote": "đô thị thông minh"}, headers=headers)
     assert created.status_code == 201, created.get_json()

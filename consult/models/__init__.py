@@ -24,6 +24,7 @@ from consult.models.comments import (
     DraftInvitation,
     ResponseKind,
 )
+from consult.models.consolidation import AppliedChange, ChangeKind
 from consult.models.drafts import (
     Draft,
     DraftStatus,
@@ -46,6 +47,8 @@ from consult.models.workshops import Workshop, WorkshopParticipant
 __all__ = [
     "ApiScope",
     "ApiToken",
+    "AppliedChange",
+    "ChangeKind",
     "Attachment",
     "AuditAction",
     "AuditEvent",
