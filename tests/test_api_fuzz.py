@@ -99,7 +99,10 @@ def _schemathesis(url: str, token: str, report: Path) -> subprocess.CompletedPro
         "--report-junit-path", str(report),
     ]  # fmt: skip
     env = {**os.environ, "SCHEMATHESIS_HOOKS": ""}
-    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+    # In the test's folder: schemathesis leaves its cache (.schemathesis/) where it runs.
+    return subprocess.run(
+        command, capture_output=True, text=True, env=env, timeout=600, cwd=report.parent
+    )
 
 
 def test_generated_requests_never_fail_and_always_match_the_document(tmp_path):
