@@ -20,6 +20,7 @@ from consult.models.comments import (
     CommentStatus,
     DepartmentResponse,
     DraftInvitation,
+    ProposedChange,
     ResponseKind,
 )
 from consult.models.drafts import (
@@ -59,6 +60,7 @@ __all__ = [
     "NotificationPreference",
     "DepartmentResponse",
     "DraftInvitation",
+    "ProposedChange",
     "ResponseKind",
     "Department",
     "DepartmentKind",
