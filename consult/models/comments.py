@@ -286,6 +286,7 @@ class Comment(TimestampMixin, db.Model):
         # A department's comments on a draft, and whether it submitted any (index only).
         Index("ix_comments_by_department", "draft_id", "department_id", "submitted_at"),
         Index("ix_comments_section_id", "section_id"),
+        Index("ix_comments_import_key", "draft_id", "import_key"),
         # The inbox: its filters, sort and count are answered from this index, whose
         # columns come in the order of their selectivity within a draft.
         Index(
@@ -345,6 +346,11 @@ class Comment(TimestampMixin, db.Model):
     proposes_deletion: Mapped[bool] = mapped_column(
         Boolean, nullable=False, default=False, server_default=false()
     )
+    # A comment read from a marked-up Word file: what the file said it was (a hash of its
+    # section, quote and text, so a re-upload of the file, even re-saved, adds no duplicate)
+    # and who wrote it in Word ("Word author"), kept as a note.
+    import_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    import_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     # Soft delete: a removed draft comment stays for the record; one its department folded
     # into another before submitting is removed with ``duplicate_of`` pointing at that one.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

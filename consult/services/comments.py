@@ -121,10 +121,14 @@ def clean_passage(
     if section is None:
         raise CommentError(_l("A quoted passage needs a section."))
     text = section_plain_text(section)
-    if quote not in text:
-        raise CommentError(_l("The quoted passage is not in this section's text."))
     prefix, suffix = _normalise(prefix or "") or None, _normalise(suffix or "") or None
     found = passage_occurrences(text, quote, prefix, suffix)
+    if not found:
+        raise CommentError(_l("The quoted passage is not in this section's text."))
+    if quote not in text:
+        # Found once spaces are ignored (copied across paragraphs or table cells): the
+        # section's own words are kept.
+        quote = _normalise(text[slice(*found[0])])
     if len(found) > 1 and locate_passage(text, quote, prefix, suffix) is None:
         return Passage(quote)
     before, after = passage_context(text, *found[0])

@@ -1,8 +1,9 @@
-"""Comments: the quoted passage's context (text before and after it), and deletion proposals.
+"""Comments: the quoted passage's context, deletion proposals, and what a Word file said.
 
 A short quote that occurs more than once in its section is located by the rendered text
 around it; a proposal to delete the passage gets its own flag (an empty proposed wording
-keeps meaning "no proposal").
+keeps meaning "no proposal"); a comment read from a marked-up Word file keeps the key that
+stops a re-upload from adding it twice, and its Word author as a note.
 
 Revision ID: 5b3f0c2e8a71
 Revises: 309128b1d1de
@@ -40,6 +41,9 @@ def upgrade():
     # (comments.duplicate_of_id points at comments) is touched.
     op.add_column("comments", sa.Column("quote_prefix", sa.Text(), nullable=True))
     op.add_column("comments", sa.Column("quote_suffix", sa.Text(), nullable=True))
+    op.add_column("comments", sa.Column("import_key", sa.String(length=64), nullable=True))
+    op.add_column("comments", sa.Column("import_note", sa.Text(), nullable=True))
+    op.create_index("ix_comments_import_key", "comments", ["draft_id", "import_key"])
     for table in ("comments", "comment_revisions"):
         op.add_column(
             table,
@@ -51,7 +55,10 @@ def downgrade():
     _sqlite_foreign_keys(False)
     with op.batch_alter_table("comment_revisions", schema=None) as batch_op:
         batch_op.drop_column("proposes_deletion")
+    op.drop_index("ix_comments_import_key", table_name="comments")
     with op.batch_alter_table("comments", schema=None) as batch_op:
+        batch_op.drop_column("import_note")
+        batch_op.drop_column("import_key")
         batch_op.drop_column("proposes_deletion")
         batch_op.drop_column("quote_suffix")
         batch_op.drop_column("quote_prefix")
