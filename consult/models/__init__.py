@@ -23,6 +23,7 @@ from consult.models.comments import (
     ProposedChange,
     ResponseKind,
 )
+from consult.models.consolidation import AppliedChange, ChangeKind
 from consult.models.drafts import (
     Draft,
     DraftStatus,
@@ -43,6 +44,8 @@ from consult.models.notifications import (
 from consult.models.workshops import Workshop, WorkshopParticipant
 
 __all__ = [
+    "AppliedChange",
+    "ChangeKind",
     "Attachment",
     "AuditAction",
     "AuditEvent",

@@ -6,7 +6,7 @@ keeps meaning "no proposal"); a comment read from a marked-up Word file keeps th
 stops a re-upload from adding it twice, and its Word author as a note.
 
 Revision ID: 5b3f0c2e8a71
-Revises: 309128b1d1de
+Revises: 4d01f0c75a24
 Create Date: 2026-12-01 23:40:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "5b3f0c2e8a71"
-down_revision = "309128b1d1de"
+down_revision = "4d01f0c75a24"
 branch_labels = None
 depends_on = None
 
