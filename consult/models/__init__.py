@@ -22,6 +22,7 @@ from consult.models.comments import (
     CommentStatus,
     DepartmentResponse,
     DraftInvitation,
+    ProposedChange,
     ResponseKind,
 )
 from consult.models.consolidation import AppliedChange, ChangeKind
@@ -66,6 +67,7 @@ __all__ = [
     "NotificationPreference",
     "DepartmentResponse",
     "DraftInvitation",
+    "ProposedChange",
     "ResponseKind",
     "Department",
     "DepartmentKind",

@@ -1,7 +1,7 @@
 """Personal access tokens for the JSON API: name, scope, expiry; only their hash is stored.
 
 Revision ID: 267d55b4a862
-Revises: 4d01f0c75a24
+Revises: 5b3f0c2e8a71
 Create Date: 2026-12-01 23:16:57.678986
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '267d55b4a862'
-down_revision = '4d01f0c75a24'
+down_revision = '5b3f0c2e8a71'
 branch_labels = None
 depends_on = None
 
