@@ -396,3 +396,23 @@ def test_once_the_draft_is_published_its_changes_stay(client, board):
     assert client.get(url).status_code == 403
     assert client.post(f"{url}/undo", data={"change_id": change.id}).status_code == 403
     assert reload(change).undone_at is None
+
+
+def test_the_quotes_context_picks_the_place_and_a_deletion_applies_as_removal(board):
+    m = board.made
+    camera = m["camera"]
+    camera.quote_prefix = "Mở rộng"  # recorded with the quote when the reader selected it
+    camera.quote_suffix = "ra các quận."
+    budget = m["budget"]
+    budget.proposes_deletion, budget.proposed_text = True, None
+    db.session.commit()
+    found = candidates(board.draft2)
+    assert found[camera.id].state == consolidation.READY and found[camera.id].chosen == 1
+    assert found[budget.id].kind is ChangeKind.DELETE
+    outcome = consolidation.apply_all(board.draft2, board.people.drafting)
+    db.session.commit()
+    assert {c.comment.id for c, _ch in outcome.applied} >= {camera.id, budget.id}
+    _s1, s2, s3 = reload(board.draft2).sections
+    assert s2.body.startswith("Lắp camera giám sát giao thông tại trung tâm.")
+    assert "Mở rộng camera thông minh" in s2.body
+    assert s3.body == "Kinh phí 100 tỷ đồng."

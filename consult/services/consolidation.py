@@ -45,6 +45,7 @@ NOT_FOUND = "not_found"
 INSERTION = "insertion"  # a wording without a quote: the board chooses where
 NO_WORDING = "no_wording"
 NO_SECTION = "no_section"  # the section is not in draft N+1 any more
+WHOLE_SECTION = "whole_section"  # a deletion without a quote: the whole section
 CONFLICT = "conflict"
 PARTLY = "partly"
 
@@ -57,6 +58,9 @@ REASONS = {
     INSERTION: _l("The wording has no quoted passage: choose where to insert it."),
     NO_WORDING: _l("No wording was proposed: take the comment into account by hand."),
     NO_SECTION: _l("The section is not in this draft any more."),
+    WHOLE_SECTION: _l(
+        "Proposes to remove the whole section: delete it by hand if the board agrees."
+    ),
     CONFLICT: _l("Other comments propose a different wording for the same passage: decide."),
     PARTLY: _l("Partly accepted: never applied automatically. Apply an edited wording."),
 }
@@ -229,6 +233,8 @@ def _candidate(comment: Comment, section: Section | None, changes: list) -> Cand
     candidate = Candidate(comment, section, changes=changes)
     if comment.section is not None and section is None:
         candidate.state = NO_SECTION
+    elif not comment.quote and proposes_deletion(comment):
+        candidate.state = WHOLE_SECTION
     elif not comment.quote:
         candidate.state = INSERTION if candidate.wording.strip() else NO_WORDING
     elif not candidate.wording.strip() and not proposes_deletion(comment):
