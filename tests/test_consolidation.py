@@ -416,3 +416,11 @@ def test_the_quotes_context_picks_the_place_and_a_deletion_applies_as_removal(bo
     assert s2.body.startswith("Lắp camera giám sát giao thông tại trung tâm.")
     assert "Mở rộng camera thông minh" in s2.body
     assert s3.body == "Kinh phí 100 tỷ đồng."
+
+
+def test_the_home_page_keeps_the_published_draft_and_offers_the_next(client, board):
+    login(client, board.people.drafting)
+    page = client.get("/").get_data(as_text=True)
+    card = page.split("DA-GOP/drafts/1")[1]
+    assert "/proposals/DA-GOP/drafts/1/inbox" in page  # the published draft's inbox stays
+    assert "/proposals/DA-GOP/drafts/2/consolidation" in card

@@ -26,6 +26,8 @@ class DraftCard:
     can_manage: bool
     can_report: bool
     can_run_workshops: bool
+    # The board's next draft, while the published one above is still worked on.
+    preparing: Draft | None = None
 
 
 @bp.route("/")
@@ -37,9 +39,11 @@ def index():
     for proposal in proposals:
         if not proposal.can_view(current_user):
             continue
-        draft = proposal.latest_visible_draft(current_user)
-        if draft is None:
+        latest = proposal.latest_visible_draft(current_user)
+        if latest is None:
             continue
+        published = [d for d in proposal.drafts if d.is_published and d.can_view(current_user)]
+        draft = published[-1] if published else latest
         card = DraftCard(
             draft=draft,
             seat=proposal.seat_of(current_user),
@@ -47,6 +51,7 @@ def index():
             can_manage=draft.can_manage(current_user) and draft.is_published,
             can_report=draft.can_report(current_user) and draft.is_published,
             can_run_workshops=draft.can_run_workshops(current_user) and draft.is_published,
+            preparing=latest if latest is not draft else None,
         )
         if card.seat is not None:
             groups["drafting"].append(card)
