@@ -231,6 +231,10 @@ def test_a_reviewer_writes_a_draft_comment_through_the_service(client, consultat
     assert data["submitted_at"] is None and data["departments"][0]["code"] == "STTTT"
     comment = db.session.get(Comment, data["id"])
     assert comment.author_id == c.people.reviewer.id and comment.quote == "đô thị thông minh"
+    event = db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.action == AuditAction.COMMENT_CREATE)
+    ).one()
+    assert event.actor_id == c.people.reviewer.id
     # The board writes no comment; another proposal's board neither.
     for who in (c.people.drafting, c.people.outsider):
         assert client.post(url, json=body, headers=bearer(who, ApiScope.WRITE)).status_code in (
