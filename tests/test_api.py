@@ -353,6 +353,16 @@ def test_cors_is_off_by_default_and_configurable(app, client, make_proposal):
     assert allowed.headers["Access-Control-Allow-Origin"] == origin["Origin"]
     stranger = client.get(f"{V1}/proposals", headers={"Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in stranger.headers
+    # The browser's preflight before a write with a token.
+    preflight = client.options(
+        f"{V1}/proposals/CONG-KHAI/drafts/1/comments",
+        headers={**origin, "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "authorization, content-type"},
+    )  # fmt: skip
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == origin["Origin"]
+    assert "Authorization" in preflight.headers["Access-Control-Allow-Headers"]
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
 
 
 def test_rate_limits_are_per_token(app, client, consultation):
