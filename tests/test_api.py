@@ -407,3 +407,13 @@ def test_the_account_page_makes_shows_once_and_revokes_tokens(client, consultati
     assert db.session.get(ApiToken, token.id).revoked_at is not None
     headers = {"Authorization": f"Bearer {secret}"}
     assert client.get(f"{V1}/", headers=headers).status_code == 401
+
+
+def test_a_body_that_is_not_json_is_a_400_problem(client, consultation):
+    headers = {
+        **bearer(consultation.people.reviewer, ApiScope.WRITE),
+        "Content-Type": "application/json",
+    }
+    broken = client.post(draft_url(consultation, "/comments"), data="{nope", headers=headers)
+    assert broken.status_code == 400 and broken.mimetype == "application/problem+json"
+    assert broken.get_json()["errors"] == {"json": ["Nội dung JSON không hợp lệ."]}
