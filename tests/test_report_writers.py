@@ -155,7 +155,10 @@ def make_report(rows=None, **overrides) -> SummaryReport:
             silence_counts_as_agreement=True,
         ),
         "rows": OnceOnly(make_rows()) if rows is None else rows,
+        "parent_body": "UBND thành phố Cần Thơ",
+        "symbol": "BC-BST",
         "recipients": ["UBND thành phố (để báo cáo)", "Các sở, ban, ngành", "Lưu: VT"],
+        "signer_authority": "TM. Ban Soạn thảo",
         "signer_title": "Trưởng ban",
         "signer_name": "Nguyễn Văn An",
     }
@@ -223,12 +226,20 @@ def test_docx_golden_layout(doc):
 def test_docx_heading_block_and_title(doc):
     heading = doc.tables[0]
     left, right = heading.rows[0].cells
-    assert left.paragraphs[0].text == "BAN SOẠN THẢO ĐỀ ÁN ĐÔ THỊ THÔNG MINH"
-    assert left.paragraphs[0].runs[0].bold
-    assert left.paragraphs[0].runs[0].font.size == Pt(12)
+    number_cell, place_cell = heading.rows[1].cells
+    # The parent body in capitals over the issuing body in bold.
+    assert left.paragraphs[0].text == "UBND THÀNH PHỐ CẦN THƠ"
+    assert not left.paragraphs[0].runs[0].bold
+    assert left.paragraphs[1].text == "BAN SOẠN THẢO ĐỀ ÁN ĐÔ THỊ THÔNG MINH"
+    assert left.paragraphs[1].runs[0].bold
+    assert left.paragraphs[1].runs[0].font.size == Pt(12)
     # The short rule under the issuing body: a bottom border on a short paragraph.
-    assert left.paragraphs[1]._p.find(f"{qn('w:pPr')}/{qn('w:pBdr')}/{qn('w:bottom')}") is not None
-    national, motto, rule, place = right.paragraphs
+    assert left.paragraphs[2]._p.find(f"{qn('w:pPr')}/{qn('w:pBdr')}/{qn('w:bottom')}") is not None
+    # The number line (a blank for the clerk's number) stands level with place and date.
+    assert number_cell.paragraphs[0].text.startswith("Số:")
+    assert number_cell.paragraphs[0].text.endswith("/BC-BST")
+    national, motto, rule = right.paragraphs
+    (place,) = place_cell.paragraphs
     assert national.text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     assert national.runs[0].bold and national.runs[0].font.size == Pt(12)
     assert motto.text == "Độc lập - Tự do - Hạnh phúc"
@@ -242,8 +253,10 @@ def test_docx_heading_block_and_title(doc):
 
     texts = [p.text for p in doc.paragraphs]
     assert "BẢN TỔNG HỢP Ý KIẾN, TIẾP THU, GIẢI TRÌNH Ý KIẾN GÓP Ý" in texts
+    # "(lần 3)" is bound to the word before it by non-breaking spaces: it never breaks.
     title = (
-        "ĐỐI VỚI DỰ THẢO ĐỀ ÁN XÂY DỰNG TP CẦN THƠ PHÁT TRIỂN TRỞ THÀNH ĐÔ THỊ THÔNG MINH (lần 3)"
+        "ĐỐI VỚI DỰ THẢO ĐỀ ÁN XÂY DỰNG TP CẦN THƠ PHÁT TRIỂN TRỞ THÀNH ĐÔ THỊ THÔNG"
+        " MINH\u00a0(lần\u00a03)"
     )
     assert title in texts
     title_p = doc.paragraphs[texts.index(title)]
@@ -252,7 +265,7 @@ def test_docx_heading_block_and_title(doc):
 
 def test_docx_place_date_pads_small_days_and_months():
     doc = Document(io.BytesIO(write_docx(make_report(issued_on=date(2018, 2, 5)))))
-    assert doc.tables[0].rows[0].cells[1].paragraphs[-1].text == (
+    assert doc.tables[0].rows[1].cells[1].paragraphs[-1].text == (
         "Cần Thơ, ngày 05 tháng 02 năm 2018"
     )
 
@@ -347,12 +360,13 @@ def test_docx_closing_block(doc):
     assert left.paragraphs[0].text == "Nơi nhận:"
     assert left.paragraphs[0].runs[0].bold and left.paragraphs[0].runs[0].italic
     assert [p.text for p in left.paragraphs[1:]] == [
-        "- UBND thành phố (để báo cáo)",
-        "- Các sở, ban, ngành",
-        "- Lưu: VT",
+        "- UBND thành phố (để báo cáo);",
+        "- Các sở, ban, ngành;",
+        "- Lưu: VT.",
     ]
-    assert right.paragraphs[0].text == "TRƯỞNG BAN"
-    assert right.paragraphs[0].runs[0].bold
+    assert right.paragraphs[0].text == "TM. BAN SOẠN THẢO"
+    assert right.paragraphs[1].text == "TRƯỞNG BAN"
+    assert right.paragraphs[0].runs[0].bold and right.paragraphs[1].runs[0].bold
     assert right.paragraphs[-1].text == "Nguyễn Văn An"
 
 
@@ -625,7 +639,10 @@ def test_pdf_pages(pdf_reader):
     for page in pdf_reader.pages:
         for font in page["/Resources"]["/Font"].values():
             fonts.add(str(font.get_object()["/BaseFont"]))
-    assert fonts and all("DejaVuSans" in f for f in fonts)
+    # A serif metrically compatible with Times New Roman; DejaVu Sans only in the charts.
+    serif = {f for f in fonts if "LiberationSerif" in f}
+    assert {f.split("+")[-1] for f in serif} >= {"LiberationSerif", "LiberationSerifBold"}
+    assert all("DejaVuSans" in f for f in fonts - serif)
 
 
 def test_pdf_chart_is_drawn(pdf_reader):

@@ -6,7 +6,8 @@ import hashlib
 from collections.abc import Callable
 from xml.sax.saxutils import escape
 
-from consult.documents.common import PDF_FONT, _clean
+from consult.documents.common import _clean
+from consult.documents.fonts import CHART_FONT
 from consult.documents.summary import VIETNAMESE_LABELS
 
 # --------------------------------------------------------------------------------------
@@ -52,7 +53,7 @@ def render_svg_bar_chart(
             repr((title, rows, width)).encode("utf-8"), usedforsecurity=False
         ).hexdigest()[:10]
     )
-    family = f'font-family="{PDF_FONT}, Arial, Helvetica, sans-serif"'
+    family = f'font-family="{CHART_FONT}, Arial, Helvetica, sans-serif"'
     desc = "; ".join(f"{label}: {number(value)}" for label, value in rows) or empty_text
     max_chars = max(int(label_w / (font * 0.6)), 4)
 

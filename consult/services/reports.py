@@ -248,11 +248,24 @@ def summary_report(draft: Draft, filters: ReportFilters | None = None) -> Summar
         period_closes=draft.closes_at,
         counts=report_counts(draft),
         rows=report_rows(draft, filters or ReportFilters()),
-        recipients=[],
-        signer_title="",
-        signer_name="",
         labels=labels,
+        **document_frame(proposal),
     )
+
+
+def document_frame(proposal) -> dict:
+    """Who issues and signs the proposal's official papers, with the office's defaults."""
+    from flask_babel import gettext as _
+
+    chair = proposal.chair
+    return {
+        "parent_body": "UBND THÀNH PHỐ CẦN THƠ",
+        "symbol": "BC-BST",
+        "recipients": [_("Members of the drafting board")],
+        "signer_authority": "TM. BAN SOẠN THẢO",
+        "signer_title": _("Chair"),
+        "signer_name": chair.full_name if chair else "",
+    }
 
 
 def count_rows(draft: Draft, filters: ReportFilters) -> int:
