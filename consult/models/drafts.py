@@ -303,6 +303,10 @@ class Draft(TimestampMixin, db.Model):
     def can_manage(self, user) -> bool:
         return self.proposal.can_manage(user)
 
+    def can_consolidate(self, user) -> bool:
+        """Take the answers to the previous draft into this one: its board, in preparation."""
+        return self.can_edit(user) and self.previous() is not None
+
     def can_report(self, user) -> bool:
         """Participation and the summary report: the board, the organizers, administrators."""
         return self.proposal.reads_all_submitted(user)
