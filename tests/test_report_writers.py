@@ -35,6 +35,8 @@ from consult.documents.svg import render_svg_bar_chart
 from consult.documents.xlsx import write_xlsx
 from tests.english_labels import ENGLISH_LABELS
 
+pytestmark = pytest.mark.nodb
+
 LONG_ANSWER = (
     "Giải trình: nguồn vốn ngân sách được bố trí theo kế hoạch đầu tư công trung hạn; "
     "phần còn lại huy động từ doanh nghiệp theo hình thức đối tác công tư. "
@@ -479,6 +481,39 @@ def test_xlsx():
     assert "Sở Y tế" in values
     assert "Huyện Cờ Đỏ" in values and "Sở Ngoại vụ" in values
     assert values["Lần dự thảo"] == 3
+
+
+def test_xlsx_prints_landscape_a4_fit_to_width_with_rows_tall_enough():
+    """Issue 18: printed from LibreOffice, the comment text overlapped the rows below."""
+    out = io.BytesIO()
+    write_xlsx(make_report(), out)
+    wb = load_workbook(io.BytesIO(out.getvalue()))
+    for sheet in wb.worksheets:
+        setup = sheet.page_setup
+        assert setup.orientation == "landscape"
+        assert int(setup.paperSize) == 9  # A4
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        # One page wide (1 is the attribute's default, so it may be left out), any long.
+        assert (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0)
+        assert sheet.print_title_rows.replace("$", "") == "1:1"  # the header row repeats
+    sheet = wb.worksheets[0]
+    # One line per row for short texts; the long answer (row 5) gets many lines.
+    height = {r: sheet.row_dimensions[r].height for r in range(2, 7)}
+    long_lines = xlsx.estimated_lines(LONG_ANSWER, 60)
+    assert long_lines > 20
+    expected = min(long_lines * xlsx.XLSX_LINE_PT, xlsx.XLSX_MAX_ROW_PT)
+    assert height[5] == pytest.approx(expected, abs=1)  # stored in whole pixels
+    # Two short paragraphs in one comment need two lines at least.
+    assert height[5] > height[3] or height[3] is None
+    assert all(sheet.cell(5, col).alignment.wrap_text for col in (8, 10))
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "lines"),
+    [("", 10, 1), ("x" * 9, 10, 1), ("x" * 10, 10, 2), ("a\nb\nc", 30, 3), ("x" * 59, 60, 1)],
+)
+def test_xlsx_line_estimate(text, width, lines):
+    assert xlsx.estimated_lines(text, width) == lines
 
 
 def test_xlsx_uses_constant_memory_inline_strings():

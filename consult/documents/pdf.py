@@ -22,7 +22,7 @@ from consult.documents.common import (
     _section_title,
     report_frame,
 )
-from consult.documents.fonts import FONT_DIR, PDF_FONT, PDF_FONT_FILES
+from consult.documents.fonts import PDF_FONT
 from consult.documents.official import new_official_pdf, pdf_closing, pdf_heading, pdf_title
 from consult.documents.summary import SummaryReport
 from consult.timeutil import VIETNAM
@@ -305,32 +305,3 @@ def write_pdf(report: SummaryReport, charts: Iterable[bytes | str] = ()) -> byte
     pdf_closing(pdf, frame)
 
     return bytes(pdf.output())
-
-
-# --------------------------------------------------------------------------------------
-# Papers as lines of text (the workshop packet and report)
-# --------------------------------------------------------------------------------------
-
-_LINE_SIZES = {"title": 16, "heading": 13, "bold": 11, "italic": 11, "text": 11}
-_LINE_STYLES = {"title": "B", "heading": "B", "bold": "B", "italic": "I", "text": ""}
-
-
-def write_lines_pdf(lines: Iterable[tuple[str, str]]) -> bytes:
-    """A portrait A4 PDF of (style, text) lines; style is title, heading, bold, italic or text."""
-    from fpdf import FPDF
-
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
-    for font_style, name in PDF_FONT_FILES.items():
-        pdf.add_font(PDF_FONT, font_style, FONT_DIR / name)
-    pdf.set_margins(left=30, top=20, right=15)
-    pdf.set_auto_page_break(True, margin=20)
-    pdf.set_font(PDF_FONT, "", 11)
-    pdf.add_page()
-    for style, text in lines:
-        pdf.set_font(PDF_FONT, style=_LINE_STYLES[style], size=_LINE_SIZES[style])
-        pdf.multi_cell(0, 6 if style != "title" else 9, text, new_x="LMARGIN", new_y="NEXT")
-        if style in ("title", "heading"):
-            pdf.ln(2)
-    out = io.BytesIO()
-    pdf.output(out)
-    return out.getvalue()

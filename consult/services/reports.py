@@ -239,7 +239,6 @@ def summary_report(draft: Draft, filters: ReportFilters | None = None) -> Summar
     labels = document_labels()
     proposal = draft.proposal
     return SummaryReport(
-        issuing_body=(proposal.board_name or proposal.lead_agency.name).upper(),
         place=draft.proposal.place,
         issued_on=to_vietnam_local(utcnow()).date(),
         proposal_title=draft.proposal.title,
@@ -249,23 +248,8 @@ def summary_report(draft: Draft, filters: ReportFilters | None = None) -> Summar
         counts=report_counts(draft),
         rows=report_rows(draft, filters or ReportFilters()),
         labels=labels,
-        **document_frame(proposal),
+        **proposal.official_paper(),
     )
-
-
-def document_frame(proposal) -> dict:
-    """Who issues and signs the proposal's official papers, with the office's defaults."""
-    from flask_babel import gettext as _
-
-    chair = proposal.chair
-    return {
-        "parent_body": "UBND THÀNH PHỐ CẦN THƠ",
-        "symbol": "BC-BST",
-        "recipients": [_("Members of the drafting board")],
-        "signer_authority": "TM. BAN SOẠN THẢO",
-        "signer_title": _("Chair"),
-        "signer_name": chair.full_name if chair else "",
-    }
 
 
 def count_rows(draft: Draft, filters: ReportFilters) -> int:
