@@ -94,5 +94,6 @@ ENGLISH_LABELS: dict[str, str] = {
     "stat_not_responded_bodies": "Bodies that did not answer",
     "yes": "Yes",
     "no": "No",
+    "chart_unavailable": "(The chart cannot be shown in Word; see the PDF.)",
     "chart_empty": "No data yet",
 }

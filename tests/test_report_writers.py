@@ -483,6 +483,41 @@ def test_xlsx():
     assert values["Lần dự thảo"] == 3
 
 
+def test_docx_shows_the_charts_as_pictures_drawn_from_the_same_svg():
+    """Issue 18: Word cannot show SVG; the report's charts come in as PNG (CairoSVG)."""
+    chart = render_svg_bar_chart(
+        "Ý kiến theo cơ quan", [("Sở Thông tin và Truyền thông", 7), ("Sở Xây dựng", 3)]
+    )
+    doc = Document(io.BytesIO(write_docx(make_report(), charts=[chart])))
+    (shape,) = doc.inline_shapes
+    assert round(shape.width.cm) == 15
+    blip = shape._inline.graphic.graphicData.pic.blipFill.blip
+    image = doc.part.related_parts[blip.embed].image
+    assert image.content_type == "image/png" and image.px_width >= 1000  # drawn at 2x
+    assert shape._inline.docPr.get("descr") == "Ý kiến theo cơ quan"
+    # In the portrait part, after the counts and before the table.
+    body = doc.element.body
+    drawing = next(body.iter(qn("w:drawing")))
+    paragraphs = list(body.iterchildren(qn("w:p")))
+    index = next(i for i, p in enumerate(paragraphs) if drawing in p.iter(qn("w:drawing")))
+    assert any("Theo văn bản lấy ý kiến" in "".join(paragraphs[i].itertext()) for i in range(index))
+
+
+def test_docx_without_cairo_notes_the_missing_chart(monkeypatch):
+    from consult.documents import docx as docx_writer
+
+    monkeypatch.setattr(docx_writer, "svg_to_png", lambda svg: None)
+    chart = render_svg_bar_chart("Kết quả", [("Tiếp thu", 2)])
+    doc = Document(io.BytesIO(write_docx(make_report(), charts=[chart])))
+    assert not doc.inline_shapes
+    assert VIETNAMESE_LABELS["chart_unavailable"] in docx_text(doc)
+
+
+def test_chart_labels_are_names_not_shortened_codes():
+    chart = render_svg_bar_chart("Ý kiến", [("Sở Thông tin và Truyền thông", 7)])
+    assert ">Sở Thông tin và Truyền thông</text>" in chart
+
+
 def test_xlsx_prints_landscape_a4_fit_to_width_with_rows_tall_enough():
     """Issue 18: printed from LibreOffice, the comment text overlapped the rows below."""
     out = io.BytesIO()

@@ -40,6 +40,7 @@ from consult.documents.official import (
     docx_table_props,
 )
 from consult.documents.summary import ReportRow, SummaryReport
+from consult.documents.svg import svg_to_png
 
 DOCX_FONT = "Times New Roman"
 
@@ -55,9 +56,12 @@ LANDSCAPE_TEXT_CM = (A4_HEIGHT_TWIPS - MARGIN_LEFT_TWIPS - MARGIN_RIGHT_TWIPS) /
 DOCX_CHART_CM = 15.0
 
 
-def write_docx(report: SummaryReport, fileobj: IO[bytes] | None = None) -> bytes | None:
+def write_docx(
+    report: SummaryReport, fileobj: IO[bytes] | None = None, charts: Iterable[bytes | str] = ()
+) -> bytes | None:
     """The report as a Word document in the Decree 30/2020/NĐ-CP layout: written into
-    ``fileobj`` (a binary file, not closed), or returned as bytes without one.
+    ``fileobj`` (a binary file, not closed), or returned as bytes without one. ``charts``
+    (SVG documents) follow the counts as PNG pictures.
 
     A4, Times New Roman, margins 2/2/3/1.5 cm. A portrait section with the heading block,
     title and counts; a landscape section with the table (header row repeated on every
@@ -119,6 +123,7 @@ def write_docx(report: SummaryReport, fileobj: IO[bytes] | None = None) -> bytes
     para(doc, labels["counts_heading"], bold=True, first_indent=1.0, after=6)
     for text, level in _count_paragraphs(report, labels):
         para(doc, text, first_indent=1.0 + 0.5 * level, after=6, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _add_charts(doc, charts, labels)
 
     # -- section 2: landscape, the table, the closing block -------------------------------
     second = doc.add_section(WD_SECTION.NEW_PAGE)
@@ -199,6 +204,29 @@ def write_docx(report: SummaryReport, fileobj: IO[bytes] | None = None) -> bytes
     row_xml = _DocxRows(grid, table_style.style_id, labels)
     _splice_docx_rows(skeleton, out, (row_xml(row) for row in rest), report.counts.comments)
     return out.getvalue() if fileobj is None else None
+
+
+def _add_charts(doc: Any, charts: Iterable[bytes | str], labels: dict[str, str]) -> None:
+    """Each chart as a centred PNG picture, its title as the picture's description."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
+
+    for chart in charts:
+        png = svg_to_png(chart)
+        if png is None:  # no cairo on this machine: say so rather than fail the report
+            docx_paragraph(doc, labels["chart_unavailable"], italic=True, after=6)
+            continue
+        p = docx_paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER, before=6, after=6)
+        p.paragraph_format.keep_together = True
+        p.add_run().add_picture(io.BytesIO(png), width=Cm(DOCX_CHART_CM))
+        title = _SVG_TITLE.search(chart if isinstance(chart, str) else chart.decode("utf-8"))
+        if title:
+            for prop in p._p.iter(_DOCPR):  # the alternative text screen readers read
+                prop.set("descr", _clean(title[1]))
+
+
+_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+_SVG_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title>", re.DOTALL)
 
 
 _DOCX_ROWS_MARK = " rows "

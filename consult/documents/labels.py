@@ -109,6 +109,9 @@ LABELS = {
     "stat_not_responded_bodies": _p("stat_not_responded_bodies", "Bodies that did not answer"),
     "yes": _p("yes", "Yes"),
     "no": _p("no", "No"),
+    "chart_unavailable": _p(
+        "chart_unavailable", "(The chart cannot be shown in Word; see the PDF.)"
+    ),
     "chart_empty": _p("chart_empty", "No data yet"),
 }
 

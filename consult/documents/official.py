@@ -74,9 +74,10 @@ RECIPIENTS_PT = 11
 SIGNER_PT = 13
 SIGN_SPACE_LINES = 4
 
-# Widths (cm) of the heading block's left column, and of the "Nơi nhận" column.
+# Widths (cm) of the heading block's left column, and of the signature block: it stands
+# at the right margin, "Nơi nhận" takes the rest (on a landscape page too).
 HEADING_LEFT_CM = 6.8
-CLOSING_LEFT_CM = 7.5
+SIGNATURE_CM = 8.5
 
 
 # --------------------------------------------------------------------------------------
@@ -277,7 +278,7 @@ def add_docx_closing(document: Any, frame: OfficialFrame, width_cm: float = PORT
     """ "Nơi nhận:" and its lines on the left, the signature block on the right."""
     centre = WD_ALIGN_PARAGRAPH.CENTER
     docx_paragraph(document, "", after=6)
-    left_cm = min(CLOSING_LEFT_CM, width_cm / 2)
+    left_cm = max(width_cm - SIGNATURE_CM, width_cm / 2 - 0.5)
     table = document.add_table(rows=1, cols=2)
     docx_table_props(table, (left_cm, width_cm - left_cm), borders=False)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -349,7 +350,7 @@ def official_docx(frame: OfficialFrame, body: Callable[[Any], None]) -> bytes:
 
 PT_MM = 25.4 / 72
 PDF_HEADING_LEFT_MM = 72.0
-PDF_CLOSING_LEFT_MM = 80.0
+PDF_SIGNATURE_MM = 85.0
 
 
 def nfc(text: str) -> str:
@@ -516,8 +517,8 @@ def pdf_closing(pdf: Any, frame: OfficialFrame) -> None:
 
     recipients = frame.recipient_lines()
     signature = frame.signature_lines()
-    left_w = min(PDF_CLOSING_LEFT_MM, pdf.epw / 2)
-    right_w = pdf.epw - left_w
+    right_w = min(PDF_SIGNATURE_MM, pdf.epw / 2 + 5)
+    left_w = pdf.epw - right_w
     pdf.set_font(PDF_FONT, "", RECIPIENTS_PT)
     left_h = _line_h(RECIPIENTS_LABEL_PT) + sum(
         len(pdf.multi_cell(left_w, 1, nfc(r), dry_run=True, output="LINES"))

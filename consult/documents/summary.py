@@ -181,4 +181,6 @@ VIETNAMESE_LABELS: dict[str, str] = {
     "no": "Không",
     # Chart without data.
     "chart_empty": "Chưa có số liệu",
+    # In Word, where a chart could not be drawn (no cairo library on the server).
+    "chart_unavailable": "(Biểu đồ không hiển thị được trong bản Word; xem bản PDF.)",
 }

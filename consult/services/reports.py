@@ -270,15 +270,16 @@ def charts_for(draft, report) -> list[str]:
         Comment.submitted_at.is_not(None),
         Comment.deleted_at.is_(None),
     )
+    # Bodies and sections by their names (the chart shortens a long one, with a tooltip).
     by_department = db.session.execute(
-        select(Department.code, func.count())
+        select(Department.name, func.count())
         .join(Comment, Comment.department_id == Department.id)
         .where(*submitted)
-        .group_by(Department.code)
-        .order_by(func.count().desc(), Department.code)
+        .group_by(Department.id, Department.name)
+        .order_by(func.count().desc(), Department.name)
         .limit(25)
     ).all()
-    titles = {s.id: s.number or s.heading[:20] for s in draft.sections}
+    titles = {s.id: f"{s.number} {s.heading}".strip() for s in draft.sections}
     by_section = db.session.execute(
         select(Comment.section_id, func.count()).where(*submitted).group_by(Comment.section_id)
     ).all()
