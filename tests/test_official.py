@@ -174,3 +174,10 @@ def test_pdf_letter_frame():
     assert "V/v góp ý dự thảo Đề án (lần 2)" in text
     assert "Kính gửi: Ban Soạn thảo Đề án" in text
     assert "KT. GIÁM ĐỐC" in text and "Trần Thị Bình" in text
+
+
+def test_pdf_draws_what_liberation_serif_lacks_with_dejavu_sans():
+    frame = report_frame()
+    text, fonts = pdf_text(official_pdf(frame, lambda p: pdf_paragraph(p, "✓ Có mặt → ★")))
+    assert "✓ Có mặt → ★" in text
+    assert "DejaVuSansBook" in fonts and "LiberationSerif" in fonts

@@ -134,14 +134,16 @@ def docx_paragraph(
     return p
 
 
-def docx_rule(container: Any, cell_cm: float, length_cm: float, reuse: bool = False) -> Any:
+def docx_rule(
+    container: Any, cell_cm: float, length_cm: float, reuse: bool = False, before: float = 0
+) -> Any:
     """A short centred horizontal line: the bottom border of an empty, tiny paragraph."""
     p = container.paragraphs[0] if reuse else container.add_paragraph()
     indent = max((cell_cm - length_cm) / 2, 0)
     fmt = p.paragraph_format
     fmt.left_indent = Cm(indent)
     fmt.right_indent = Cm(indent)
-    fmt.space_before = Pt(0)
+    fmt.space_before = Pt(before)
     fmt.space_after = Pt(0)
     fmt.line_spacing = Pt(3)
     ppr = p._p.get_or_add_pPr()
@@ -250,7 +252,7 @@ def add_docx_title(document: Any, frame: OfficialFrame, width_cm: float = PORTRA
         )
         p.paragraph_format.keep_with_next = True
     longest = max(_text_width_cm(line, TITLE_PT) for line in lines[1:] or lines)
-    docx_rule(document, width_cm, min(max(longest / 3, 2.0), width_cm / 2))
+    docx_rule(document, width_cm, min(max(longest / 3, 2.0), width_cm / 2), before=3)
     docx_paragraph(document, "", after=6)
 
 
@@ -377,6 +379,8 @@ def new_official_pdf(pdf_class: type | None = None, lang: str = "vi-VN") -> Any:
         pdf.add_font(PDF_FONT, style, FONT_DIR / name)
     for style, name in CHART_FONT_FILES.items():
         pdf.add_font(CHART_FONT, style, FONT_DIR / name)
+    # A glyph Liberation Serif lacks (✓, arrows, symbols in comments) comes from DejaVu Sans.
+    pdf.set_fallback_fonts([CHART_FONT], exact_match=False)
     pdf.set_margins(left=30, top=20, right=15)
     pdf.set_auto_page_break(True, margin=20)
     pdf.c_margin = 1.0
