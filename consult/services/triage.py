@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
@@ -69,6 +70,7 @@ class InboxFilters:
     answered: str = ""  # "yes", "no" or ""
     q: str = ""
     sort: str = "section"
+    since: datetime | None = None  # submitted at or after (the API's filter)
 
     @classmethod
     def from_args(cls, args) -> InboxFilters:
@@ -99,6 +101,7 @@ class InboxFilters:
             "answered": self.answered,
             "q": self.q,
             "sort": self.sort if self.sort != "section" else None,
+            "since": self.since.isoformat() if self.since else None,
         }
         return {k: str(v) for k, v in values.items() if v not in (None, "")}
 
@@ -145,6 +148,8 @@ def inbox_query(draft: Draft, filters: InboxFilters) -> Select:
         query = query.where(Comment.answered_clause())
     elif filters.answered == "no":
         query = query.where(~Comment.answered_clause())
+    if filters.since:
+        query = query.where(Comment.submitted_at >= filters.since)
     if filters.q:
         query = query.where(Comment.search_text.like(like_pattern(filters.q), escape="\\"))
     return query.order_by(*SORTS[filters.sort]())
@@ -248,11 +253,9 @@ def mark_duplicates(primary: Comment, others: list[Comment], user: User) -> None
     """Fold ``others`` into ``primary``'s group: one answer for all, every department credited."""
     _require_triage(primary, user)
     primary = primary.effective
-    merged = []
+    merged, moved_all = [], []
     for other in others:
         _require_triage(other, user)
-        if other.effective.id == primary.id:
-            continue
         before = {c.id: c.duplicate_of_id for c in [*other.duplicates, other]}
         try:
             moved = other.mark_duplicate_of(primary)
@@ -261,6 +264,7 @@ def mark_duplicates(primary: Comment, others: list[Comment], user: User) -> None
         for child in moved:
             _record(child, user, "duplicate_of", before.get(child.id), primary.id)
         merged.append(other)
+        moved_all += moved
     db.session.flush()
     if merged:
         audit.record(
@@ -269,7 +273,7 @@ def mark_duplicates(primary: Comment, others: list[Comment], user: User) -> None
             actor=user,
             detail={"duplicates": sorted(o.id for o in merged)},
         )
-        notifications.comment_answered(primary, user, members=merged)
+        notifications.comment_answered(primary, user, members=moved_all, merged=True)
 
 
 def separate_duplicate(comment: Comment, user: User) -> None:

@@ -1,7 +1,7 @@
 """Per-proposal frame of official papers: parent body, symbol, recipients and signer.
 
 Revision ID: b3e8d1f02a6c
-Revises: 4d01f0c75a24
+Revises: 267d55b4a862
 Create Date: 2026-12-01 23:50:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b3e8d1f02a6c"
-down_revision = "4d01f0c75a24"
+down_revision = "267d55b4a862"
 branch_labels = None
 depends_on = None
 
