@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     HiddenField,
     IntegerField,
@@ -154,6 +155,9 @@ class PublishForm(Form):
         validators=[DataRequired(), PlausibleDate()],
         format="%Y-%m-%dT%H:%M",
     )
+    # Sent by the "Publish anyway" button of the confirmation step, when an earlier draft
+    # is still open for comments.
+    confirm = BooleanField(_l("Publish anyway"), default=False)
     submit = SubmitField(_l("Publish and open the comment period"))
 
     def validate_closes_at(self, field) -> None:
