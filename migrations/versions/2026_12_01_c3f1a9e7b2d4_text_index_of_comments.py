@@ -4,7 +4,7 @@ The statements are in consult/models/text_index.py, which ``db.create_all()`` ru
 that a test database and a migrated one have the same index.
 
 Revision ID: c3f1a9e7b2d4
-Revises: 267d55b4a862
+Revises: b3e8d1f02a6c
 Create Date: 2026-12-01 23:40:00.000000
 
 """
@@ -15,7 +15,7 @@ from consult.models.text_index import create_text_index, drop_text_index
 
 # revision identifiers, used by Alembic.
 revision = 'c3f1a9e7b2d4'
-down_revision = '267d55b4a862'
+down_revision = 'b3e8d1f02a6c'
 branch_labels = None
 depends_on = None
 
