@@ -259,6 +259,12 @@ def create_comment(
     except uploads.UploadError as exc:
         raise CommentError(str(exc)) from exc
     db.session.flush()
+    audit.record(
+        AuditAction.COMMENT_CREATE,
+        comment,
+        actor=author,
+        detail={"department": body_id, "section": section.key if section else None},
+    )
     return comment
 
 
