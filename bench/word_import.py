@@ -107,10 +107,9 @@ def main() -> None:
                     + (" (moved)" if f.moved else "")
                 )
             else:
-                print(
-                    f"  {f.kind} [{where}] «{_short(f.quote)}» -> «{_short(f.proposed_text or f.body)}»"
-                    + (" (moved)" if f.moved else "")
-                )
+                new = _short(f.proposed_text or f.body)
+                moved = " (moved)" if f.moved else ""
+                print(f"  {f.kind} [{where}] «{_short(f.quote)}» -> «{new}»{moved}")
     print("totals:", ", ".join(f"{k} {v}" for k, v in totals.items()))
 
 
