@@ -37,6 +37,8 @@ LOGGING_TABLES = {"audit_events", "sign_in_failures", "user_sessions"}
 NOT_ON_A_PAGE: dict[str, str] = {
     # Shown only after a file was uploaded and previewed (tests/test_drafts.py posts it).
     "drafts.confirm_import": "preview step of an upload",
+    # Shown only once a marked-up Word file was read by a job (tests/test_word.py posts it).
+    "comments.word_preview": "preview step of a Word upload",
 }
 
 # Forms that change who is signed in or the language: fuzzed last.

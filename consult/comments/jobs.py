@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from consult.extensions import db
 from consult.models import Draft
 from consult.models.job_kinds import JobError, JobKind, register
-from consult.private_files import private_folder
+from consult.private_files import private_folder, write_private
 
 
 def uploads_folder() -> Path:
@@ -92,7 +92,7 @@ def start(draft: Draft, department_id: int, data: bytes, filename: str, user):
     from consult.services import jobs
 
     stored = f"{secrets.token_urlsafe(16)}.docx"
-    (uploads_folder() / stored).write_bytes(data)
+    write_private(uploads_folder() / stored, data)
     return jobs.submit(
         WORD_IMPORT.name,
         {
