@@ -82,6 +82,30 @@ def test_word_comments_with_ranges_replies_and_authors():
     assert report.by_bookmark == 2 and all(f.placed for f in comments)
 
 
+def test_libreoffice_replies_are_comments_on_the_same_range_and_stay_with_their_thread():
+    data = build_docx(
+        [
+            heading("1.1 Sự cần thiết", "k1"),
+            Para(
+                [
+                    "Cần xây dựng ",
+                    ("start", 0), ("start", 1), "đô thị thông minh", ("end", 1), ("end", 0),
+                    " để ", ("start", 2), "nâng cao", ("end", 2), " chất lượng sống.",
+                ]
+            ),  # fmt: skip
+        ],
+        # In comments.xml the thread's first comment comes first, whatever its id.
+        [Note(1, "Võ Thanh Tâm", "Nêu rõ tiêu chí."), Note(0, "Huỳnh Ngọc Lan", "Đồng ý."),
+         Note(2, "Huỳnh Ngọc Lan", "Một ý khác.")],
+        dialect=LIBREOFFICE,
+    )  # fmt: skip
+    comments = [f for f in read_markup(data, SECTIONS).findings if f.kind == "comment"]
+    assert [(c.quote, c.body, c.replies) for c in comments] == [
+        ("đô thị thông minh", "Nêu rõ tiêu chí.", [("Huỳnh Ngọc Lan", "Đồng ý.")]),
+        ("nâng cao", "Một ý khác.", []),
+    ]
+
+
 def test_tracked_changes_inside_and_across_paragraphs_one_proposal_per_paragraph():
     data = build_docx(
         [

@@ -64,8 +64,14 @@ class Dialect:
 
 
 WORD = Dialect()
+# LibreOffice 7.4 writes a reply as a comment of its own on the same range, without
+# commentsExtended.xml, and renumbers the comments (the reply may get the lower id).
 LIBREOFFICE = Dialect(
-    name="libreoffice", para_ids=False, heading_style="Heading1", heading_name="Heading 1"
+    name="libreoffice",
+    para_ids=False,
+    heading_style="Heading1",
+    heading_name="Heading 1",
+    replies_extended=False,
 )
 
 
@@ -202,10 +208,10 @@ def _comments_parts(builder: _Builder, notes: list[Note]) -> tuple[bytes, bytes]
                 etree.SubElement(r, q("w:annotationRef"))
             t = etree.SubElement(r, q("w:t"))
             t.text = line
-    for note in notes:
+    for note in notes if builder.dialect.replies_extended else ():
         ex = etree.SubElement(extended, q("w15:commentEx"))
         ex.set(q("w15:paraId"), para_of[note.id])
-        if note.parent is not None and builder.dialect.replies_extended:
+        if note.parent is not None:
             ex.set(q("w15:paraIdParent"), para_of[note.parent])
         ex.set(q("w15:done"), "0")
     return etree.tostring(root), etree.tostring(extended)
@@ -287,20 +293,27 @@ class MarkUp:
         self.notes: list[Note] = []
 
     def comment(self, text: str, note: str, author: str = "Võ Thanh Tâm", replies=()) -> None:
+        """A comment on ``text`` and its replies; Word gives each reply the same range and a
+        reference of its own, and names its parent in commentsExtended.xml."""
         run = _split_out(self.document, text)
-        note_id = len(self.notes) + 1
-        start = etree.Element(q("w:commentRangeStart"))
-        start.set(q("w:id"), str(note_id))
-        run.addprevious(start)
-        end = etree.Element(q("w:commentRangeEnd"))
-        end.set(q("w:id"), str(note_id))
-        run.addnext(end)
-        reference = etree.Element(q("w:r"))
-        etree.SubElement(reference, q("w:commentReference")).set(q("w:id"), str(note_id))
-        end.addnext(reference)
-        self.notes.append(Note(note_id, author, note))
+        parent = len(self.notes) + 1
+        ids = [parent] + [parent + 1 + i for i in range(len(replies))]
+        anchor = run
+        for note_id in ids:
+            start = etree.Element(q("w:commentRangeStart"))
+            start.set(q("w:id"), str(note_id))
+            run.addprevious(start)
+        for note_id in ids:
+            end = etree.Element(q("w:commentRangeEnd"))
+            end.set(q("w:id"), str(note_id))
+            anchor.addnext(end)
+            reference = etree.Element(q("w:r"))
+            etree.SubElement(reference, q("w:commentReference")).set(q("w:id"), str(note_id))
+            end.addnext(reference)
+            anchor = reference
+        self.notes.append(Note(parent, author, note))
         for reply_author, reply_text in replies:
-            self.notes.append(Note(len(self.notes) + 1, reply_author, reply_text, parent=note_id))
+            self.notes.append(Note(len(self.notes) + 1, reply_author, reply_text, parent=parent))
 
     def replace(self, old: str, new: str | None) -> None:
         """Track a change of ``old`` (in one run) into ``new`` (None: deleted)."""

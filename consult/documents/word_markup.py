@@ -357,10 +357,12 @@ class _WordComment:
     parent: str | None = None  # the parent comment's id, for a reply
 
 
-def _comments(archive: zipfile.ZipFile) -> dict[str, _WordComment]:
+def _comments(archive: zipfile.ZipFile) -> tuple[dict[str, _WordComment], bool]:
+    """The comments by id, in the order of comments.xml, and whether the file says which are
+    replies (commentsExtended.xml)."""
     root = _part(archive, "word/comments.xml")
     if root is None:
-        return {}
+        return {}, False
     comments: dict[str, _WordComment] = {}
     by_para: dict[str, str] = {}
     for element in root.iter(w("comment")):
@@ -385,6 +387,7 @@ def _comments(archive: zipfile.ZipFile) -> dict[str, _WordComment]:
             if pid:
                 by_para[pid] = comment_id
     extended = _part(archive, "word/commentsExtended.xml")
+    threaded = extended is not None and extended.find(f"{{{W15}}}commentEx") is not None
     if extended is not None:
         for ex in extended.iter(f"{{{W15}}}commentEx"):
             parent_para = ex.get(f"{{{W15}}}paraIdParent")
@@ -400,7 +403,7 @@ def _comments(archive: zipfile.ZipFile) -> dict[str, _WordComment]:
             if not root_parent or root_parent in seen:
                 break
             comment.parent = root_parent
-    return comments
+    return comments, threaded
 
 
 def _context(text: str, start: int, end: int) -> tuple[str | None, str | None]:
@@ -409,7 +412,25 @@ def _context(text: str, start: int, end: int) -> tuple[str | None, str | None]:
     return before or None, after or None
 
 
-def _comment_findings(blocks: list[_Block], comments: dict[str, _WordComment]) -> list[Finding]:
+def _thread_by_range(comments: dict[str, _WordComment], starts: dict, ends: dict) -> None:
+    """A file that does not say which comments are replies (LibreOffice writes a reply as a
+    comment of its own on the same range): comments on exactly the same range are one
+    thread, its first comment (in comments.xml) the one the others answer."""
+    first_on: dict[tuple, str] = {}
+    for cid, comment in comments.items():
+        if cid not in starts or comment.parent:
+            continue
+        (sb, sp, so), (eb, ep, eo) = starts[cid], ends.get(cid, starts[cid])
+        where = (sb, sp.index, so, eb, ep.index, eo)
+        if where in first_on:
+            comment.parent = first_on[where]
+        else:
+            first_on[where] = cid
+
+
+def _comment_findings(
+    blocks: list[_Block], comments: dict[str, _WordComment], threaded: bool = True
+) -> list[Finding]:
     # Where each comment's range starts and ends: (block index, paragraph, offset).
     starts: dict[str, tuple[int, _Para, int]] = {}
     ends: dict[str, tuple[int, _Para, int]] = {}
@@ -427,11 +448,12 @@ def _comment_findings(blocks: list[_Block], comments: dict[str, _WordComment]) -
                 if cid not in order:
                     order.append(cid)
     order += [cid for cid in comments if cid not in order]
+    if not threaded:
+        _thread_by_range(comments, starts, ends)
     findings = []
     replies: dict[str, list[_WordComment]] = {}
-    for cid in order:
-        comment = comments.get(cid)
-        if comment is not None and comment.parent and comment.parent in comments:
+    for comment in comments.values():  # replies in the order they were written
+        if comment.parent and comment.parent in comments:
             replies.setdefault(comment.parent, []).append(comment)
     for cid in order:
         comment = comments.get(cid)
@@ -667,10 +689,10 @@ def read_markup(
         if body is None:
             raise MarkupError("The file is not a valid Word document (.docx).")
         heading_styles = _heading_styles(_part(archive, "word/styles.xml"))
-        comments = _comments(archive)
+        comments, threaded = _comments(archive)
     paras = list(_paragraphs(body))
     blocks, found, by_bookmark = _blocks(paras, sections, heading_styles, lead_key)
-    findings = _comment_findings(blocks, comments)
+    findings = _comment_findings(blocks, comments, threaded)
     findings += _change_findings(blocks)
     findings += _untracked_findings(blocks, sections)
     return MarkupReport(

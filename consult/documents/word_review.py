@@ -76,7 +76,8 @@ def _write(title: str, sections: Iterable[ReviewSection]) -> _Written:
     document = new_document()
     _a4(document)
     title = single_line(title).strip()
-    written = _Written(document, document.add_paragraph(title, style="Title") if title else None)
+    title_paragraph = document.add_paragraph(title, style="Title") if title else None
+    written = _Written(document, title_paragraph._p if title_paragraph is not None else None)
     body = document.element.body
     for number, section in enumerate(sections, start=1):
         level = max(1, min(section.level, MAX_WORD_LEVEL))
@@ -121,8 +122,16 @@ class WordComment:
 
 
 def _text_runs(paragraph) -> list[tuple[object, object]]:
-    """The paragraph's (run, w:t) pairs in order."""
-    return [(t.getparent(), t) for t in paragraph.iter(qn("w:t")) if t.getparent().tag == qn("w:r")]
+    """The paragraph's (run, text element) pairs of its original text, in order: what an
+    earlier comment of the same copy deleted (w:delText) counts, what it inserted does not,
+    so every comment is placed on the draft's own text."""
+    found = []
+    for t in paragraph.iter(qn("w:t"), qn("w:delText")):
+        run = t.getparent()
+        if run.tag != qn("w:r") or any(a.tag == qn("w:ins") for a in run.iterancestors()):
+            continue
+        found.append((run, t))
+    return found
 
 
 def _split_run(run, t, at: int):
@@ -131,7 +140,7 @@ def _split_run(run, t, at: int):
     second = etree.fromstring(etree.tostring(run))
     run.addnext(second)
     t.text = text[:at]
-    second_t = second.find(qn("w:t"))
+    second_t = second.find(t.tag)
     second_t.text = text[at:]
     for node in (t, second_t):
         node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
@@ -150,12 +159,12 @@ def _isolate(paragraphs: list, start: int, end: int) -> list:
             offset = hi
             if hi <= start or lo >= end or not text:
                 continue
-            if len(run.findall(qn("w:t"))) != 1:
+            if len(run.findall(t.tag)) != 1:
                 runs.append(run)
                 continue
             if lo < start:
                 run = _split_run(run, t, start - lo)
-                t = run.find(qn("w:t"))
+                t = run.find(t.tag)
                 lo = start
             if hi > end:
                 _split_run(run, t, end - lo)
@@ -331,9 +340,11 @@ def export_with_comments(
             anchor = heading if heading is not None else written.title
             if anchor is None:
                 anchor = written.document.add_paragraph()._p
-            target_runs = [r for r, _t in _text_runs(anchor)] or [
-                anchor.append(OxmlElement("w:r")) or anchor[-1]
-            ]
+            target_runs = [r for r, _t in _text_runs(anchor)]
+            if not target_runs:
+                run = OxmlElement("w:r")
+                anchor.append(run)
+                target_runs = [run]
         comment_id, para_id = store.add(comment.author, text, comment.when)
         ids = [comment_id]
         if comment.answer:
