@@ -1,6 +1,8 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 
 from consult.models.accounts import (
+    ApiScope,
+    ApiToken,
     Department,
     DepartmentKind,
     Role,
@@ -44,6 +46,8 @@ from consult.models.notifications import (
 from consult.models.workshops import Workshop, WorkshopParticipant
 
 __all__ = [
+    "ApiScope",
+    "ApiToken",
     "AppliedChange",
     "ChangeKind",
     "Attachment",
