@@ -67,7 +67,7 @@ EDGES = [
 URL_PARAMETERS = {
     "page", "after", "next", "q", "section", "department", "kind", "status", "source",
     "assignee", "answered", "sort", "from", "to", "start", "end", "action", "user", "role",
-    "present", "all", "change_note", "body", "since", "cursor", "limit",
+    "present", "all", "change_note", "tracked", "body", "since", "cursor", "limit",
 }  # fmt: skip
 FORM_FIELDS = {"comment_id", "duplicate_id", "session_id", "token_id", "direction"}
 TEXT = st.one_of(
