@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from consult.documents.importer import join_heading_number
 from consult.models.comments import match_key
 from consult.zipsafety import expands_too_far
 
@@ -276,8 +277,9 @@ class _SectionMatcher:
         self.by_heading: dict[str, list[SectionRef]] = {}
         self.by_number: dict[str, list[SectionRef]] = {}
         for s in sections:
-            title = f"{s.number} {s.heading}" if s.number else s.heading
-            self.by_title.setdefault(_heading_key(title), []).append(s)
+            titles = {f"{s.number} {s.heading}", join_heading_number(s.number, s.heading)}
+            for key in {_heading_key(title) for title in titles}:
+                self.by_title.setdefault(key, []).append(s)
             self.by_heading.setdefault(_heading_key(s.heading), []).append(s)
             if s.number:
                 self.by_number.setdefault(_heading_key(s.number), []).append(s)
