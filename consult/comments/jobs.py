@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from consult.extensions import db
 from consult.models import Draft
 from consult.models.job_kinds import JobError, JobKind, register
-from consult.private_files import private_folder, write_private
+from consult.private_files import private_folder, remove_older_than, write_private
 
 
 def uploads_folder() -> Path:
@@ -65,9 +65,7 @@ def _preview_url(job) -> str | None:
 
 def purge_old_uploads(now) -> None:
     cutoff = now.timestamp() - current_app.config["JOB_RESULT_HOURS"] * 3600
-    for path in uploads_folder().glob("*.docx"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+    remove_older_than(uploads_folder(), "*.docx", cutoff)
 
 
 WORD_IMPORT = register(

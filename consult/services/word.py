@@ -191,14 +191,9 @@ def check_upload(data: bytes, max_bytes: int) -> None:
         raise CommentError(_l("Upload the draft as a Word document (.docx) without macros."))
 
 
-def read_file(draft: Draft, department_id: int, data: bytes, filename: str) -> list[ImportLine]:
-    """What a marked-up file holds for ``draft``, one preview line per comment or change."""
-    try:
-        report = read_markup(data, section_refs(draft))
-    except MarkupError as exc:
-        raise CommentError(str(_READER_MESSAGES.get(str(exc), str(exc)))) from exc
-    sections = {s.key: s for s in draft.sections}
-    saved = set(
+def _imported_keys(draft: Draft, department_id: int) -> set[str]:
+    """What the department already saved from Word files on ``draft`` (removed ones apart)."""
+    return set(
         db.session.scalars(
             select(Comment.import_key).where(
                 Comment.draft_id == draft.id,
@@ -208,6 +203,16 @@ def read_file(draft: Draft, department_id: int, data: bytes, filename: str) -> l
             )
         )
     )
+
+
+def read_file(draft: Draft, department_id: int, data: bytes, filename: str) -> list[ImportLine]:
+    """What a marked-up file holds for ``draft``, one preview line per comment or change."""
+    try:
+        report = read_markup(data, section_refs(draft))
+    except MarkupError as exc:
+        raise CommentError(str(_READER_MESSAGES.get(str(exc), str(exc)))) from exc
+    sections = {s.key: s for s in draft.sections}
+    saved = _imported_keys(draft, department_id)
     lines = []
     seen: set[str] = set()
     for number, finding in enumerate(report.findings, start=1):
@@ -242,15 +247,7 @@ def save_lines(
     (the same checks as a typed comment); lines saved before are skipped."""
     department_id = _require_commenter(user, draft)
     by_number = {line.number: line for line in lines}
-    saved = set(
-        db.session.scalars(
-            select(Comment.import_key).where(
-                Comment.draft_id == draft.id,
-                Comment.department_id == department_id,
-                Comment.deleted_at.is_(None),
-            )
-        )
-    )
+    saved = _imported_keys(draft, department_id)
     sections = {s.id: s for s in draft.sections}
     created = []
     for choice in choices:
