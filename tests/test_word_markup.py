@@ -299,3 +299,24 @@ def test_macros_are_refused():
         archive.writestr("word/vbaProject.bin", b"\0" * 10)
     with pytest.raises(MarkupError, match="macros"):
         read_markup(buffer.getvalue(), SECTIONS)
+
+
+def test_the_boards_copy_anchors_a_repeated_quote_where_its_context_says():
+    from types import SimpleNamespace
+
+    from consult.documents.word_review import WordComment, export_with_comments
+
+    text = "Đầu tư hạ tầng số cho quận Ninh Kiều. Sau đó đầu tư hạ tầng số cho huyện Phong Điền."
+    section = SimpleNamespace(key="k", level=1, number="1.", heading="Hạ tầng", body=text)
+    comment = WordComment(
+        "k", "Sở TTTT", "Ưu tiên huyện.", quote="hạ tầng số",
+        quote_prefix="Ninh Kiều. Sau đó đầu tư", quote_suffix="cho huyện Phong Điền.",
+        proposed_text="hạ tầng viễn thông",
+    )  # fmt: skip
+    data = export_with_comments("Đề án", [section], [comment])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read("word/document.xml").decode()
+    body = xml[xml.index("Đầu tư") :]
+    # The range and the tracked change sit on the second "hạ tầng số", not the first.
+    assert body.index("commentRangeStart") > body.index("Sau đó")
+    assert body.index("<w:delText") > body.index("Sau đó")
