@@ -279,3 +279,14 @@ def test_the_lead_downloads_the_letter_with_the_comments_by_section(client, cons
     # General comments first, then in the order of the draft.
     assert [r[1] for r in rows] == ["Góp ý chung", c.section.title, c.draft.sections[3].title]
     assert rows[1][3] == "xây dựng đô thị số"
+
+
+def test_the_boards_copy_never_holds_a_departments_unsubmitted_comment(client, consultation):
+    c = consultation
+    comment_service.create_comment(
+        c.draft, c.section, c.people.reviewer, kind="general", body="Ý kiến nội bộ chưa gửi."
+    )
+    db.session.commit()
+    login(client, c.people.drafting)
+    back = read_back(client.get(f"{c.base}/with-comments.docx").data)
+    assert back["comments"] == [] and back["insertions"] == []
