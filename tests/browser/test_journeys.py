@@ -615,6 +615,7 @@ def test_department_works_in_word(journey, worker_at_work):
     j = journey("8-word")
     page = j.page
     j.login("chuyenvien.sxd@demo.example.vn")
+    j.check("home")
     open_draft_3(j)
     page.get_by_role("link", name="Làm việc với Word").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Làm việc với Word")
@@ -649,7 +650,10 @@ def test_department_works_in_word(journey, worker_at_work):
     )
     page.get_by_role("button", name="Đọc tệp").click()
     expect(page).to_have_url(re.compile(r"/jobs/\d+$"))
-    page.get_by_role("link", name="Mở bản xem trước").click()
+    preview_link = page.get_by_role("link", name="Mở bản xem trước")
+    expect(preview_link).to_be_visible()
+    j.check("word-job")
+    preview_link.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Nội dung đọc được từ tệp Word")
     lines = page.locator("li.word-line")
     expect(lines).to_have_count(3)
@@ -665,6 +669,7 @@ def test_department_works_in_word(journey, worker_at_work):
 
     j.logout()
     j.login("lanhdao.sxd@demo.example.vn")
+    j.check("lead-home")
     open_draft_3(j)
     # The signed letter comes back scanned, and goes with the response.
     j.goto(DRAFT + "/my-department")
