@@ -140,6 +140,7 @@ ACCESS: dict[str, Rule] = {
         frozenset(), overrides=((REVIEWER, 404), (LEAD, 404), (OUTSIDER, 404))
     ),
     "comments.comments_copy": INSIDERS_ONLY,
+    "comments.response_letter": Rule(frozenset({LEAD})),
     "comments.grant_extension": BOARD_ONLY,
     "comments.consultation_settings": BOARD_ONLY,
     "triage.inbox": BOARD_ONLY,

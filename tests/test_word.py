@@ -249,6 +249,38 @@ def test_command_line_exports(runner, consultation, tmp_path):
     assert read_back(out.read_bytes())["comments"] == []
 
 
+def test_the_lead_downloads_the_letter_with_the_comments_by_section(client, consultation):
+    c = consultation
+    for section, body, proposed in (
+        (c.draft.sections[3], "Bổ sung số liệu hạ tầng.", None),
+        (c.section, "Làm rõ tiêu chí.", "xây dựng đô thị số"),
+        (None, "Thống nhất về cơ bản.", None),
+    ):
+        comment_service.create_comment(
+            c.draft, section, c.people.reviewer, kind="general", body=body,
+            proposed_text=proposed,
+        )  # fmt: skip
+    db.session.commit()
+    login(client, c.people.reviewer)
+    assert client.get(f"{c.base}/my-department/letter.docx").status_code == 403
+    login(client, c.people.lead)
+    response = client.get(f"{c.base}/my-department/letter.docx")
+    assert response.status_code == 200 and response.mimetype == DOCX
+    document = Document(io.BytesIO(response.data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = [[cell.text for cell in row.cells] for t in document.tables for row in t.rows]
+    flat = "\n".join(" | ".join(row) for row in cells)
+    assert "SỞ THÔNG TIN VÀ TRUYỀN THÔNG" in flat + text
+    assert "STTTT-VP" in flat + text and "V/v góp ý" in flat + text
+    assert "Kính gửi" in text and "Nơi nhận" in flat + text
+    assert "Đặng Quốc Thông" in flat + text  # the lead signs
+    table = next(t for t in document.tables if "Nội dung góp ý" in t.rows[0].cells[2].text)
+    rows = [[cell.text for cell in row.cells] for row in table.rows[1:]]
+    # General comments first, then in the order of the draft.
+    assert [r[1] for r in rows] == ["Góp ý chung", c.section.title, c.draft.sections[3].title]
+    assert rows[1][3] == "xây dựng đô thị số"
+
+
 def test_the_boards_copy_never_holds_a_departments_unsubmitted_comment(client, consultation):
     c = consultation
     comment_service.create_comment(

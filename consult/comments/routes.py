@@ -528,3 +528,18 @@ def word_preview(code: str, number: int, job_id: int):
         filename=job.params.get("filename", ""),
         posted=request.form if request.method == "POST" else None,
     ), status
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/my-department/letter.docx")
+@login_required
+def response_letter(code: str, number: int):
+    draft = load_draft(code, number)
+    _lead_of_body(draft)
+    exports.record_download(
+        "response-letter", draft, actor=current_user, allowed=draft.can_work_as_department
+    )
+    db.session.commit()
+    filename = f"{draft.proposal.code}-cong-van-gop-y-{current_user.department.code}.docx"
+    return download_response(
+        word_service.response_letter(draft, current_user), filename, DOCX_MIMETYPE
+    )

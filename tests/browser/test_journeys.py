@@ -671,6 +671,14 @@ def test_department_works_in_word(journey, worker_at_work):
     j.login("lanhdao.sxd@demo.example.vn")
     j.check("lead-home")
     open_draft_3(j)
+    page.get_by_role("link", name="Làm việc với Word").first.click()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Tải công văn (.docx)").click()
+    letter = Path(info.value.path()).read_bytes()
+    letter_text = docx_text(letter)
+    assert "V/v góp ý" in letter_text and "Sở Xây dựng".upper() in letter_text.upper()
+    assert "trách nhiệm của Sở Xây dựng" in letter_text and "Nơi nhận" in letter_text
+    j.check("letter")
     # The signed letter comes back scanned, and goes with the response.
     j.goto(DRAFT + "/my-department")
     expect(page.locator("#pending-title .badge")).to_have_text("2")
