@@ -17,7 +17,6 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Mm
 from lxml import etree
 
 from consult.documents.exporter import (
@@ -46,14 +45,6 @@ class ReviewSection(Protocol):
     body: str
 
 
-def _a4(document: DocxDocument) -> None:
-    """A4 with the margins of Decree 30/2020/NĐ-CP (top and bottom 2 cm, left 3, right 1.5)."""
-    for section in document.sections:
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.top_margin = section.bottom_margin = Cm(2)
-        section.left_margin, section.right_margin = Cm(3), Cm(1.5)
-
-
 def _bookmark(paragraph, name: str, bookmark_id: int) -> None:
     start = OxmlElement("w:bookmarkStart")
     start.set(qn("w:id"), str(bookmark_id))
@@ -73,8 +64,7 @@ class _Written:
 
 
 def _write(title: str, sections: Iterable[ReviewSection]) -> _Written:
-    document = new_document()
-    _a4(document)
+    document = new_document()  # A4 with the Decree 30 margins
     title = single_line(title).strip()
     title_paragraph = document.add_paragraph(title, style="Title") if title else None
     written = _Written(document, title_paragraph._p if title_paragraph is not None else None)

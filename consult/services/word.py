@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from consult import uploads
+from consult.documents.frame import OfficialFrame
+from consult.documents.letter import LetterRow, response_letter_docx
 from consult.documents.word_markup import Finding, MarkupError, SectionRef, read_markup
 from consult.documents.word_review import WordComment, export_for_review, export_with_comments
 from consult.extensions import db
@@ -356,13 +359,16 @@ def letter_comments(draft: Draft, department_id: int) -> list[Comment]:
 
 
 def response_letter(draft: Draft, lead: User) -> bytes:
-    """The department's official letter on ``draft`` (công văn), for its lead to sign."""
-    from consult.documents.letter import LetterRow, response_letter_docx
-    from consult.documents.official import OfficialFrame
+    """The department's official letter on ``draft`` (công văn), for its lead to sign: in
+    Vietnamese whatever the lead's language, like every official paper of the portal."""
+    with force_locale("vi"):
+        return _response_letter(draft, lead)
 
+
+def _response_letter(draft: Draft, lead: User) -> bytes:
     department = lead.department
     proposal = draft.proposal
-    board = _("the Drafting board of %(title)s", title=proposal.title)
+    board = proposal.board_name or _("the Drafting board of %(title)s", title=proposal.title)
     sections = {s.id: s for s in draft.sections}
     order = {s.id: s.position for s in draft.sections}
     comments = sorted(
@@ -381,10 +387,11 @@ def response_letter(draft: Draft, lead: User) -> bytes:
     ]
     authority, title = _signature(department)
     place = proposal.place or ""
+    # A city department sits under the People's Committee the board's papers name too.
     frame = OfficialFrame(
         parent_body=(
-            _("People's Committee of %(place)s", place=place)
-            if place and department.kind is DepartmentKind.DEPARTMENT
+            str(proposal.official_paper()["parent_body"])
+            if department.kind is DepartmentKind.DEPARTMENT
             else ""
         ),
         issuing_body=department.name,
@@ -419,14 +426,4 @@ def response_letter(draft: Draft, lead: User) -> bytes:
             board=board,
         )
     ]
-    labels = {
-        "col_number": _("No."),
-        "col_section": _("Section"),
-        "col_comment": _("Comment"),
-        "col_proposal": _("Proposed change"),
-        "general_section": _("General comments"),
-        "delete": _("Proposed: delete this passage."),
-        "delete_section": _("Proposed: delete this section."),
-        "no_comments": _("No comments."),
-    }
-    return response_letter_docx(frame, opening, rows, closing, labels)
+    return response_letter_docx(frame, opening, rows, closing)
