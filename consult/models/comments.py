@@ -20,15 +20,20 @@ from sqlalchemy import (
     exists,
     false,
     func,
+    literal_column,
     or_,
+    select,
+    table,
     true,
 )
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from consult.extensions import db
+from consult.models import text_index
 from consult.models.accounts import Department, User, enum_column
 from consult.models.base import TimestampMixin, UTCDateTime, utcnow
 from consult.models.drafts import Draft, IllegalTransition, Section
+from consult.textsearch import fold, like_pattern
 
 
 class CommentKind(enum.StrEnum):
@@ -629,6 +634,30 @@ class Comment(TimestampMixin, db.Model):
             return true()
         return and_(cls.duplicate_of_id.is_(None), cls.status == status)
 
+    @classmethod
+    def text_search(cls, query: str, newest: int | None = None):
+        """Comments whose text holds ``query`` anywhere, diacritics and case aside: the
+        inbox's, the reports' and the similar comments' search, from the text index.
+
+        The index (``text_index``) answers a LIKE on PostgreSQL; on SQLite a quoted FTS5
+        phrase, a substring match as LIKE's, which needs three characters: shorter terms
+        keep the LIKE. ``newest``: the caller wants only that many matches, newest first
+        (it orders by id descending and limits), so the index may stop there.
+        """
+        folded = fold(query)
+        if len(folded) >= text_index.MIN_MATCH and db.session.get_bind().dialect.name == "sqlite":
+            phrase = '"' + folded.replace('"', '""') + '"'
+            rowid = literal_column("rowid")
+            matches = (
+                select(rowid)
+                .select_from(table(text_index.FTS_TABLE))
+                .where(literal_column(text_index.FTS_TABLE).op("MATCH")(phrase))
+            )
+            if newest is not None:
+                matches = matches.order_by(rowid.desc()).limit(newest)
+            return cls.id.in_(matches)
+        return cls.search_text.like(like_pattern(query), escape="\\")
+
     def credited_departments(self) -> list[Department]:
         """Every department that made this point: the comment's and its duplicates'."""
         group = self._merged_group()
@@ -646,6 +675,9 @@ class Comment(TimestampMixin, db.Model):
     @property
     def active_duplicates(self) -> list[Comment]:
         return [d for d in self.duplicates if not d.is_deleted]
+
+
+text_index.listen(Comment.__table__)
 
 
 class CommentEvent(db.Model):

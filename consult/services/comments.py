@@ -42,10 +42,14 @@ class CommentError(ValueError):
     """A comment rule was broken; the message is for the user."""
 
 
-def filter_comments(query, *, section=None, kind=None, status=None, duplicates=False, source=None):
-    """Narrow a select() of comments; ``section`` 0 means the general comments.
+def filter_comments(
+    query, *, section=None, kind=None, status=None, duplicates=False, source=None, q=None
+):
+    """Narrow a select() of comments; ``section`` 0 means the general comments, ``q`` is a
+    search of the text (diacritics aside, from the text index).
 
-    The triage inbox and the summary report offer the same filters: one place applies them.
+    The triage inbox, the summary report and the API offer the same filters: one place
+    applies them.
     """
     if section == 0:
         query = query.where(Comment.section_id.is_(None))
@@ -57,6 +61,8 @@ def filter_comments(query, *, section=None, kind=None, status=None, duplicates=F
         query = query.where(Comment.status_clause(status, duplicates=duplicates))
     if source:
         query = query.where(Comment.source == source)
+    if q:
+        query = query.where(Comment.text_search(q))
     return query
 
 
@@ -252,6 +258,12 @@ def create_comment(
     except uploads.UploadError as exc:
         raise CommentError(str(exc)) from exc
     db.session.flush()
+    audit.record(
+        AuditAction.COMMENT_CREATE,
+        comment,
+        actor=author,
+        detail={"department": body_id, "section": section.key if section else None},
+    )
     return comment
 
 
