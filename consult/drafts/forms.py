@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
-    DateTimeLocalField,
     HiddenField,
     IntegerField,
     SelectChoice,
@@ -14,11 +13,17 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
-from consult.forms import Form, short_code_field
+from consult.forms import Form, OfficeDateTimeField, short_code_field
 from consult.models import Department, Proposal, Seat, User, Visibility
-from consult.validators import PlausibleDate
 
 IMPORT_EXTENSIONS = ["docx", "doc", "md", "markdown", "txt"]
 
@@ -144,15 +149,13 @@ class NewSectionForm(SectionForm):
 
 
 class PublishForm(Form):
-    opens_at = DateTimeLocalField(
+    opens_at = OfficeDateTimeField(
         _l("Comments open at (Vietnam time)"),
-        validators=[DataRequired(), PlausibleDate()],
-        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired()],
     )
-    closes_at = DateTimeLocalField(
+    closes_at = OfficeDateTimeField(
         _l("Deadline (Vietnam time)"),
-        validators=[DataRequired(), PlausibleDate()],
-        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired()],
     )
     submit = SubmitField(_l("Publish and open the comment period"))
 
@@ -162,10 +165,9 @@ class PublishForm(Form):
 
 
 class ExtendDeadlineForm(Form):
-    closes_at = DateTimeLocalField(
+    closes_at = OfficeDateTimeField(
         _l("New deadline (Vietnam time)"),
-        validators=[DataRequired(), PlausibleDate()],
-        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired()],
     )
     submit = SubmitField(_l("Extend the deadline"))
 
