@@ -6,6 +6,7 @@ from flask import Flask, current_app, request
 from flask_babel import get_locale
 
 from consult.forms import EmptyForm
+from consult.history import describe_comment_event
 from consult.timeutil import format_date, format_datetime, format_time
 
 
@@ -46,6 +47,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["vn_date"] = format_date
     app.jinja_env.filters["vn_datetime"] = format_datetime
     app.jinja_env.filters["vn_time"] = format_time
+    app.jinja_env.filters["history_sentence"] = describe_comment_event
     app.jinja_env.filters["duration"] = duration
     app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.trim_blocks = True
