@@ -25,7 +25,16 @@ M = TypeVar("M")
 
 # Rights that only a proposal's insiders hold: refused with a 404, as if nothing were there.
 INSIDER_RIGHTS = frozenset(
-    {"edit", "manage", "manage_board", "report", "export_everything", "run_workshops", "triage"}
+    {
+        "edit",
+        "consolidate",
+        "manage",
+        "manage_board",
+        "report",
+        "export_everything",
+        "run_workshops",
+        "triage",
+    }
 )
 
 __all__ = [

@@ -180,7 +180,8 @@ def test_draft_publish_close_extend(client, auth, make_proposal):
     client.post(f"/proposals/{proposal.code}/drafts/next")
     base = f"/proposals/{proposal.code}/drafts/2"
     client.post(
-        f"{base}/publish", data={"opens_at": "2030-05-01T08:00", "closes_at": "2030-05-20T17:00"}
+        f"{base}/publish",
+        data={"opens_at": "2030-05-01T08:00", "closes_at": "2030-05-20T17:00", "confirm": "y"},
     )
     client.post(f"{base}/close")
     client.post(f"{base}/deadline", data={"closes_at": "2031-01-10T17:00"})

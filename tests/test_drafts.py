@@ -307,7 +307,8 @@ def test_publish_close_and_extend(client, auth, make_proposal):
     assert "phải đóng sau khi mở" in bad.get_data(as_text=True)
     ok = client.post(
         f"/proposals/{proposal.code}/drafts/2/publish",
-        data={"opens_at": "2030-05-01T08:00", "closes_at": "2030-05-20T17:00"},
+        # Draft 1 is still open: the board confirms that its period ends now.
+        data={"opens_at": "2030-05-01T08:00", "closes_at": "2030-05-20T17:00", "confirm": "y"},
     )
     assert ok.status_code == 302
     proposal = _reload(proposal)
@@ -712,3 +713,57 @@ def test_the_board_page_refuses_bad_seats_and_changes_nothing(client, consultati
     db.session.expire_all()
     assert db.session.query(ProposalMember).count() == before
     assert c.proposal.chair.id == c.people.drafting.id
+
+
+def test_publishing_over_an_open_draft_asks_first(client, consultation):
+    """Issue 18: publishing draft 2 silently closed draft 1, still open with bodies silent.
+    The board is told the days left and who has not responded, and nothing changes until
+    it confirms."""
+    from consult.services import comments as comment_service
+
+    c = consultation
+    comment_service.agree_with_draft(c.draft, c.people.other_lead)
+    db.session.commit()
+    login(client, c.people.drafting)
+    client.post(f"/proposals/{c.proposal.code}/drafts/next")
+    url = f"/proposals/{c.proposal.code}/drafts/2/publish"
+    data = {"opens_at": "2030-05-01T08:00", "closes_at": "2030-05-20T17:00"}
+    page = client.get(url).get_data(as_text=True)
+    assert "Dự thảo lần 1 vẫn đang lấy ý kiến: còn 7 ngày." in page
+    asked = client.post(url, data=data)
+    text = asked.get_data(as_text=True)
+    assert asked.status_code == 200
+    # days left rounded up, the silent body named, the agreeing one not
+    assert "còn 7 ngày" in text and "Sở Thông tin và Truyền thông" in text
+    assert "Sở Xây dựng" not in text.split('id="publish-warning"')[1].split("</div>")[0]
+    assert 'name="confirm" value="y"' in text and "Chờ, chưa phát hành" in text
+    proposal = _reload(c.proposal)
+    assert [d.status for d in proposal.drafts] == [DraftStatus.OPEN, DraftStatus.PREPARATION]
+    # The service refuses without the confirmation too.
+    with pytest.raises(IllegalTransition):
+        comment_service.publish_draft(
+            proposal.drafts[1], utcnow(), utcnow() + timedelta(days=5), actor=c.people.drafting
+        )
+    db.session.rollback()
+    done = client.post(url, data={**data, "confirm": "y"})
+    assert done.status_code == 302
+    proposal = _reload(c.proposal)
+    assert [d.status for d in proposal.drafts] == [DraftStatus.SUPERSEDED, DraftStatus.OPEN]
+
+
+def test_publishing_after_the_previous_draft_closed_asks_nothing(client, consultation):
+    c = consultation
+    login(client, c.people.drafting)
+    client.post(f"{c.base}/close")
+    client.post(f"/proposals/{c.proposal.code}/drafts/next")
+    url = f"/proposals/{c.proposal.code}/drafts/2/publish"
+    assert 'id="publish-warning"' not in client.get(url).get_data(as_text=True)
+    done = client.post(url, data={"opens_at": "2030-05-01T08:00", "closes_at": "2030-05-20T17:00"})
+    assert done.status_code == 302
+
+
+def test_days_left_are_rounded_up(make_proposal):
+    draft = make_proposal().drafts[0]
+    assert draft.days_left(draft.closes_at - timedelta(days=2, hours=1)) == 3
+    assert draft.days_left(draft.closes_at - timedelta(days=2)) == 2
+    assert draft.days_left(draft.closes_at + timedelta(minutes=1)) == 0

@@ -460,3 +460,70 @@ def test_dashboard_inbox_and_report_agree_on_unanswered_with_duplicates(client, 
         data={"status": "accepted", "answer": "Tiếp thu.", "assignee_id": 0},
     )
     assert counts() == (total - 2, total - 2, total - 2)
+
+
+def test_merging_is_never_offered_in_the_direction_that_does_nothing(client, submitted):
+    """Issue 18: on a duplicate's page its primary was offered for merging (a no-op that
+    said "1 comment merged"); the offer is gone and the route refuses it if posted anyway."""
+    c = submitted
+    first, _legal, twin, _roadmap = c.comments
+    login(client, c.people.drafting)
+    client.post(f"/comments/{first.id}/duplicates", data={"duplicate_id": [twin.id]})
+    # The duplicate's page lists its primary as similar, without a box to tick.
+    page = client.get(f"/comments/{twin.id}/triage").get_data(as_text=True)
+    assert f"#{first.id}" in page
+    assert f'name="duplicate_id" value="{first.id}"' not in page
+    assert "đã gộp với #" in page
+    # The primary's page does not offer its own duplicate either.
+    page = client.get(f"/comments/{first.id}/triage").get_data(as_text=True)
+    assert f'name="duplicate_id" value="{twin.id}"' not in page
+    before = db.session.scalar(
+        db.select(db.func.count()).select_from(Comment).where(Comment.duplicate_of_id.is_not(None))
+    )
+    for page_of, other in ((twin, first), (first, twin), (first, first)):
+        response = client.post(
+            f"/comments/{page_of.id}/duplicates", data={"duplicate_id": [other.id]},
+            follow_redirects=True,
+        )  # fmt: skip
+        assert "đã được gộp với góp ý" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert reload(first).duplicate_of_id is None and reload(twin).duplicate_of_id == first.id
+    after = db.session.scalar(
+        db.select(db.func.count()).select_from(Comment).where(Comment.duplicate_of_id.is_not(None))
+    )
+    assert after == before
+
+
+def test_the_model_refuses_a_merge_that_does_nothing(submitted):
+    from consult.models.drafts import IllegalTransition
+
+    c = submitted
+    first, _legal, twin, _roadmap = c.comments
+    triage_service.mark_duplicates(first, [twin], c.people.drafting)
+    assert not first.can_merge_into(twin) and not twin.can_merge_into(first)
+    assert not first.can_merge_into(first)
+    with pytest.raises(IllegalTransition):
+        first.mark_duplicate_of(twin)
+    with pytest.raises(TriageError):
+        triage_service.mark_duplicates(twin, [first], c.people.drafting)
+
+
+def test_a_merge_notification_says_merged_with_comment_n(client, submitted):
+    from consult.documents.texts import describe
+    from consult.models import Notification, NotificationKind
+
+    c = submitted
+    first, _legal, twin, _roadmap = c.comments
+    triage_service.mark_duplicates(first, [twin], c.people.drafting)
+    db.session.commit()
+    (note,) = db.session.scalars(
+        db.select(Notification).where(
+            Notification.user_id == c.people.other_reviewer.id,
+            Notification.kind == NotificationKind.COMMENT_ANSWERED,
+        )
+    )
+    assert note.params["merged_with"] == first.id
+    with client.application.test_request_context():
+        text = describe(note)
+    assert f"gộp với góp ý {first.id}" in text.subject
+    assert "Mới" not in " ".join([text.subject, *text.lines])

@@ -100,6 +100,24 @@ def _response(p: dict) -> Text:
 def _answered(p: dict) -> Text:
     status = CommentStatus(p["status"])
     lines = [_("Your comment: “%(excerpt)s”", excerpt=p.get("excerpt", ""))]
+    if p.get("merged_with"):
+        lines.append(
+            _(
+                "It says the same as comment %(id)s: it shares that comment's answer.",
+                id=p["merged_with"],
+            )
+        )
+        if p.get("answered"):
+            lines.append(_("Result: %(status)s.", status=status.label))
+            lines.append(_("The drafting board's answer is on the comment's page."))
+        return Text(
+            _(
+                "Your comment on %(draft)s was merged with comment %(id)s",
+                draft=_draft(p),
+                id=p["merged_with"],
+            ),
+            lines,
+        )
     lines.append(_("Status: %(status)s.", status=status.label))
     if p.get("answered"):
         lines.append(_("The drafting board's answer is on the comment's page."))

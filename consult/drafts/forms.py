@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
+    BooleanField,
     HiddenField,
     IntegerField,
     SelectChoice,
@@ -157,6 +158,9 @@ class PublishForm(Form):
         _l("Deadline (Vietnam time)"),
         validators=[InputRequired()],
     )
+    # Sent by the "Publish anyway" button of the confirmation step, when an earlier draft
+    # is still open for comments.
+    confirm = BooleanField(_l("Publish anyway"), default=False)
     submit = SubmitField(_l("Publish and open the comment period"))
 
     def validate_closes_at(self, field) -> None:

@@ -485,24 +485,31 @@ def delete_section(code: str, number: int, section_id: int):
 def publish_draft(code: str, number: int):
     draft = load_draft(code, number, can="edit")
     form = PublishForm()
+    warning = comment_service.publish_warning(draft)
+    confirming = False
     if form.validate_on_submit():
-        try:
-            comment_service.publish_draft(
-                draft,
-                from_vietnam_local(form.opens_at.data),
-                from_vietnam_local(form.closes_at.data),
-                actor=current_user,
-            )
-        except IllegalTransition as exc:
-            db.session.rollback()
-            form.closes_at.errors.append(str(exc))
+        if warning is not None and not form.confirm.data:
+            # An earlier draft is still open: ask first, change nothing.
+            confirming = True
         else:
-            db.session.commit()
-            flash(_("Draft %(n)d is published.", n=draft.number), "success")
-            return redirect(draft_url(draft))
-    return render_template("drafts/publish.html", draft=draft, form=form), (
-        422 if form.errors else 200
-    )
+            try:
+                comment_service.publish_draft(
+                    draft,
+                    from_vietnam_local(form.opens_at.data),
+                    from_vietnam_local(form.closes_at.data),
+                    actor=current_user,
+                    cut_short=bool(form.confirm.data),
+                )
+            except IllegalTransition as exc:
+                db.session.rollback()
+                form.closes_at.errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(_("Draft %(n)d is published.", n=draft.number), "success")
+                return redirect(draft_url(draft))
+    return render_template(
+        "drafts/publish.html", draft=draft, form=form, warning=warning, confirming=confirming
+    ), (422 if form.errors else 200)
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/close", methods=["POST"])

@@ -22,6 +22,7 @@ from consult.models.comments import (
     DraftInvitation,
     ResponseKind,
 )
+from consult.models.consolidation import AppliedChange, ChangeKind
 from consult.models.drafts import (
     Draft,
     DraftStatus,
@@ -42,6 +43,8 @@ from consult.models.notifications import (
 from consult.models.workshops import Workshop, WorkshopParticipant
 
 __all__ = [
+    "AppliedChange",
+    "ChangeKind",
     "Attachment",
     "AuditAction",
     "AuditEvent",

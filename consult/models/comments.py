@@ -406,11 +406,25 @@ class Comment(TimestampMixin, db.Model):
             self.answered_by = by if answer else None
         return changed
 
+    def can_merge_into(self, primary: Comment) -> bool:
+        """Whether merging this comment into ``primary``'s group would change anything: never
+        a comment into itself, into one of its duplicates, nor into the group it is in.
+        The triage page offers only these; ``mark_duplicate_of`` refuses the others."""
+        return self.effective.id != primary.effective.id
+
     def mark_duplicate_of(self, primary: Comment) -> list[Comment]:
         """Join ``primary``'s group; a comment that had duplicates brings them along.
 
         Returns the comments whose primary changed (this one and its former duplicates).
         """
+        if not self.can_merge_into(primary):
+            raise IllegalTransition(
+                _l(
+                    "Comment #%(id)d is already merged with comment #%(primary)d.",
+                    id=self.id,
+                    primary=primary.effective.id,
+                )
+            )
         if not (self.is_submitted and primary.is_submitted) or self.is_deleted:
             raise IllegalTransition(_l("Only submitted comments can be merged."))
         if primary.draft_id != self.draft_id:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import math
 import secrets
 from datetime import datetime
 
@@ -303,6 +304,10 @@ class Draft(TimestampMixin, db.Model):
     def can_manage(self, user) -> bool:
         return self.proposal.can_manage(user)
 
+    def can_consolidate(self, user) -> bool:
+        """Take the answers to the previous draft into this one: its board, in preparation."""
+        return self.can_edit(user) and self.previous() is not None
+
     def can_report(self, user) -> bool:
         """Participation and the summary report: the board, the organizers, administrators."""
         return self.proposal.reads_all_submitted(user)
@@ -407,9 +412,41 @@ class Draft(TimestampMixin, db.Model):
             return "ended"
         return "open"
 
+    def days_left(self, now: datetime | None = None) -> int:
+        """Whole days until the deadline, rounded up (0 once it has passed)."""
+        if self.closes_at is None:
+            return 0
+        seconds = (self.closes_at - (now or utcnow())).total_seconds()
+        return max(0, math.ceil(seconds / 86400))
+
+    def open_predecessor(self, now: datetime | None = None) -> Draft | None:
+        """The earlier draft still open for comments, whose period publishing this one would
+        cut short (the board is asked first: ``publish(..., cut_short=True)``)."""
+        now = now or utcnow()
+        return next(
+            (
+                d
+                for d in reversed(self.proposal.drafts)
+                if d.number < self.number
+                and d.status is DraftStatus.OPEN
+                and d.closes_at is not None
+                and d.closes_at > now
+            ),
+            None,
+        )
+
     # --- transitions ------------------------------------------------------------------
 
-    def publish(self, opens_at: datetime, closes_at: datetime, now: datetime | None = None) -> None:
+    def publish(
+        self,
+        opens_at: datetime,
+        closes_at: datetime,
+        now: datetime | None = None,
+        *,
+        cut_short: bool = False,
+    ) -> None:
+        """Open the comment period; earlier drafts are superseded. An earlier draft still
+        open is closed only when the board said so (``cut_short``)."""
         if self.status is not DraftStatus.PREPARATION:
             raise IllegalTransition(_l("Only a draft in preparation can be published."))
         if closes_at <= opens_at:
@@ -419,6 +456,14 @@ class Draft(TimestampMixin, db.Model):
         now = now or utcnow()
         if closes_at <= now:
             raise IllegalTransition(_l("The deadline must be in the future."))
+        still_open = self.open_predecessor(now)
+        if still_open is not None and not cut_short:
+            raise IllegalTransition(
+                _l(
+                    "Draft %(n)d is still open for comments: confirm that its period ends now.",
+                    n=still_open.number,
+                )
+            )
         self.status = DraftStatus.OPEN
         self.opens_at, self.closes_at = opens_at, closes_at
         self.published_at = now

@@ -465,19 +465,44 @@ def invite_departments(
     db.session.flush()
 
 
+@dataclass
+class PublishWarning:
+    """What publishing a draft would cut short: the earlier draft still open, its days left
+    and the invited bodies that have not responded to it."""
+
+    previous: Draft
+    days_left: int
+    silent: list[Department]
+
+
+def publish_warning(draft: Draft, now: datetime | None = None) -> PublishWarning | None:
+    previous = draft.open_predecessor(now)
+    if previous is None:
+        return None
+    silent = [row.department for row in participation(previous) if row.state == "none"]
+    return PublishWarning(previous, previous.days_left(now), silent)
+
+
 def publish_draft(
-    draft: Draft, opens_at: datetime, closes_at: datetime, now=None, *, actor: User | None = None
+    draft: Draft,
+    opens_at: datetime,
+    closes_at: datetime,
+    now=None,
+    *,
+    actor: User | None = None,
+    cut_short: bool = False,
 ) -> None:
+    """Open the draft's comment period; ``cut_short``: the board confirmed that an earlier
+    draft still open for comments closes now (``Draft.publish`` refuses otherwise)."""
     require(actor, draft.can_manage)
-    draft.publish(opens_at, closes_at, now=now)
+    previous = draft.open_predecessor(now)
+    draft.publish(opens_at, closes_at, now=now, cut_short=cut_short)
     if not draft.invitations:
         invite_departments(draft)
-    audit.record(
-        AuditAction.DRAFT_PUBLISH,
-        draft,
-        actor=actor,
-        detail={"opens_at": draft.opens_at, "closes_at": draft.closes_at},
-    )
+    detail = {"opens_at": draft.opens_at, "closes_at": draft.closes_at}
+    if previous is not None:
+        detail["cut_short"] = previous.number
+    audit.record(AuditAction.DRAFT_PUBLISH, draft, actor=actor, detail=detail)
     notifications.draft_published(draft)
 
 

@@ -277,22 +277,33 @@ def response_received(response: DepartmentResponse, comments: int) -> None:
     )
 
 
-def comment_answered(comment: Comment, actor: User, members: list[Comment] | None = None) -> None:
+def comment_answered(
+    comment: Comment,
+    actor: User,
+    members: list[Comment] | None = None,
+    *,
+    merged: bool = False,
+) -> None:
     """The author and the department's leads of the comment and of every duplicate of it
-    (or of just ``members`` of its group)."""
+    (or of just ``members`` of its group). ``merged``: the members were just merged into
+    the comment's group, and are told "merged with comment N" rather than a status."""
+    primary = comment.effective
     for member in members if members is not None else [comment, *comment.active_duplicates]:
         recipients = [member.author] if member.author and member.department_id else []
         recipients += department_leads(member.department_id, member.draft.proposal)
+        params = {
+            **_draft_params(member.draft),
+            "comment": member.id,
+            "status": primary.status.value,
+            "excerpt": _excerpt(member.body),
+            "answered": comment.is_answered,
+        }
+        if merged:
+            params["merged_with"] = primary.id
         notify(
             [u for u in recipients if member.can_view(u)],
             NotificationKind.COMMENT_ANSWERED,
-            {
-                **_draft_params(member.draft),
-                "comment": member.id,
-                "status": comment.effective.status.value,
-                "excerpt": _excerpt(member.body),
-                "answered": comment.is_answered,
-            },
+            params,
             _comment_link(member),
             exclude=actor,
         )

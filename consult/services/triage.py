@@ -248,11 +248,9 @@ def mark_duplicates(primary: Comment, others: list[Comment], user: User) -> None
     """Fold ``others`` into ``primary``'s group: one answer for all, every department credited."""
     _require_triage(primary, user)
     primary = primary.effective
-    merged = []
+    merged, moved_all = [], []
     for other in others:
         _require_triage(other, user)
-        if other.effective.id == primary.id:
-            continue
         before = {c.id: c.duplicate_of_id for c in [*other.duplicates, other]}
         try:
             moved = other.mark_duplicate_of(primary)
@@ -261,6 +259,7 @@ def mark_duplicates(primary: Comment, others: list[Comment], user: User) -> None
         for child in moved:
             _record(child, user, "duplicate_of", before.get(child.id), primary.id)
         merged.append(other)
+        moved_all += moved
     db.session.flush()
     if merged:
         audit.record(
@@ -269,7 +268,7 @@ def mark_duplicates(primary: Comment, others: list[Comment], user: User) -> None
             actor=user,
             detail={"duplicates": sorted(o.id for o in merged)},
         )
-        notifications.comment_answered(primary, user, members=merged)
+        notifications.comment_answered(primary, user, members=moved_all, merged=True)
 
 
 def separate_duplicate(comment: Comment, user: User) -> None:
