@@ -165,3 +165,15 @@ def test_audit_filter_takes_dd_mm_yyyy_and_shows_it_back(client, consultation):
     page = client.get("/admin/audit?start=01/12/2030&end=31/12/2030").get_data(as_text=True)
     assert 'value="01/12/2030"' in page and 'value="31/12/2030"' in page
     assert 'type="date"' not in page
+
+
+def test_report_filter_takes_dd_mm_yyyy_and_keeps_a_bad_one_to_correct(client, consultation):
+    from consult.services.reports import ReportFilters
+
+    c = consultation
+    login(client, c.people.drafting)
+    page = client.get(f"{c.base}/report?from=01/05/2030&to=31/02/2030").get_data(as_text=True)
+    assert 'value="01/05/2030"' in page and 'value="31/02/2030"' in page
+    assert ReportFilters.from_args({"from": "01/05/2030"}).date_from == date(2030, 5, 1)
+    assert ReportFilters.from_args({"from": "2030-05-01"}).date_from == date(2030, 5, 1)
+    assert ReportFilters.from_args({"from": "31/02/2030"}).date_from is None
