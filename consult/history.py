@@ -235,6 +235,18 @@ DESCRIPTIONS: dict[AuditAction, Describer] = {
         if "sessions" in d
         else say(_("Ended %(session)s from the sessions page."), session=o)
     ),
+    AuditAction.API_TOKEN_CREATE: lambda e, d, o, r: say(
+        _("Created the API token “%(name)s” (%(scope)s), valid until %(until)s."),
+        name=d.get("name") or "—",
+        scope=d.get("scope") or "—",
+        until=format_datetime(d.get("expires_at")) or "—",
+    ),
+    AuditAction.API_TOKEN_REVOKE: lambda e, d, o, r: say(
+        _("Revoked the API token “%(name)s”."), name=d.get("name") or "—"
+    ),
+    AuditAction.COMMENT_CREATE: lambda e, d, o, r: say(
+        _("Wrote %(comment)s as a draft of the body."), comment=o
+    ),
     AuditAction.PASSWORD_CHANGE: lambda e, d, o, r: say(_("Changed their own password.")),
     AuditAction.PASSWORD_CHECK_FAILED: lambda e, d, o, r: say(
         _("Typed a wrong current password while changing it.")

@@ -231,6 +231,10 @@ def test_a_reviewer_writes_a_draft_comment_through_the_service(client, consultat
     assert data["submitted_at"] is None and data["departments"][0]["code"] == "STTTT"
     comment = db.session.get(Comment, data["id"])
     assert comment.author_id == c.people.reviewer.id and comment.quote == "đô thị thông minh"
+    event = db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.action == AuditAction.COMMENT_CREATE)
+    ).one()
+    assert event.actor_id == c.people.reviewer.id
     # The board writes no comment; another proposal's board neither.
     for who in (c.people.drafting, c.people.outsider):
         assert client.post(url, json=body, headers=bearer(who, ApiScope.WRITE)).status_code in (
@@ -349,6 +353,16 @@ def test_cors_is_off_by_default_and_configurable(app, client, make_proposal):
     assert allowed.headers["Access-Control-Allow-Origin"] == origin["Origin"]
     stranger = client.get(f"{V1}/proposals", headers={"Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in stranger.headers
+    # The browser's preflight before a write with a token.
+    preflight = client.options(
+        f"{V1}/proposals/CONG-KHAI/drafts/1/comments",
+        headers={**origin, "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "authorization, content-type"},
+    )  # fmt: skip
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == origin["Origin"]
+    assert "Authorization" in preflight.headers["Access-Control-Allow-Headers"]
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
 
 
 def test_rate_limits_are_per_token(app, client, consultation):
@@ -393,3 +407,13 @@ def test_the_account_page_makes_shows_once_and_revokes_tokens(client, consultati
     assert db.session.get(ApiToken, token.id).revoked_at is not None
     headers = {"Authorization": f"Bearer {secret}"}
     assert client.get(f"{V1}/", headers=headers).status_code == 401
+
+
+def test_a_body_that_is_not_json_is_a_400_problem(client, consultation):
+    headers = {
+        **bearer(consultation.people.reviewer, ApiScope.WRITE),
+        "Content-Type": "application/json",
+    }
+    broken = client.post(draft_url(consultation, "/comments"), data="{nope", headers=headers)
+    assert broken.status_code == 400 and broken.mimetype == "application/problem+json"
+    assert broken.get_json()["errors"] == {"json": ["Nội dung JSON không hợp lệ."]}

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
@@ -310,7 +311,12 @@ def list_comments(code: str, number: int, cursor=None, limit=s.DEFAULT_LIMIT, **
         .where(Comment.visible_clause(draft, current_user), Comment.id > after)
         .order_by(None)
         .order_by(Comment.id)
-        .options(*triage_service.inbox_loading())
+        .options(
+            *triage_service.inbox_loading(),
+            # What a comment's bodies are: its own and its duplicates' (credited_departments).
+            selectinload(Comment.duplicates).selectinload(Comment.department),
+            selectinload(Comment.duplicate_of).selectinload(Comment.duplicates),
+        )
         .limit(limit + 1)
     )
     items, next_cursor = paging.take(db.session.scalars(query), limit, key=lambda c: c.id)

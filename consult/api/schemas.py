@@ -317,4 +317,5 @@ MARSHMALLOW_MESSAGES = (
     _l("Must be greater than or equal to 1 and less than or equal to 200."),
     _l("Longer than maximum length 200."),
     _l("Not a valid aware datetime."),
+    _l("Invalid JSON body."),
 )

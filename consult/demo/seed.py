@@ -154,6 +154,7 @@ def seed_proposal(author: User, departments: dict[str, Department], clock: DemoC
         lead_agency=departments[content.LEAD_AGENCY],
         place="Cần Thơ",
         board_name=content.BOARD_NAME,
+        **content.PAPERS,
     )
     seed_seats(proposal)
     for spec in content.DRAFTS:
@@ -377,6 +378,7 @@ def seed_agriculture_plan(departments: dict[str, Department], clock: DemoClock) 
         lead_agency=departments[spec["lead_agency"]],
         place="Cần Thơ",
         board_name=spec["board_name"],
+        **spec["papers"],
     )
     seed_seats(proposal)
     draft = draft_service.import_draft(

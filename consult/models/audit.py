@@ -36,6 +36,7 @@ class AuditAction(enum.StrEnum):
     DEPARTMENT_DEACTIVATE = "department.deactivate"
     DEPARTMENT_ACTIVATE = "department.activate"
     DEPARTMENT_IMPORT = "department.import"
+    COMMENT_CREATE = "comment.create"
     RESPONSE_SUBMIT = "response.submit"
     COMMENT_STATUS = "comment.status"
     COMMENT_ANSWER = "comment.answer"
@@ -80,6 +81,7 @@ AUDIT_ACTION_LABELS = {
     AuditAction.DEPARTMENT_DEACTIVATE: _l("Department deactivated"),
     AuditAction.DEPARTMENT_ACTIVATE: _l("Department reactivated"),
     AuditAction.DEPARTMENT_IMPORT: _l("Departments imported"),
+    AuditAction.COMMENT_CREATE: _l("Draft comment written"),
     AuditAction.RESPONSE_SUBMIT: _l("Official response submitted"),
     AuditAction.PROPOSAL_CREATE: _l("Proposal created"),
     AuditAction.PROPOSAL_UPDATE: _l("Proposal edited"),

@@ -47,6 +47,7 @@ class ReportFilters:
     source: CommentSource | None = None
     date_from: date | None = None
     date_to: date | None = None
+    q: str = ""  # a search of the text, as in the inbox
 
     @classmethod
     def from_args(cls, args) -> ReportFilters:
@@ -58,6 +59,7 @@ class ReportFilters:
             source=parse_enum(CommentSource, args.get("source")),
             date_from=parse_date_or_none(args.get("from")),
             date_to=parse_date_or_none(args.get("to")),
+            q=(args.get("q") or "").strip()[:200],
         )
 
     def to_args(self) -> dict[str, str]:
@@ -69,6 +71,7 @@ class ReportFilters:
             "source": self.source.value if self.source else None,
             "from": self.date_from.isoformat() if self.date_from else None,
             "to": self.date_to.isoformat() if self.date_to else None,
+            "q": self.q or None,
         }
         return {k: str(v) for k, v in values.items() if v is not None}
 
@@ -107,6 +110,7 @@ def _primary_comments(draft: Draft, filters: ReportFilters):
         kind=filters.kind,
         status=filters.status,
         source=filters.source,
+        q=filters.q,
     )
     if filters.date_from:
         start = from_vietnam_local(datetime.combine(filters.date_from, time.min))
@@ -234,7 +238,6 @@ def summary_report(draft: Draft, filters: ReportFilters | None = None) -> Summar
     labels = document_labels()
     proposal = draft.proposal
     return SummaryReport(
-        issuing_body=(proposal.board_name or proposal.lead_agency.name).upper(),
         place=draft.proposal.place,
         issued_on=to_vietnam_local(utcnow()).date(),
         proposal_title=draft.proposal.title,
@@ -243,10 +246,8 @@ def summary_report(draft: Draft, filters: ReportFilters | None = None) -> Summar
         period_closes=draft.closes_at,
         counts=report_counts(draft),
         rows=report_rows(draft, filters or ReportFilters()),
-        recipients=[],
-        signer_title="",
-        signer_name="",
         labels=labels,
+        **proposal.official_paper(),
     )
 
 
@@ -268,15 +269,16 @@ def charts_for(draft, report) -> list[str]:
         Comment.submitted_at.is_not(None),
         Comment.deleted_at.is_(None),
     )
+    # Bodies and sections by their names (the chart shortens a long one, with a tooltip).
     by_department = db.session.execute(
-        select(Department.code, func.count())
+        select(Department.name, func.count())
         .join(Comment, Comment.department_id == Department.id)
         .where(*submitted)
-        .group_by(Department.code)
-        .order_by(func.count().desc(), Department.code)
+        .group_by(Department.id, Department.name)
+        .order_by(func.count().desc(), Department.name)
         .limit(25)
     ).all()
-    titles = {s.id: s.number or s.heading[:20] for s in draft.sections}
+    titles = {s.id: f"{s.number} {s.heading}".strip() for s in draft.sections}
     by_section = db.session.execute(
         select(Comment.section_id, func.count()).where(*submitted).group_by(Comment.section_id)
     ).all()
