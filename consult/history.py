@@ -247,6 +247,12 @@ DESCRIPTIONS: dict[AuditAction, Describer] = {
     AuditAction.COMMENT_CREATE: lambda e, d, o, r: say(
         _("Wrote %(comment)s as a draft of the body."), comment=o
     ),
+    AuditAction.COMMENT_IMPORT: lambda e, d, o, r: say(
+        _("Read the Word file “%(file)s” into %(draft)s: %(comments)s."),
+        file=d.get("file") or "—",
+        draft=o,
+        comments=_comments(d.get("comments")) or "—",
+    ),
     AuditAction.PASSWORD_CHANGE: lambda e, d, o, r: say(_("Changed their own password.")),
     AuditAction.PASSWORD_CHECK_FAILED: lambda e, d, o, r: say(
         _("Typed a wrong current password while changing it.")

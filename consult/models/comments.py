@@ -154,7 +154,8 @@ def _match_index(text: str) -> tuple[str, list[int], list[int]]:
     return "".join(key), starts, ends
 
 
-def _key(text: str | None) -> str:
+def match_key(text: str | None) -> str:
+    """How a quote is compared with a text: NFC, without whitespace or invisible characters."""
     return _match_index(text or "")[0]
 
 
@@ -174,10 +175,10 @@ def _common_prefix(a: str, b: str) -> int:
 
 def _scored_occurrences(text, quote, prefix, suffix) -> list[tuple[int, int, int]]:
     key, starts, ends = _match_index(text)
-    needle = _key(quote)
+    needle = match_key(quote)
     if not needle:
         return []
-    before, after = _key(prefix), _key(suffix)
+    before, after = match_key(prefix), match_key(suffix)
     found = []
     at = key.find(needle)
     while at >= 0:
