@@ -76,6 +76,7 @@ def test_anonymous_callers_read_public_proposals_published_drafts_only(client, m
     assert [p["code"] for p in listing["items"]] == [public.code]
     draft = client.get(f"{V1}/proposals/CONG-KHAI/drafts/1").get_json()
     assert draft["status"] == "open" and draft["period"] == "open"
+    assert draft["invited"] == []  # who is consulted is the board's business
     sections = client.get(f"{V1}/proposals/CONG-KHAI/drafts/1/sections").get_json()["items"]
     assert sections[1]["number"] == "1.1" and "**đô thị thông minh**" in sections[1]["text"]
     assert "<strong>đô thị thông minh</strong>" in sections[1]["html"]
@@ -96,7 +97,10 @@ def test_a_token_reads_as_its_owner_and_a_bad_one_is_refused(client, consultatio
     me = client.get(f"{V1}/", headers=headers).get_json()
     assert me["user"] == c.people.reviewer.email and me["scope"] == "read"
     draft = client.get(draft_url(c), headers=headers).get_json()
-    assert {i["department"]["code"] for i in draft["invited"]} == {"STTTT", "SXD"}
+    # A consulted body sees its own invitation and deadline; the board sees every body's.
+    assert [i["department"]["code"] for i in draft["invited"]] == ["STTTT"]
+    board = client.get(draft_url(c), headers=bearer(c.people.organizer)).get_json()
+    assert {i["department"]["code"] for i in board["invited"]} == {"STTTT", "SXD"}
     for header in ("Bearer nope", "Basic abc", "Bearer "):
         refused = client.get(draft_url(c), headers={"Authorization": header})
         assert refused.status_code == 401

@@ -37,6 +37,8 @@ LOGGING_TABLES = {"audit_events", "sign_in_failures", "user_sessions"}
 NOT_ON_A_PAGE: dict[str, str] = {
     # Shown only after a file was uploaded and previewed (tests/test_drafts.py posts it).
     "drafts.confirm_import": "preview step of an upload",
+    # Shown only once a marked-up Word file was read by a job (tests/test_word.py posts it).
+    "comments.word_preview": "preview step of a Word upload",
     # The JSON API takes JSON, not forms: tests/test_api_fuzz.py runs Schemathesis on it.
     "api.create_comment": "JSON API",
     "api.submit_response": "JSON API",
@@ -50,7 +52,7 @@ NASTY = [
     "None", "null", "true", "<script>alert(1)</script>", "' OR '1'='1' --", "%s%s%n", "{{7*7}}",
     "../../etc/passwd", "²", "١٢٣", "\u202egnp.exe", "\ufeff", "a\r\nb", "🙂" * 30, "\t\n",
     "9999-12-31T23:59", "0001-01-01T00:00", "2026-02-30", "2030-05-01T08:00", "2030-05-01",
-    "31/12/2018", "x@y", "a" * 256,
+    "31/12/2018", "31/02/2027 08:00", "31/12/2026 25:00", "٣١/١٢/٢٠٢٦", "x@y", "a" * 256,
     *map(str, (2**31 - 1, 2**31, 2**63 - 1, 2**63, -(2**63) - 1, 2**64, 922337203685477580)),
     "/\r\nX-Injected: 1", "//evil.example/", "https://evil.example/",
 ]  # fmt: skip
@@ -65,7 +67,7 @@ EDGES = [
 URL_PARAMETERS = {
     "page", "after", "next", "q", "section", "department", "kind", "status", "source",
     "assignee", "answered", "sort", "from", "to", "start", "end", "action", "user", "role",
-    "present", "all", "change_note", "body", "since", "cursor", "limit",
+    "present", "all", "change_note", "tracked", "body", "since", "cursor", "limit",
 }  # fmt: skip
 FORM_FIELDS = {"comment_id", "duplicate_id", "session_id", "token_id", "direction"}
 TEXT = st.one_of(

@@ -85,9 +85,18 @@ def draft_data(draft: Draft) -> dict:
                 "department": department_data(i.department),
                 "deadline": draft.deadline_for(i.department_id),
             }
-            for i in sorted(draft.invitations, key=lambda i: i.department.name)
+            for i in sorted(_invitations_seen(draft), key=lambda i: i.department.name)
         ],
     }
+
+
+def _invitations_seen(draft: Draft) -> list:
+    """Every invited body for those who read participation; else the caller's own body's
+    invitation and deadline, as its department page shows them."""
+    if draft.can_report(current_user):
+        return list(draft.invitations)
+    own = draft.invitation_for(draft.proposal.speaks_for(current_user))
+    return [own] if own is not None else []
 
 
 def section_data(section) -> dict:

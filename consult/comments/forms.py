@@ -5,11 +5,9 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField, MultipleFileField
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
-    DateField,
-    DateTimeLocalField,
     HiddenField,
     SelectField,
     SelectMultipleField,
@@ -18,12 +16,12 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from consult.forms import Form
+from consult.forms import Form, OfficeDateField, OfficeDateTimeField
 from consult.models import CommentKind
+from consult.services.word import Choice
 from consult.uploads import megabytes
-from consult.validators import PlausibleDate
 
 
 class CommentForm(Form):
@@ -73,7 +71,7 @@ class LetterMixin:
         validators=[Optional(), Length(max=64)],
         description=_l("For example 125/STTTT-VP."),
     )
-    letter_date = DateField(_l("Letter date"), validators=[Optional(), PlausibleDate()])
+    letter_date = OfficeDateField(_l("Letter date"), validators=[Optional()])
     letter = FileField(
         _l("Scanned official letter (optional)"), description=_l("PDF, PNG or JPEG.")
     )
@@ -90,10 +88,9 @@ class AgreeForm(LetterMixin, Form):
 
 class ExtensionForm(Form):
     department_id = SelectField(_l("Department"), coerce=int, validators=[DataRequired()])
-    until = DateTimeLocalField(
+    until = OfficeDateTimeField(
         _l("Its own deadline (Vietnam time)"),
-        validators=[DataRequired(), PlausibleDate()],
-        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired()],
     )
     submit = SubmitField(_l("Grant the extension"))
 
@@ -112,3 +109,37 @@ class ConsultationSettingsForm(Form):
         option_widget=widgets.CheckboxInput(),
     )
     submit = SubmitField(_l("Save"))
+
+
+class WordUploadForm(Form):
+    file = FileField(
+        _l("The marked-up Word file (.docx)"),
+        validators=[FileRequired(_l("Choose the file."))],
+        description=_l(
+            "The copy downloaded for review (or any .docx of this draft), with comments and "
+            "tracked changes made in Word, LibreOffice or an online office suite."
+        ),
+    )
+    submit = SubmitField(_l("Read the file"))
+
+
+MAX_LINE_TEXT = 20000
+
+
+def word_choices(data, lines) -> tuple[list, list[str]]:
+    """The preview's ticked lines with their edited text, and the problems found in them."""
+    choices, problems = [], []
+    for line in lines:
+        if not line.can_save or not data.get(f"keep-{line.number}"):
+            continue
+        body = (data.get(f"body-{line.number}") or "").strip()
+        proposed = (data.get(f"proposed-{line.number}") or "").strip() or None
+        if not body:
+            problems.append(_("Line %(n)d: write the comment.", n=line.number))
+        elif len(body) > MAX_LINE_TEXT or len(proposed or "") > MAX_LINE_TEXT:
+            problems.append(
+                _("Line %(n)d: at most %(max)d characters.", n=line.number, max=MAX_LINE_TEXT)
+            )
+        else:
+            choices.append(Choice(line.number, body, proposed))
+    return choices, problems

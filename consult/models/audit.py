@@ -41,6 +41,7 @@ class AuditAction(enum.StrEnum):
     COMMENT_STATUS = "comment.status"
     COMMENT_ANSWER = "comment.answer"
     COMMENT_MERGE = "comment.merge"
+    COMMENT_IMPORT = "comment.import"
     COMMENT_ASSIGN = "comment.assign"
     DRAFT_PUBLISH = "draft.publish"
     DRAFT_CLOSE = "draft.close"
@@ -91,6 +92,7 @@ AUDIT_ACTION_LABELS = {
     AuditAction.COMMENT_STATUS: _l("Comment status changed"),
     AuditAction.COMMENT_ANSWER: _l("Comment answered"),
     AuditAction.COMMENT_MERGE: _l("Comments merged or separated"),
+    AuditAction.COMMENT_IMPORT: _l("Comments read from a Word file"),
     AuditAction.COMMENT_ASSIGN: _l("Comments assigned"),
     AuditAction.DRAFT_PUBLISH: _l("Draft published"),
     AuditAction.DRAFT_CLOSE: _l("Comment period closed"),

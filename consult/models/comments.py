@@ -154,7 +154,8 @@ def _match_index(text: str) -> tuple[str, list[int], list[int]]:
     return "".join(key), starts, ends
 
 
-def _key(text: str | None) -> str:
+def match_key(text: str | None) -> str:
+    """How a quote is compared with a text: NFC, without whitespace or invisible characters."""
     return _match_index(text or "")[0]
 
 
@@ -174,10 +175,10 @@ def _common_prefix(a: str, b: str) -> int:
 
 def _scored_occurrences(text, quote, prefix, suffix) -> list[tuple[int, int, int]]:
     key, starts, ends = _match_index(text)
-    needle = _key(quote)
+    needle = match_key(quote)
     if not needle:
         return []
-    before, after = _key(prefix), _key(suffix)
+    before, after = match_key(prefix), match_key(suffix)
     found = []
     at = key.find(needle)
     while at >= 0:
@@ -483,16 +484,32 @@ class Comment(TimestampMixin, db.Model):
 
     def is_own_department(self, user) -> bool:
         """The department's own people, who alone see its drafts and their edit history."""
-        own = self.draft.proposal.speaks_for(user)
-        return own is not None and own == self.department_id
+        return self.own_department_of(self.draft, user, self.department_id)
+
+    @staticmethod
+    def own_department_of(draft: Draft, user, department_id: int | None) -> bool:
+        """``is_own_department`` from a comment's columns (a card drawn from a cache)."""
+        own = draft.proposal.speaks_for(user)
+        return own is not None and own == department_id
 
     def can_edit(self, user) -> bool:
         """Reviewers and the lead of the department, on an unsubmitted comment, in time."""
+        return self.editable_by(
+            self.draft,
+            user,
+            submitted_at=self.submitted_at,
+            deleted_at=self.deleted_at,
+            department_id=self.department_id,
+        )
+
+    @staticmethod
+    def editable_by(draft: Draft, user, *, submitted_at, deleted_at, department_id) -> bool:
+        """``can_edit`` from a comment's columns (a card drawn from a cache)."""
         return (
-            not self.is_submitted
-            and not self.is_deleted
-            and self.department_id is not None
-            and self.draft.commenting_body(user) == self.department_id
+            submitted_at is None
+            and deleted_at is None
+            and department_id is not None
+            and draft.commenting_body(user) == department_id
         )
 
     def can_delete(self, user) -> bool:

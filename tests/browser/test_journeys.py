@@ -137,7 +137,7 @@ def test_department_comments_and_lead_submits(journey):
     expect(page.locator("#pending-title .badge")).to_have_text("2")
     j.check("lead-my-department")
     page.get_by_label("Số công văn").fill("125/STTTT-VP")
-    page.get_by_label("Ngày công văn").fill("2018-04-20")
+    page.get_by_label("Ngày công văn").fill("20/04/2018")
     page.get_by_label("Bản quét công văn").set_input_files(PDF_LETTER)
     page.get_by_role("button", name="Gửi ý kiến chính thức của cơ quan").click()
     expect(flash(page)).to_contain_text(f"Đã gửi ý kiến của {STTTT} (2 góp ý).")
@@ -191,7 +191,10 @@ def test_department_agrees_by_keyboard(journey):
 
     agree = page.locator("section", has=page.locator("#agree-title"))
     tab_to(page, "Số công văn", within=agree).type("88/SGTVT-KHTC")
-    type_date(page, tab_to(page, "Ngày công văn", within=agree), "22", "04", "2018")
+    # Typed day first as offices write it, whatever the browser's language (no picker).
+    letter_date = tab_to(page, "Ngày công văn", within=agree)
+    expect(letter_date).to_have_attribute("placeholder", "dd/mm/yyyy")
+    letter_date.type("22/04/2018")
     tab_to(page, "Gửi: thống nhất với dự thảo, không có ý kiến khác").press("Enter")
     expect(flash(page)).to_have_text("Đã ghi nhận: cơ quan bạn thống nhất với dự thảo.")
     response = page.locator("article.response")
@@ -199,19 +202,6 @@ def test_department_agrees_by_keyboard(journey):
     expect(response).to_contain_text("Công văn số 88/SGTVT-KHTC (22/04/2018)")
     expect(page.locator("#agree-title")).to_have_count(0)
     j.check("agreed")
-
-
-def type_date(page, field, day: str, month: str, year: str) -> None:
-    """Type a date into a focused date field, in the order the browser's locale shows it."""
-    for order in ((day, month, year), (month, day, year)):
-        page.keyboard.type("".join(order))
-        if field.input_value() == f"{year}-{month}-{day}":
-            return
-        for _segment in range(3):
-            page.keyboard.press("Backspace")
-            page.keyboard.press("Shift+Tab")
-        page.keyboard.press("Tab")
-    raise AssertionError(f"the date field holds {field.input_value()!r}")
 
 
 def tab_to(page, name, *, within=None, limit: int = 120):
@@ -401,7 +391,7 @@ def test_workshop_organizer_records_the_floor(journey):
 
     title = "Hội thảo góp ý giao thông và nông nghiệp thông minh"
     page.get_by_label("Tên").fill(title)
-    page.get_by_label("Ngày giờ (giờ Việt Nam)").fill("2018-05-15T08:00")
+    page.get_by_label("Ngày giờ (giờ Việt Nam)").fill("15/05/2018 08:30")
     page.get_by_label("Địa điểm").fill("Hội trường UBND thành phố Cần Thơ")
     page.get_by_role("checkbox", name="6.2 Giao thông thông minh").check()
     page.get_by_role("checkbox", name="6.6 Nông nghiệp thông minh").check()
@@ -410,6 +400,7 @@ def test_workshop_organizer_records_the_floor(journey):
     page.get_by_role("button", name="Lưu").click()
     expect(flash(page)).to_have_text("Đã tạo hội thảo.")
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(page.locator(".draft-meta")).to_contain_text("15/05/2018 08:30")
     expect(page.locator("#floor h2 .badge")).to_have_text("0")
     j.check("workshop")
 
@@ -604,3 +595,99 @@ def test_board_exports_the_summary_report_as_a_job(journey, worker_at_work):
     expect(plain.page).to_have_url(re.compile(r"/jobs/\d+$"))
     expect(plain.page.get_by_role("link", name=re.compile("^Tải xuống .*\\.csv$"))).to_be_visible()
     plain.check("job-done")
+
+
+def test_department_works_in_word(journey, worker_at_work):
+    """A reviewer downloads draft 3 for review, marks it up in "Word" (comments, a reply and
+    tracked changes, written with lxml as Word writes them), uploads it, keeps all lines but
+    one; the lead downloads the generated letter and submits with its scan."""
+    from tests.wordfiles import MarkUp
+
+    j = journey("8-word")
+    page = j.page
+    j.login("chuyenvien.sxd@demo.example.vn")
+    j.check("home")
+    open_draft_3(j)
+    page.get_by_role("link", name="Làm việc với Word").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Làm việc với Word")
+    j.check("word-page")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Tải về để góp ý (.docx)").click()
+    review = Path(info.value.path()).read_bytes()
+    assert "consult_" in docx_xml(review)
+
+    markup = MarkUp(review)
+    # Passages of the body, each inside one run of the file (as a reader selects them).
+    body_runs = [
+        " ".join(run.text.split()[:7])
+        for paragraph in docx.Document(io.BytesIO(review)).paragraphs
+        if not paragraph.style.name.startswith(("Heading", "Title"))
+        for run in paragraph.runs
+        if len(run.text.split()) > 12
+    ]
+    first, second, third = body_runs[2], body_runs[6], body_runs[10]
+    markup.comment(
+        first,
+        "Đề nghị làm rõ trách nhiệm của Sở Xây dựng.",
+        author="Lê Văn Xây",
+        replies=[("Trần Thị Dựng", "Đồng ý, bổ sung lộ trình.")],
+    )
+    markup.replace(second.split()[-1], second.split()[-1] + " (sửa)")
+    markup.replace(third, None)
+    marked = markup.save()
+
+    page.get_by_label("Tệp Word đã góp ý (.docx)").set_input_files(
+        {"name": "du-thao-3-SXD-gop-y.docx", "mimeType": DOCX_MIME, "buffer": marked}
+    )
+    page.get_by_role("button", name="Đọc tệp").click()
+    expect(page).to_have_url(re.compile(r"/jobs/\d+$"))
+    preview_link = page.get_by_role("link", name="Mở bản xem trước")
+    expect(preview_link).to_be_visible()
+    j.check("word-job")
+    preview_link.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nội dung đọc được từ tệp Word")
+    lines = page.locator("li.word-line")
+    expect(lines).to_have_count(3)
+    expect(lines.first).to_contain_text("Đồng ý, bổ sung lộ trình.")
+    j.check("word-preview")
+    # Keep all but the second line (the changed word).
+    lines.nth(1).get_by_role("checkbox").uncheck()
+    page.get_by_role("button", name="Lưu các dòng đã chọn thành góp ý dự thảo của cơ quan").click()
+    expect(flash(page)).to_contain_text("Đã lưu 2 góp ý dự thảo của cơ quan.")
+    expect(page.locator("article.comment", has_text="trách nhiệm của Sở Xây dựng")).to_be_visible()
+    expect(page.get_by_text("Đề xuất: bỏ đoạn này.")).to_be_visible()
+    j.check("word-saved")
+
+    j.logout()
+    j.login("lanhdao.sxd@demo.example.vn")
+    j.check("lead-home")
+    open_draft_3(j)
+    page.get_by_role("link", name="Làm việc với Word").first.click()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Tải công văn (.docx)").click()
+    letter = Path(info.value.path()).read_bytes()
+    letter_text = docx_text(letter)
+    assert "V/v góp ý" in letter_text and "Sở Xây dựng".upper() in letter_text.upper()
+    assert "trách nhiệm của Sở Xây dựng" in letter_text and "Nơi nhận" in letter_text
+    j.check("letter")
+    # The signed letter comes back scanned, and goes with the response.
+    j.goto(DRAFT + "/my-department")
+    expect(page.locator("#pending-title .badge")).to_have_text("2")
+    page.get_by_label("Số công văn").fill("1402/SXD-QHKT")
+    page.get_by_label("Ngày công văn").fill("2018-05-09")
+    page.get_by_label("Bản quét công văn").set_input_files(
+        {**PDF_LETTER, "name": "cong-van-1402-SXD.pdf"}
+    )
+    page.get_by_role("button", name="Gửi ý kiến chính thức của cơ quan").click()
+    expect(flash(page)).to_contain_text("Đã gửi ý kiến của Sở Xây dựng (2 góp ý).")
+    j.check("submitted")
+
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def docx_xml(data: bytes) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read("word/document.xml").decode()
