@@ -196,6 +196,9 @@ def department_url(draft: Draft) -> str:
 def my_department(code: str, number: int):
     draft = load_draft(code, number)
     department_id = _speaking_body(draft)
+    response_form, agree_form = ResponseForm(prefix="response"), AgreeForm(prefix="agree")
+    for form in (response_form, agree_form):
+        form.number_example_for(current_user.department)
     return render_template(
         "comments/my_department.html",
         draft=draft,
@@ -209,8 +212,8 @@ def my_department(code: str, number: int):
         deadline=draft.deadline_for(department_id),
         invited=draft.invitation_for(department_id) is not None,
         is_lead=current_user.is_lead,
-        response_form=ResponseForm(prefix="response"),
-        agree_form=AgreeForm(prefix="agree"),
+        response_form=response_form,
+        agree_form=agree_form,
         button=EmptyForm(),
     )
 
