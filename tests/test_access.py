@@ -157,6 +157,10 @@ ACCESS: dict[str, Rule] = {
     "workshops.record_attendance": INSIDERS_ONLY,
     "workshops.add_guest": INSIDERS_ONLY,
     "workshops.record_comment": INSIDERS_ONLY,
+    # The board's chair and the organizers decide early recording; a member sees the page.
+    "workshops.set_early_recording": Rule(
+        frozenset({ADMIN, CHAIR, ORGANIZER}), refusal=404, insider_refusal=403
+    ),
     # Background jobs: each user's list; a job is seen by its requester and by those who may
     # see its subject's page (tested in test_jobs.py). This one is about no draft: its
     # requester's alone, so everyone here gets 404.
