@@ -130,6 +130,9 @@ ACCESS: dict[str, Rule] = {
     "comments.view_response": Rule(INSIDERS | DEPARTMENT, refusal=404),
     "comments.participation": INSIDERS_ONLY,
     "comments.grant_extension": BOARD_ONLY,
+    # "Remind now" is the board's; organizers read participation and download its table.
+    "comments.remind_bodies": BOARD_ONLY,
+    "comments.participation_xlsx": INSIDERS_ONLY,
     "comments.consultation_settings": BOARD_ONLY,
     "triage.inbox": BOARD_ONLY,
     "triage.bulk_action": BOARD_ONLY,

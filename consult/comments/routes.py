@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +19,7 @@ from consult.comments.forms import (
     ResponseForm,
 )
 from consult.comments.pages import render_draft_page, render_section_page
+from consult.documents.participation import XLSX_MIMETYPE, write_participation_xlsx
 from consult.extensions import db
 from consult.forms import EmptyForm
 from consult.models import (
@@ -34,7 +36,7 @@ from consult.services import exports
 from consult.services.comments import CommentError
 from consult.timeutil import from_vietnam_local
 from consult.triage.forms import MessageForm
-from consult.utils import draft_url, flash_form_errors, parse_id, parse_ids
+from consult.utils import download_response, draft_url, flash_form_errors, parse_id, parse_ids
 
 
 def _speaking_body(draft: Draft) -> int:
@@ -337,6 +339,61 @@ def participation(code: str, number: int):
         rows=rows,
         extension_form=form,
         can_extend=draft.can_manage(current_user),
+        can_remind=draft.can_manage(current_user),
+        to_remind=[r for r in rows if r.can_remind],
+        button=EmptyForm(),
+    )
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/participation/remind", methods=["POST"])
+@login_required
+def remind_bodies(code: str, number: int):
+    """ "Remind now": one body (``department_id``) or every body that has not responded."""
+    draft = load_draft(code, number, can="manage")
+    if EmptyForm().validate_on_submit():
+        departments = None
+        if request.form.get("department_id"):
+            department_id = parse_id(request.form["department_id"])
+            invitation = draft.invitation_for(department_id)
+            if invitation is None:
+                abort(404)
+            departments = [invitation.department]
+        try:
+            reminded = comment_service.remind_bodies(draft, departments, actor=current_user)
+        except CommentError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            if reminded:
+                flash(
+                    ngettext(
+                        "%(num)d body reminded: %(names)s.",
+                        "%(num)d bodies reminded: %(names)s.",
+                        len(reminded),
+                        names=", ".join(d.name for d in reminded),
+                    ),
+                    "success",
+                )
+            else:
+                flash(_("No body to remind: each has responded or was reminded today."), "info")
+    return redirect(draft_url(draft, "comments.participation"))
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/participation.xlsx")
+@login_required
+def participation_xlsx(code: str, number: int):
+    draft = load_draft(code, number, can="report")
+    rows = comment_service.participation(draft)
+    exports.record_download(
+        "participation", draft, actor=current_user, allowed=draft.can_report, format="xlsx"
+    )
+    db.session.commit()
+    title = f"{draft.proposal.title} — {draft.title}"
+    return download_response(
+        write_participation_xlsx(title, rows),
+        f"{draft.proposal.code}-tham-gia-du-thao-{draft.number}.xlsx",
+        XLSX_MIMETYPE,
     )
 
 

@@ -136,14 +136,14 @@ class DraftInvitation(db.Model):
     department: Mapped[Department] = relationship()
 
     def can_be_reminded(self, responded: bool, now: datetime | None = None) -> bool:
-        """Whether the board may send this body a reminder now: the draft is open, the body
-        active and silent (``responded``: it has a response), and it was not reminded
-        within the last REMIND_INTERVAL. The one rule for the button and the service."""
+        """Whether the board may send this body a reminder now: it is silent (``responded``:
+        it has a response), may still comment (open, active, before its deadline), and was
+        not reminded within the last REMIND_INTERVAL. The rule of the button and service."""
         now = now or utcnow()
         return (
             self.draft.status is DraftStatus.OPEN
-            and self.department.is_active
             and not responded
+            and self.draft.is_accepting_comments_from(self.department_id, now)
             and (self.reminded_at is None or now - self.reminded_at >= REMIND_INTERVAL)
         )
 
