@@ -37,6 +37,9 @@ LOGGING_TABLES = {"audit_events", "sign_in_failures", "user_sessions"}
 NOT_ON_A_PAGE: dict[str, str] = {
     # Shown only after a file was uploaded and previewed (tests/test_drafts.py posts it).
     "drafts.confirm_import": "preview step of an upload",
+    # Shown only before the workshop's day; the fuzzed world's workshop is under way
+    # (tests/test_workshops.py posts it).
+    "workshops.set_early_recording": "a workshop still to come",
 }
 
 # Forms that change who is signed in or the language: fuzzed last.
@@ -64,7 +67,7 @@ URL_PARAMETERS = {
     "assignee", "answered", "sort", "from", "to", "start", "end", "action", "user", "role",
     "present", "all", "change_note",
 }  # fmt: skip
-FORM_FIELDS = {"comment_id", "duplicate_id", "session_id", "direction"}
+FORM_FIELDS = {"comment_id", "duplicate_id", "session_id", "direction", "department_id", "allowed"}
 TEXT = st.one_of(
     st.sampled_from(NASTY),
     st.text(max_size=40),
