@@ -38,6 +38,9 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     from consult.jobs import queue
 
     queue.init_app(app)
+    from consult.api import setup as api_setup
+
+    api_setup.init_app(app)
     return app
 
 
@@ -80,6 +83,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    # The API's blueprint is registered by its flask-smorest Api (consult.api.setup), which
+    # also writes the OpenAPI document; its views module is imported here like the others.
+    import consult.api.routes  # noqa: F401
+
     # Each blueprint comes from its views module, which attaches the views as it is imported;
     # the package only makes the blueprint and never imports its views, so no cycle forms.
     from consult.admin.routes import bp as admin_bp

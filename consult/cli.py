@@ -15,8 +15,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.extensions import db
-from consult.models import Department, Role, User
+from consult.models import ApiScope, Department, Role, User
 from consult.services import accounts as account_service
+from consult.services import api_tokens
 from consult.services.accounts import AccountError
 from consult.validators import password_problem
 
@@ -26,6 +27,7 @@ drafts_cli = AppGroup("drafts", help="Import drafts of proposals.")
 notify_cli = AppGroup("notify", help="Send notifications and deadline reminders.")
 proposals_cli = AppGroup("proposals", help="Create proposals and seat their boards.")
 attachments_cli = AppGroup("attachments", help="Look after the uploaded files.")
+api_tokens_cli = AppGroup("api-tokens", help="Personal access tokens for the JSON API.")
 
 
 def _fail(message: str) -> None:
@@ -114,6 +116,22 @@ def set_password_command(email, password):
     account_service.reset_password(user, password, via="cli")
     db.session.commit()
     click.echo(_("The password of %(email)s has been set.", email=email))
+
+
+@api_tokens_cli.command("create")
+@click.option("--user", "email", required=True, help="Email of the token's owner.")
+@click.option("--name", required=True, help="What the token is for, e.g. e-office sync.")
+@click.option("--scope", type=click.Choice([s.value for s in ApiScope]), default="read")
+@click.option("--days", type=int, default=api_tokens.DEFAULT_DAYS, show_default=True)
+def create_api_token_command(email, name, scope, days):
+    """Make a token for a script; it is printed once and never shown again."""
+    user = _user_or_fail(email)
+    try:
+        _token, secret = api_tokens.create(user, name=name, scope=ApiScope(scope), days=days)
+    except api_tokens.TokenError as exc:
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(secret)
 
 
 @departments_cli.command("import")
@@ -501,6 +519,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(notify_cli)
     app.cli.add_command(proposals_cli)
     app.cli.add_command(attachments_cli)
+    app.cli.add_command(api_tokens_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(report_command)
     app.cli.add_command(backup_command)

@@ -99,6 +99,27 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_KEY_PREFIX = "consult"
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;60 per hour")
+    # The JSON API (/api/v1/): calls per token (or per signed-in user, or per address).
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute;5000 per hour")
+    # Browser origins that may call the API from their own pages (CORS), separated by
+    # spaces or commas; empty (the default): none, only the portal's own pages.
+    API_CORS_ORIGINS = os.environ.get("API_CORS_ORIGINS", "")
+    API_TITLE = "Consult API"
+    API_VERSION = "1"
+    OPENAPI_VERSION = "3.1.0"
+    API_SPEC_OPTIONS = {
+        # A personal access token, the portal's own session, or nobody (public reading).
+        "security": [{"bearerAuth": []}, {"sessionCookie": []}, {}],
+        "info": {
+            "description": "Proposals under consultation, their drafts and sections, the "
+            "comments of the consulted bodies and the drafting board's answers. Errors are "
+            "RFC 9457 problem details. See the README's API section."
+        },
+    }
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"  # served from static/vendor/swagger-ui (no CDN)
+    OPENAPI_SWAGGER_UI_URL = "/static/vendor/swagger-ui/"
     # Failed sign-ins for one email within the window lock it for LOCKOUT_MINUTES (in the
     # database, so every worker sees it).
     LOCKOUT_FAILURES = int(os.environ.get("LOCKOUT_FAILURES", 5))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, has_request_context, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_datetime
 from flask_login import current_user
 
@@ -23,6 +23,14 @@ def select_locale() -> str:
     if not has_request_context():
         # Command-line tools and background jobs speak the default language.
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.path.startswith("/api/"):
+        # The API speaks its caller's language: the token owner's, else Accept-Language.
+        if current_user and current_user.is_authenticated and current_user.locale in languages:
+            return current_user.locale
+        return (
+            request.accept_languages.best_match(list(languages))
+            or current_app.config["BABEL_DEFAULT_LOCALE"]
+        )
     chosen = session.get("locale")
     if chosen in languages:
         return chosen

@@ -21,6 +21,7 @@ from consult import create_app
 from consult.config import TestConfig, normalise_database_url
 from consult.extensions import db
 from consult.models import Department, DepartmentKind, Role, Seat, User
+from tests.openapi_check import check_response
 
 PASSWORD = "Correct-horse-42"
 
@@ -139,7 +140,11 @@ class IsolatedClient(FlaskClient):
         # Buffered: file downloads are read and closed at once, as a browser would.
         kwargs.setdefault("buffered", True)
         with self.application.app_context():
-            return super().open(*args, **kwargs)
+            response = super().open(*args, **kwargs)
+        # Every API response of every test matches the OpenAPI document.
+        request = response.request
+        check_response(self.application, request.method, request.path, response)
+        return response
 
 
 @pytest.fixture

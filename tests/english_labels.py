@@ -48,6 +48,8 @@ ENGLISH_LABELS: dict[str, str] = {
     "section_continued": "(continued)",
     "quote": "“{quote}”",
     "proposed_prefix": "Proposed wording:",
+    "proposed_deletion": "Proposed: delete this passage.",
+    "proposed_deletion_section": "Proposed: delete this section.",
     "no_answer": "",
     "no_rows": "No comments.",
     "recipients_label": "Recipients:",

@@ -167,6 +167,27 @@ ACCESS: dict[str, Rule] = {
     # Background jobs: each user's list; a job is seen by its requester and by those who may
     # see its subject's page (tested in test_jobs.py). This one is about no draft: its
     # requester's alone, so everyone here gets 404.
+    # Personal access tokens on the account page; the matrix posts no token of the actor's.
+    "auth.api_tokens": ANY_ACCOUNT,
+    "auth.revoke_api_token": Rule(frozenset(), refusal=404),
+    # The JSON API: the same rules as the pages, reached through the same loaders. Anonymous
+    # callers get a 401 problem where a visitor would be sent to sign in (API_ANONYMOUS).
+    "api-docs.openapi_json": OPEN,
+    "api-docs.openapi_swagger_ui": OPEN,
+    "api.index": OPEN,
+    "api.list_proposals": OPEN,  # lists what the caller may read
+    "api.get_proposal": ANY_ACCOUNT,
+    "api.list_drafts": ANY_ACCOUNT,
+    "api.get_draft": ANY_ACCOUNT,
+    "api.list_sections": ANY_ACCOUNT,
+    "api.get_section": ANY_ACCOUNT,
+    "api.list_comments": ANY_ACCOUNT,  # lists the submitted comments the caller may read
+    "api.get_comment": Rule(DEPARTMENT, refusal=404, overrides=((ANONYMOUS, 404),)),
+    "api.participation": INSIDERS_ONLY,
+    "api.report_counts": INSIDERS_ONLY,
+    "api.create_comment": Rule(DEPARTMENT),
+    "api.submit_response": Rule(frozenset({LEAD})),
+    "api.answer_comment": BOARD_ONLY,
     "jobs.list_jobs": ANY_ACCOUNT,
     "jobs.view_job": Rule(frozenset(), refusal=404),
     "jobs.job_status": Rule(frozenset(), refusal=404),
@@ -182,7 +203,24 @@ SUBMITTED_COMMENT_ROUTES = {
     "triage.separate_duplicate",
     "triage.link_section",
     "triage.post_message",
+    "api.answer_comment",
 }
+
+# A valid body for each API write: what is refused is the caller, not the data.
+API_BODIES = {
+    "api.create_comment": {"kind": "general", "text": "Góp ý qua API."},
+    "api.submit_response": {"kind": "agree"},
+    "api.answer_comment": {"status": "under_review"},
+}
+
+
+def method_of(rule) -> str:
+    return (
+        "GET"
+        if "GET" in rule.methods
+        else next(m for m in ("POST", "PUT", "PATCH", "DELETE") if m in rule.methods)
+    )
+
 
 # Routes that act on the draft in preparation (draft 2) rather than the published draft 1.
 PREPARATION_ROUTES = {
@@ -305,6 +343,7 @@ def url_values(request, make_department, make_user, make_proposal, make_seated, 
         response_id=response.id,
         workshop_id=workshop.id,
         kind="packet",
+        key=proposal.drafts[0].sections[0].key,
     )
     preparation = {**published, "number": 2, "section_id": draft2.sections[0].id}
     return published, preparation, department, people, submitted.id
@@ -338,15 +377,19 @@ def test_route_access(app, client, auth, url_values, endpoint, path, actor):
         auth.login_as(Role.ADMIN)
     elif actor is not None:
         login(client, people[actor])
-    method = "GET" if "GET" in rule.methods else "POST"
-    response = client.open(url, method=method)
+    response = client.open(url, method=method_of(rule), json=API_BODIES.get(endpoint))
     response.close()
     location = response.headers.get("Location", "")
     expected = ACCESS[endpoint].expected(actor)
     if expected is None:
-        assert response.status_code not in (403, 404), f"{actor} refused at {url}"
+        assert response.status_code not in (401, 403, 404), f"{actor} refused at {url}"
         assert not location.startswith("/login"), f"{actor} sent to login at {url}"
         assert response.status_code < 500
+    elif endpoint.startswith("api"):
+        assert response.mimetype == "application/problem+json", url
+        if actor is None and ANONYMOUS not in dict(ACCESS[endpoint].overrides):
+            expected = 401
+        assert response.status_code == expected, f"{actor} at {url}"
     elif actor is None:
         assert response.status_code == 302 and location.startswith("/login"), url
     else:
@@ -393,7 +436,44 @@ def test_another_departments_objects_are_out_of_reach(
 
         url = url_for(endpoint, **{a: published[a] for a in rule.arguments})
     auth.login_as(role)  # of a department of their own, not the one that owns the objects
-    method = "GET" if "GET" in rule.methods else "POST"
-    response = client.open(url, method=method)
+    response = client.open(url, method=method_of(rule), json=API_BODIES.get(endpoint))
     assert response.status_code in (403, 404), f"{role} reached {url}: {response.status_code}"
     assert "Góp ý thử." not in response.get_data(as_text=True)
+
+
+API_CASES = [(rule.endpoint, rule.rule) for rule in _rules() if rule.endpoint.startswith("api.")]
+
+
+@pytest.mark.parametrize("ending", ["revoked", "expired"])
+@pytest.mark.parametrize(("endpoint", "path"), API_CASES, ids=[e for e, _p in API_CASES])
+def test_api_refuses_revoked_and_expired_tokens(app, client, url_values, endpoint, path, ending):
+    """Every API operation: a token that ended opens nothing, not even public reading."""
+    from datetime import timedelta
+
+    from flask import url_for
+
+    from consult.models import ApiScope
+    from consult.models.base import utcnow
+    from consult.services import api_tokens
+
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint and r.rule == path)
+    published, _preparation, _department, people, submitted_id = url_values
+    values = {**published, "code": "DTTM-CT"}
+    if endpoint in SUBMITTED_COMMENT_ROUTES:
+        values["comment_id"] = submitted_id
+    token, secret = api_tokens.create(people[CHAIR], name="hết hạn", scope=ApiScope.WRITE)
+    if ending == "revoked":
+        api_tokens.revoke(people[CHAIR], token.id)
+    else:
+        token.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    with app.test_request_context():
+        url = url_for(endpoint, **{a: values[a] for a in rule.arguments})
+    response = client.open(
+        url,
+        method=method_of(rule),
+        json=API_BODIES.get(endpoint),
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert response.status_code == 401, url
+    assert response.mimetype == "application/problem+json"

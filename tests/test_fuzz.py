@@ -40,6 +40,9 @@ NOT_ON_A_PAGE: dict[str, str] = {
     # Shown only before the workshop's day; the fuzzed world's workshop is under way
     # (tests/test_workshops.py posts it).
     "workshops.set_early_recording": "a workshop still to come",
+    # The JSON API takes JSON, not forms: tests/test_api_fuzz.py runs Schemathesis on it.
+    "api.create_comment": "JSON API",
+    "api.submit_response": "JSON API",
 }
 
 # Forms that change who is signed in or the language: fuzzed last.
@@ -65,9 +68,12 @@ EDGES = [
 URL_PARAMETERS = {
     "page", "after", "next", "q", "section", "department", "kind", "status", "source",
     "assignee", "answered", "sort", "from", "to", "start", "end", "action", "user", "role",
-    "present", "all", "change_note",
+    "present", "all", "change_note", "body", "since", "cursor", "limit",
 }  # fmt: skip
-FORM_FIELDS = {"comment_id", "duplicate_id", "session_id", "direction", "department_id", "allowed"}
+FORM_FIELDS = {
+    "comment_id", "duplicate_id", "session_id", "token_id", "direction", "department_id",
+    "allowed",
+}  # fmt: skip
 TEXT = st.one_of(
     st.sampled_from(NASTY),
     st.text(max_size=40),
@@ -224,6 +230,11 @@ def _world(consultation, make_user, make_department, make_proposal):
         for state in (JobState.QUEUED, JobState.FAILED)
     ]  # fmt: skip
     db.session.add_all(c.jobs)
+    # An API token of the administrator's: the tokens page offers to revoke it.
+    from consult.models import ApiScope
+    from consult.services import api_tokens
+
+    api_tokens.create(p.admin, name="Cổng dữ liệu", scope=ApiScope.READ)
     db.session.commit()
     # The administrator is signed in elsewhere too: their sessions page offers to end it.
     from flask import current_app
@@ -240,6 +251,7 @@ def _values(c) -> dict:
         "code": c.proposal.code,
         "number": 1,
         "section_id": c.draft.sections[1].id,
+        "key": c.draft.sections[1].key,
         "comment_id": c.draft_comment.id,
         "workshop_id": c.workshop.id,
         "department_id": c.sxd.id,

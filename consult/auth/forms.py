@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange
 
 from consult.forms import Form
+from consult.models import ApiScope
+from consult.services.api_tokens import DEFAULT_DAYS, MAX_DAYS
 from consult.validators import PasswordPolicy
 
 
@@ -35,3 +37,22 @@ class ChangePasswordForm(Form):
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+
+
+class ApiTokenForm(Form):
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=100)],
+        description=_l("What the token is for, e.g. the e-office synchronisation."),
+    )
+    scope = SelectField(_l("Access"), default=ApiScope.READ.value)
+    days = IntegerField(
+        _l("Valid for (days)"),
+        default=DEFAULT_DAYS,
+        validators=[DataRequired(), NumberRange(min=1, max=MAX_DAYS)],
+    )
+    submit = SubmitField(_l("Create the token"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope.choices = [(s.value, s.label) for s in ApiScope]

@@ -1,4 +1,4 @@
-"""Sign-in, sign-out and password change."""
+"""Sign-in, sign-out, password change, sessions and personal access tokens for the API."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from consult.auth import bp, throttle
-from consult.auth.forms import ChangePasswordForm, LoginForm
+from consult.auth.forms import ApiTokenForm, ChangePasswordForm, LoginForm
 from consult.extensions import db
 from consult.forms import EmptyForm
+from consult.models import ApiScope
 from consult.services import accounts as account_service
+from consult.services import api_tokens as token_service
 from consult.services import sessions as session_service
 from consult.utils import safe_next_url
 
@@ -144,3 +146,43 @@ def end_other_sessions():
     db.session.commit()
     flash(_("Your other sessions have been ended."), "success")
     return redirect(url_for("auth.list_sessions"))
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required
+def api_tokens():
+    """Personal access tokens for the API: made here, shown once, revoked here."""
+    user = current_user._get_current_object()
+    form = ApiTokenForm()
+    secret = None
+    if form.validate_on_submit():
+        try:
+            _token, secret = token_service.create(
+                user, name=form.name.data, scope=ApiScope(form.scope.data), days=form.days.data
+            )
+        except token_service.TokenError as exc:
+            db.session.rollback()
+            form.name.errors.append(str(exc))
+        else:
+            db.session.commit()
+            form = ApiTokenForm(formdata=None)
+    return render_template(
+        "auth/tokens.html",
+        tokens=token_service.live_tokens(user),
+        form=form,
+        secret=secret,
+        button=EmptyForm(),
+    ), 422 if form.errors else 200
+
+
+@bp.route("/account/tokens/revoke", methods=["POST"])
+@login_required
+def revoke_api_token():
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    user = current_user._get_current_object()
+    if token_service.revoke(user, request.form.get("token_id", type=int)) is None:
+        abort(404)
+    db.session.commit()
+    flash(_("The token has been revoked."), "success")
+    return redirect(url_for("auth.api_tokens"))

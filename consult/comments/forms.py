@@ -35,6 +35,10 @@ class CommentForm(Form):
         description=_l("Copy the words of the section your comment is about."),
         render_kw={"rows": 2},
     )
+    # The page's text just before and after the selected passage (static/js/comments.js):
+    # which occurrence is meant when the passage occurs more than once.
+    quote_prefix = HiddenField(validators=[Optional(), Length(max=400)])
+    quote_suffix = HiddenField(validators=[Optional(), Length(max=400)])
     body = TextAreaField(
         _l("Comment"),
         validators=[DataRequired(), Length(max=20000)],
@@ -45,6 +49,10 @@ class CommentForm(Form):
         validators=[Optional(), Length(max=20000)],
         description=_l("How the passage should read instead."),
         render_kw={"rows": 3},
+    )
+    proposes_deletion = BooleanField(
+        _l("Propose deleting the quoted passage (or the whole section, without a quote)"),
+        description=_l("Leave the proposed wording empty: the proposal is to delete."),
     )
     files = MultipleFileField(_l("Attachments (optional)"))
     submit = SubmitField(_l("Save as our department's draft comment"))

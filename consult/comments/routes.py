@@ -74,7 +74,10 @@ def comment_fields(form: CommentForm) -> dict:
         "kind": CommentKind(form.kind.data),
         "body": form.body.data,
         "quote": form.quote.data,
+        "quote_prefix": form.quote_prefix.data,
+        "quote_suffix": form.quote_suffix.data,
         "proposed_text": form.proposed_text.data,
+        "proposes_deletion": form.proposes_deletion.data,
         "files": request.files.getlist(form.files.name),
     }
 

@@ -174,10 +174,17 @@ def _comment_parts(row: ReportRow, labels: dict[str, str]) -> list[tuple[str, st
     if row.quote and row.quote.strip():
         parts.append(("I", labels["quote"].format(quote=_clean(row.quote.strip()))))
     parts.append(("", _clean(row.comment)))
-    if row.proposed_text and row.proposed_text.strip():
+    if row.proposes_deletion:
+        parts.append(("BI", proposed_deletion(row, labels)))
+    elif row.proposed_text and row.proposed_text.strip():
         parts.append(("BI", labels["proposed_prefix"]))
         parts.append(("", _clean(row.proposed_text.strip())))
     return parts
+
+
+def proposed_deletion(row: ReportRow, labels: dict[str, str]) -> str:
+    """How a deletion proposal reads: of the quoted passage, or of the whole section."""
+    return labels["proposed_deletion" if row.quote else "proposed_deletion_section"]
 
 
 # --------------------------------------------------------------------------------------
@@ -213,7 +220,7 @@ def _sheet_values(row: ReportRow, labels: dict[str, str]) -> list[Any]:
         row.source,
         row.quote or "",
         row.comment,
-        row.proposed_text or "",
+        proposed_deletion(row, labels) if row.proposes_deletion else row.proposed_text or "",
         row.answer or "",
         row.status,
         _vietnam(row.submitted_at),

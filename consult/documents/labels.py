@@ -63,6 +63,8 @@ LABELS = {
     "section_continued": _p("section_continued", "(continued)"),
     "quote": _p("quote", "“{quote}”"),
     "proposed_prefix": _p("proposed_prefix", "Proposed wording:"),
+    "proposed_deletion": _p("proposed_deletion", "Proposed: delete this passage."),
+    "proposed_deletion_section": _p("proposed_deletion_section", "Proposed: delete this section."),
     "no_answer": "",  # an empty answer cell: nothing to translate
     "no_rows": _p("no_rows", "No comments."),
     "recipients_label": _p("recipients_label", "Recipients:"),

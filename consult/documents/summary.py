@@ -37,6 +37,8 @@ class ReportRow:
     comment: str
     quote: str | None = None
     proposed_text: str | None = None
+    # A proposal to delete the quoted passage (the section, without a quote).
+    proposes_deletion: bool = False
     answer: str | None = None
     status: str = ""
     submitted_at: datetime | None = None
@@ -144,6 +146,8 @@ VIETNAMESE_LABELS: dict[str, str] = {
     # Fields: quote.
     "quote": "“{quote}”",
     "proposed_prefix": "Đề xuất sửa thành:",
+    "proposed_deletion": "Đề xuất bỏ đoạn này.",
+    "proposed_deletion_section": "Đề xuất bỏ mục này.",
     "no_answer": "",
     "no_rows": "Không có ý kiến góp ý.",
     # Closing block.

@@ -1,6 +1,8 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 
 from consult.models.accounts import (
+    ApiScope,
+    ApiToken,
     Department,
     DepartmentKind,
     Role,
@@ -20,6 +22,7 @@ from consult.models.comments import (
     CommentStatus,
     DepartmentResponse,
     DraftInvitation,
+    ProposedChange,
     ResponseKind,
 )
 from consult.models.consolidation import AppliedChange, ChangeKind
@@ -43,6 +46,8 @@ from consult.models.notifications import (
 from consult.models.workshops import Workshop, WorkshopParticipant
 
 __all__ = [
+    "ApiScope",
+    "ApiToken",
     "AppliedChange",
     "ChangeKind",
     "Attachment",
@@ -62,6 +67,7 @@ __all__ = [
     "NotificationPreference",
     "DepartmentResponse",
     "DraftInvitation",
+    "ProposedChange",
     "ResponseKind",
     "Department",
     "DepartmentKind",

@@ -157,6 +157,7 @@ class User(UserMixin, TimestampMixin, db.Model):
             password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
         )
         self.end_sessions()
+        self.revoke_api_tokens()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -172,6 +173,17 @@ class User(UserMixin, TimestampMixin, db.Model):
             query = query.where(UserSession.id != keep.id)
         return db.session.execute(
             query.values(ended_at=utcnow()).execution_options(synchronize_session=False)
+        ).rowcount
+
+    def revoke_api_tokens(self) -> int:
+        """Revoke every live personal access token of the account; returns how many."""
+        if self.id is None:
+            return 0
+        return db.session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == self.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+            .execution_options(synchronize_session=False)
         ).rowcount
 
     @property
@@ -254,6 +266,60 @@ class UserSession(db.Model):
         agent = self.user_agent or ""
         names = [n for n in _BROWSERS if n in agent][:1] + [n for n in _SYSTEMS if n in agent][:1]
         return " · ".join(_BROWSER_LABELS.get(n, n) for n in names) or agent[:60]
+
+
+class ApiScope(enum.StrEnum):
+    """What a personal access token may do: read, or read and write (a write token reads too)."""
+
+    READ = "read"
+    WRITE = "write"
+
+    @property
+    def label(self) -> str:
+        return str(API_SCOPE_LABELS[self])
+
+
+API_SCOPE_LABELS = {
+    ApiScope.READ: _l("Read"),
+    ApiScope.WRITE: _l("Read and write"),
+}
+
+
+class ApiToken(db.Model):
+    """A personal access token for the JSON API, made and revoked by its owner.
+
+    Like a session, only the SHA-256 hash of the token is stored: the token itself is
+    shown once, when it is made. It ends at its expiry, when revoked, when the owner's
+    password changes and when the account is deactivated.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    scope: Mapped[ApiScope] = mapped_column(enum_column(ApiScope), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.id} {self.name!r} of user {self.user_id}>"
+
+    hash_token = staticmethod(UserSession.hash_token)
+
+    def is_live(self, now: datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > now
+
+    def allows(self, scope: ApiScope) -> bool:
+        """A write token reads too; a read token only reads."""
+        return scope is ApiScope.READ or self.scope is ApiScope.WRITE
 
 
 # Checked in this order: Edge and Opera also say "Chrome", Chrome also says "Safari".

@@ -20,6 +20,8 @@ class AuditAction(enum.StrEnum):
     LOCKOUT = "login.lockout"
     LOGOUT = "logout"
     SESSION_END = "session.end"
+    API_TOKEN_CREATE = "api_token.create"  # noqa: S105  (an event name)
+    API_TOKEN_REVOKE = "api_token.revoke"  # noqa: S105
     PASSWORD_CHANGE = "password.change"  # noqa: S105  (an event name)
     PASSWORD_CHECK_FAILED = "password.check_failed"  # noqa: S105
     PASSWORD_RESET = "password.reset"  # noqa: S105
@@ -63,6 +65,8 @@ AUDIT_ACTION_LABELS = {
     AuditAction.LOCKOUT: _l("Sign-in locked after failures"),
     AuditAction.LOGOUT: _l("Signed out"),
     AuditAction.SESSION_END: _l("Session ended from the sessions page"),
+    AuditAction.API_TOKEN_CREATE: _l("API token created"),
+    AuditAction.API_TOKEN_REVOKE: _l("API token revoked"),
     AuditAction.PASSWORD_CHANGE: _l("Password changed"),
     AuditAction.PASSWORD_CHECK_FAILED: _l("Wrong current password when changing it"),
     AuditAction.PASSWORD_RESET: _l("Password set by an administrator"),

@@ -4,10 +4,12 @@ responses ("công văn") by which departments submit them."""
 from __future__ import annotations
 
 import enum
+import unicodedata
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    Boolean,
     Date,
     ForeignKey,
     Index,
@@ -113,6 +115,108 @@ class ResponseKind(enum.StrEnum):
         )
 
 
+class ProposedChange(enum.StrEnum):
+    """What a comment proposes for the passage it quotes (``Comment.proposal``)."""
+
+    NONE = "none"
+    REPLACE = "replace"  # proposed_text is the new wording
+    DELETE = "delete"  # proposes_deletion: remove the passage (or the section)
+
+
+# How much rendered text, each side, a quote keeps as its context.
+QUOTE_CONTEXT = 40
+
+
+def _is_ignorable(char: str) -> bool:
+    # The same characters static/js/comments.js ignores when it matches a quote.
+    return char.isspace() or char in "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+
+
+def _match_index(text: str) -> tuple[str, list[int], list[int]]:
+    """``text`` as a matching key (NFC, whitespace and invisible characters dropped), with
+    the offsets in ``text`` where each key character starts and ends."""
+    key: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i = 0
+    while i < len(text):
+        j = i + 1
+        while j < len(text) and unicodedata.combining(text[j]):
+            j += 1
+        for char in unicodedata.normalize("NFC", text[i:j]):
+            if not _is_ignorable(char):
+                key.append(char)
+                starts.append(i)
+                ends.append(j)
+        i = j
+    return "".join(key), starts, ends
+
+
+def _key(text: str | None) -> str:
+    return _match_index(text or "")[0]
+
+
+def _common_suffix(a: str, b: str) -> int:
+    n = 0
+    while n < len(a) and n < len(b) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    while n < len(a) and n < len(b) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def _scored_occurrences(text, quote, prefix, suffix) -> list[tuple[int, int, int]]:
+    key, starts, ends = _match_index(text)
+    needle = _key(quote)
+    if not needle:
+        return []
+    before, after = _key(prefix), _key(suffix)
+    found = []
+    at = key.find(needle)
+    while at >= 0:
+        end = at + len(needle)
+        score = _common_suffix(key[:at], before) + _common_prefix(key[end:], after)
+        found.append((score, starts[at], ends[end - 1]))
+        at = key.find(needle, at + 1)
+    return sorted(found, key=lambda f: (-f[0], f[1]))
+
+
+def passage_occurrences(
+    text: str, quote: str, prefix: str | None = None, suffix: str | None = None
+) -> list[tuple[int, int]]:
+    """Every occurrence of ``quote`` in ``text``, as (start, end) offsets into ``text``, the
+    one whose surroundings agree best with ``prefix`` and ``suffix`` first (then in order).
+
+    Matching ignores whitespace, invisible characters and Unicode forms, as the page's
+    highlighting does (static/js/comments.js), so a quote copied across paragraphs is found.
+    """
+    return [(start, end) for _score, start, end in _scored_occurrences(text, quote, prefix, suffix)]
+
+
+def locate_passage(
+    text: str, quote: str, prefix: str | None = None, suffix: str | None = None
+) -> tuple[int, int] | None:
+    """The one occurrence of ``quote`` in ``text`` that its context points at, or None when
+    it is absent or several occurrences fit the context equally well."""
+    found = _scored_occurrences(text, quote, prefix, suffix)
+    if not found or (len(found) > 1 and found[0][0] == found[1][0]):
+        return None
+    return found[0][1], found[0][2]
+
+
+def passage_context(text: str, start: int, end: int) -> tuple[str, str]:
+    """The QUOTE_CONTEXT characters of ``text`` before ``start`` and after ``end``,
+    whitespace-normalised: what ``Comment.quote_prefix`` and ``quote_suffix`` hold."""
+    before = " ".join(text[:start].split())
+    after = " ".join(text[end:].split())
+    return before[-QUOTE_CONTEXT:].lstrip(), after[:QUOTE_CONTEXT].rstrip()
+
+
 class DraftInvitation(db.Model):
     """A body invited to comment on a draft ("cơ quan được lấy ý kiến")."""
 
@@ -203,6 +307,7 @@ class Comment(TimestampMixin, db.Model):
         # A department's comments on a draft, and whether it submitted any (index only).
         Index("ix_comments_by_department", "draft_id", "department_id", "submitted_at"),
         Index("ix_comments_section_id", "section_id"),
+        Index("ix_comments_import_key", "draft_id", "import_key"),
         # The inbox: its filters, sort and count are answered from this index, whose
         # columns come in the order of their selectivity within a draft.
         Index(
@@ -251,7 +356,22 @@ class Comment(TimestampMixin, db.Model):
     body: Mapped[str] = mapped_column(Text, nullable=False)
     body_html: Mapped[str] = mapped_column(Text, nullable=False, default="")
     quote: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The rendered text just before and after the quoted passage (up to QUOTE_CONTEXT
+    # characters each, whitespace-normalised): which occurrence a short quote means when it
+    # occurs more than once in its section. ``locate_quote`` uses them.
+    quote_prefix: Mapped[str | None] = mapped_column(Text, nullable=True)
+    quote_suffix: Mapped[str | None] = mapped_column(Text, nullable=True)
     proposed_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # A proposal to delete the quoted passage (or the whole section, without a quote).
+    # Its own meaning: an empty proposed wording means "no proposal", never "delete".
+    proposes_deletion: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    # A comment read from a marked-up Word file: what the file said it was (a hash of its
+    # section, quote and text, so a re-upload of the file, even re-saved, adds no duplicate)
+    # and who wrote it in Word ("Word author"), kept as a note.
+    import_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    import_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     # Soft delete: a removed draft comment stays for the record; one its department folded
     # into another before submitting is removed with ``duplicate_of`` pointing at that one.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -320,6 +440,26 @@ class Comment(TimestampMixin, db.Model):
     @property
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
+
+    @property
+    def proposal(self) -> ProposedChange:
+        """What the comment proposes for its passage: nothing, new wording, or deletion."""
+        if self.proposes_deletion:
+            return ProposedChange.DELETE
+        if self.proposed_text:
+            return ProposedChange.REPLACE
+        return ProposedChange.NONE
+
+    def quote_occurrences(self, text: str) -> list[tuple[int, int]]:
+        """Every place of the quote in ``text`` (a section's rendered text), best match first:
+        (start, end) offsets into ``text``. See ``locate_passage``."""
+        return passage_occurrences(text, self.quote or "", self.quote_prefix, self.quote_suffix)
+
+    def locate_quote(self, text: str) -> tuple[int, int] | None:
+        """Where the quoted passage is in ``text`` (a section's rendered text): (start, end)
+        offsets into ``text``, or None when it is not there or its context cannot tell which
+        of several occurrences it is."""
+        return locate_passage(text, self.quote or "", self.quote_prefix, self.quote_suffix)
 
     @property
     def speaker(self) -> str:
@@ -587,6 +727,9 @@ class CommentRevision(db.Model):
     body: Mapped[str] = mapped_column(Text, nullable=False)
     quote: Mapped[str | None] = mapped_column(Text, nullable=True)
     proposed_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    proposes_deletion: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
 
     comment: Mapped[Comment] = relationship(back_populates="revisions")
     editor: Mapped[User] = relationship()

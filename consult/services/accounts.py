@@ -241,8 +241,9 @@ def update_user(
         raise AccountError(_("An account with this email already exists."))
     check_department_fits_role(role, department)
     if user.role != role:
-        # A new role must not ride on sessions opened under the old one.
+        # A new role must not ride on sessions (or API tokens) opened under the old one.
         user.end_sessions()
+        user.revoke_api_tokens()
     user.email, user.full_name, user.role = email, full_name.strip(), role
     user.department, user.locale = department, locale
     if may_create_proposals is not None:
@@ -261,6 +262,7 @@ def set_user_active(
     user.is_active = active
     if not active:
         user.end_sessions()
+        user.revoke_api_tokens()
     db.session.flush()
     action = AuditAction.USER_ACTIVATE if active else AuditAction.USER_DEACTIVATE
     audit.record(action, user, detail=_detail(via, email=user.email))

@@ -33,7 +33,12 @@ from consult.models import (
 )
 from consult.models.audit import AuditAction
 from consult.models.base import utcnow
-from consult.models.comments import REMIND_INTERVAL
+from consult.models.comments import (
+    REMIND_INTERVAL,
+    locate_passage,
+    passage_context,
+    passage_occurrences,
+)
 from consult.services import audit, notifications, require
 from consult.text import xml_safe
 from consult.textsearch import fold
@@ -94,16 +99,62 @@ def section_plain_text(section: Section) -> str:
     return _normalise(Markup(section.body_html).striptags())  # noqa: S704  # nosec B704
 
 
-def clean_quote(section: Section | None, quote: str | None) -> str | None:
-    """The quoted passage, whitespace-normalised, checked to be in the section's text."""
+@dataclass(frozen=True)
+class Passage:
+    """A quoted passage as stored: whitespace-normalised, with the rendered text around it
+    when that is known (it tells apart several occurrences of a short quote)."""
+
+    quote: str | None = None
+    prefix: str | None = None
+    suffix: str | None = None
+
+
+def clean_passage(
+    section: Section | None,
+    quote: str | None,
+    prefix: str | None = None,
+    suffix: str | None = None,
+) -> Passage:
+    """The quoted passage, checked to be in the section's text, with its context.
+
+    The context stored is always the section's own text around the occurrence meant: the one
+    the given ``prefix`` and ``suffix`` (from the page's selection, or a Word file) point at,
+    or the only one. A quote that occurs several times without context keeps none.
+    """
     quote = _normalise(quote or "")
     if not quote:
-        return None
+        return Passage()
     if section is None:
         raise CommentError(_l("A quoted passage needs a section."))
-    if quote not in section_plain_text(section):
+    text = section_plain_text(section)
+    prefix, suffix = _normalise(prefix or "") or None, _normalise(suffix or "") or None
+    found = passage_occurrences(text, quote, prefix, suffix)
+    if not found:
         raise CommentError(_l("The quoted passage is not in this section's text."))
-    return quote
+    if quote not in text:
+        # Found once spaces are ignored (copied across paragraphs or table cells): the
+        # section's own words are kept.
+        quote = _normalise(text[slice(*found[0])])
+    if len(found) > 1 and locate_passage(text, quote, prefix, suffix) is None:
+        return Passage(quote)
+    before, after = passage_context(text, *found[0])
+    return Passage(quote, before or None, after or None)
+
+
+def clean_quote(section: Section | None, quote: str | None) -> str | None:
+    """The quoted passage, whitespace-normalised, checked to be in the section's text."""
+    return clean_passage(section, quote).quote
+
+
+def _check_proposal(section: Section | None, proposed: str | None, deletion: bool) -> None:
+    if not deletion:
+        return
+    if proposed:
+        raise CommentError(
+            _l("Propose either new wording or deleting the passage, not both at once.")
+        )
+    if section is None:
+        raise CommentError(_l("A deletion is proposed for a section or a passage of it."))
 
 
 def _require_commenter(user: User, draft: Draft) -> int:
@@ -172,7 +223,10 @@ def create_comment(
     kind: CommentKind,
     body: str,
     quote: str | None = None,
+    quote_prefix: str | None = None,
+    quote_suffix: str | None = None,
     proposed_text: str | None = None,
+    proposes_deletion: bool = False,
     files: list[FileStorage] = (),
 ) -> Comment:
     body_id = _require_commenter(author, draft)
@@ -182,14 +236,20 @@ def create_comment(
         raise CommentError(_l("Write the comment before saving it."))
     files = list(files)
     _check_files(files)
+    passage = clean_passage(section, quote, quote_prefix, quote_suffix)
+    proposed = (proposed_text or "").strip() or None
+    _check_proposal(section, proposed, proposes_deletion)
     comment = Comment(
         draft=draft,
         section=section,
         department_id=body_id,
         author=author,
         kind=kind,
-        quote=clean_quote(section, quote),
-        proposed_text=(proposed_text or "").strip() or None,
+        quote=passage.quote,
+        quote_prefix=passage.prefix,
+        quote_suffix=passage.suffix,
+        proposed_text=proposed,
+        proposes_deletion=bool(proposes_deletion),
     )
     set_body(comment, body)
     db.session.add(comment)
@@ -219,6 +279,7 @@ def _record_revision(comment: Comment, editor: User) -> None:
             body=comment.body,
             quote=comment.quote,
             proposed_text=comment.proposed_text,
+            proposes_deletion=comment.proposes_deletion,
         )
     )
 
@@ -231,6 +292,9 @@ def edit_comment(
     body: str,
     quote: str | None,
     proposed_text: str | None,
+    quote_prefix: str | None = None,
+    quote_suffix: str | None = None,
+    proposes_deletion: bool = False,
     files: list[FileStorage] = (),
 ) -> None:
     if not comment.can_edit(editor):
@@ -239,17 +303,26 @@ def edit_comment(
         raise CommentError(_l("Write the comment before saving it."))
     files = list(files)
     _check_files(files, already_attached=len(comment.attachments))
-    new_quote = clean_quote(comment.section, quote)
+    if _normalise(quote or "") == comment.quote and not (quote_prefix or quote_suffix):
+        # The same passage: keep the occurrence it was located at.
+        quote_prefix, quote_suffix = comment.quote_prefix, comment.quote_suffix
+    passage = clean_passage(comment.section, quote, quote_prefix, quote_suffix)
     new_proposed = (proposed_text or "").strip() or None
-    changed = (kind, body.strip(), new_quote, new_proposed) != (
+    deletion = bool(proposes_deletion)
+    _check_proposal(comment.section, new_proposed, deletion)
+    changed = (kind, body.strip(), passage.quote, new_proposed, deletion) != (
         comment.kind,
         comment.body,
         comment.quote,
         comment.proposed_text,
+        comment.proposes_deletion,
     )
-    if changed:
-        _record_revision(comment, editor)
-        comment.kind, comment.quote, comment.proposed_text = kind, new_quote, new_proposed
+    if changed or (passage.prefix, passage.suffix) != (comment.quote_prefix, comment.quote_suffix):
+        if changed:
+            _record_revision(comment, editor)
+        comment.kind, comment.quote, comment.proposed_text = kind, passage.quote, new_proposed
+        comment.quote_prefix, comment.quote_suffix = passage.prefix, passage.suffix
+        comment.proposes_deletion = deletion
         set_body(comment, body)
     try:
         _attach(comment, files, editor, uploads.COMMENT_KINDS)
@@ -277,9 +350,14 @@ def merge_comments(comments: list[Comment], lead: User) -> Comment:
     if len({c.section_id for c in comments}) > 1:
         raise CommentError(_l("Only comments on the same section can be merged."))
     _record_revision(target, lead)
-    target.quote = next((c.quote for c in comments if c.quote), None)
+    quoting = next((c for c in comments if c.quote), None)
+    target.quote = quoting.quote if quoting else None
+    target.quote_prefix = quoting.quote_prefix if quoting else None
+    target.quote_suffix = quoting.quote_suffix if quoting else None
     proposals = list(dict.fromkeys(c.proposed_text for c in comments if c.proposed_text))
     target.proposed_text = "\n\n".join(proposals) or None
+    # New wording, where any was proposed, says more than deleting the passage.
+    target.proposes_deletion = not proposals and any(c.proposes_deletion for c in comments)
     set_body(target, "\n\n".join(c.body for c in comments))
     now = utcnow()
     for other in comments[1:]:

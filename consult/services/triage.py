@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
@@ -69,6 +70,7 @@ class InboxFilters:
     answered: str = ""  # "yes", "no" or ""
     q: str = ""
     sort: str = "section"
+    since: datetime | None = None  # submitted at or after (the API's filter)
 
     @classmethod
     def from_args(cls, args) -> InboxFilters:
@@ -99,6 +101,7 @@ class InboxFilters:
             "answered": self.answered,
             "q": self.q,
             "sort": self.sort if self.sort != "section" else None,
+            "since": self.since.isoformat() if self.since else None,
         }
         return {k: str(v) for k, v in values.items() if v not in (None, "")}
 
@@ -145,6 +148,8 @@ def inbox_query(draft: Draft, filters: InboxFilters) -> Select:
         query = query.where(Comment.answered_clause())
     elif filters.answered == "no":
         query = query.where(~Comment.answered_clause())
+    if filters.since:
+        query = query.where(Comment.submitted_at >= filters.since)
     if filters.q:
         query = query.where(Comment.search_text.like(like_pattern(filters.q), escape="\\"))
     return query.order_by(*SORTS[filters.sort]())

@@ -26,6 +26,9 @@
   const PROSE_SELECTOR = '.prose[data-commentable]';
   const THREAD_SELECTOR = 'article.comment-thread';
   const MAX_QUOTE = 2000;
+  // Text kept each side of a selected passage (#quote_prefix, #quote_suffix): which
+  // occurrence is meant when a short passage occurs more than once in the section.
+  const CONTEXT = 40;
   // selectionchange fires for every character while a selection is extended
   // with the keyboard or with touch handles: only act once it has settled.
   const SETTLE_MS = 250;
@@ -468,10 +471,33 @@
     return null;
   }
 
+  /** The prose's text just before and after `range`, as the server stores it. */
+  function contextOf(prose, range) {
+    const before = document.createRange();
+    before.selectNodeContents(prose);
+    before.setEnd(range.startContainer, range.startOffset);
+    const after = document.createRange();
+    after.selectNodeContents(prose);
+    after.setStart(range.endContainer, range.endOffset);
+    return {
+      before: cleanQuote(rangeText(before)).slice(-CONTEXT).trim(),
+      after: cleanQuote(rangeText(after)).slice(0, CONTEXT).trim(),
+    };
+  }
+
   function initSelectionButton(proses, form) {
     const quoteField = form.querySelector('#quote') || document.getElementById('quote');
     const bodyField = form.querySelector('#body') || document.getElementById('body');
     if (!quoteField) return null;
+    const prefixField = form.querySelector('#quote_prefix');
+    const suffixField = form.querySelector('#quote_suffix');
+    let filling = false;
+    // A passage typed or edited by hand has no known place: the server finds it.
+    quoteField.addEventListener('input', () => {
+      if (filling) return;
+      if (prefixField) prefixField.value = '';
+      if (suffixField) suffixField.value = '';
+    });
 
     const button = document.createElement('button');
     button.type = 'button';
@@ -598,8 +624,17 @@
       if (!info) { hide(); return; }
       const limit = quoteField.maxLength > 0 ? Math.min(MAX_QUOTE, quoteField.maxLength) : MAX_QUOTE;
       quoteField.value = truncate(info.text, limit);
+      const context = contextOf(info.prose, info.range);
+      const whole = quoteField.value === info.text;
+      if (prefixField) prefixField.value = context.before;
+      if (suffixField) suffixField.value = whole ? context.after : '';
       // Let other scripts (auto-grow, character counters, previews) react.
-      quoteField.dispatchEvent(new Event('input', { bubbles: true }));
+      filling = true;
+      try {
+        quoteField.dispatchEvent(new Event('input', { bubbles: true }));
+      } finally {
+        filling = false;
+      }
       focusBefore = null;
       hide();
       dismissed = null;
@@ -734,6 +769,7 @@
     findPassage,
     matchKey,
     cleanQuote,
+    contextOf,
     truncate,
     selection: null,
   };

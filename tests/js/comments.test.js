@@ -155,6 +155,27 @@ test('selection button copies the cleaned selection into #quote', async () => {
   assert.equal(document.getElementById('comment-form').getAttribute('data-scrolled'), '1');
 });
 
+test('the selection sends the text around it, cleared when the quote is typed by hand', async () => {
+  const form = FORM.replace('<textarea id="body"', '<input type="hidden" id="quote_prefix"><input type="hidden" id="quote_suffix"><textarea id="body"');
+  const w = await load(PROSE + form);
+  const { document } = w;
+  const strong = document.querySelector('.prose strong');
+  const range = document.createRange();
+  range.selectNodeContents(strong); // "là đô thị"
+  const sel = document.getSelection();
+  sel.removeAllRanges();
+  sel.addRange(range);
+  w.ConsultComments.selection.apply();
+  assert.equal(document.getElementById('quote').value, 'là đô thị');
+  assert.equal(document.getElementById('quote_prefix').value, 'Thành phố Cần Thơ');
+  assert.equal(document.getElementById('quote_suffix').value, 'trung tâm Nội dung Đề án tập trung vào p');
+  const quote = document.getElementById('quote');
+  quote.value = 'là đô';
+  quote.dispatchEvent(new w.Event('input', { bubbles: true }));
+  assert.equal(document.getElementById('quote_prefix').value, '');
+  assert.equal(document.getElementById('quote_suffix').value, '');
+});
+
 test('helpers', async () => {
   const w = await load('');
   const { cleanQuote, truncate, matchKey } = w.ConsultComments;
