@@ -815,3 +815,45 @@ def test_the_service_refuses_an_unconfirmed_removal(make_proposal):
     assert len(refused.value.removed) == 5
     db.session.rollback()
     assert len(_reload(proposal).drafts[0].sections) == 5
+
+
+def test_the_whole_draft_page_renders_headings_at_their_level(client, auth, make_proposal):
+    """Issue 18: headings all alike with a stray "§" before each, numbers without the
+    punctuation the exports give them ("a)", "1.")."""
+    from consult.models import Role
+
+    sections = [
+        (1, "I", "Sự cần thiết", "Mở đầu."),
+        (2, "1", "Bối cảnh", "Nội dung."),
+        (3, "a", "Kinh nghiệm Singapore", "Nội dung."),
+        (2, "Điều 5", "Phạm vi", "Nội dung."),
+    ]
+    proposal = make_proposal(sections=sections)
+    auth.login_as(Role.REVIEWER)
+    page = client.get(f"/proposals/{proposal.code}/drafts/1/full").get_data(as_text=True)
+    assert "§" not in page
+    article = page.split('class="document"')[1]
+    for tag, number, heading in (
+        ("h2", "I.", "Sự cần thiết"),
+        ("h3", "1.", "Bối cảnh"),
+        ("h4", "a)", "Kinh nghiệm Singapore"),
+        ("h3", "Điều 5.", "Phạm vi"),
+    ):
+        shown = f'<span class="sec-number">{number}</span> {heading}'
+        heading_html = article.split(shown)[0].rsplit("<h", 1)[1]
+        assert heading_html.startswith(tag[1:]), (number, heading_html[:40])
+        assert f'<span class="toc-number">{number}</span> {heading}' in article
+    # The same punctuation as the Word export.
+    exported = client.get(f"/proposals/{proposal.code}/drafts/1/export.docx").data
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(exported)).paragraphs)
+    assert "a) Kinh nghiệm Singapore" in text and "1. Bối cảnh" in text
+
+
+@pytest.mark.nodb
+def test_a_number_typed_with_its_punctuation_keeps_it():
+    from consult.numbering import join_heading_number, punctuated_number
+
+    assert join_heading_number("a)", "Kinh nghiệm") == "a) Kinh nghiệm"
+    assert punctuated_number("a)", "Kinh nghiệm") == "a)"
+    assert punctuated_number("1.2", "Quốc tế") == "1.2."
+    assert punctuated_number("b", "") == "b)"

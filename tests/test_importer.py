@@ -15,10 +15,10 @@ from flask import Flask
 from flask_babel import Babel
 
 from consult.documents import importer
+from consult.numbering import join_heading_number
 from consult.documents.importer import (
     DraftImportError,
     ParsedSection,
-    join_heading_number,
     parse_docx,
     parse_markdown,
     parse_upload,
