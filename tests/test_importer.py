@@ -15,7 +15,6 @@ from flask import Flask
 from flask_babel import Babel
 
 from consult.documents import importer
-from consult.numbering import join_heading_number
 from consult.documents.importer import (
     DraftImportError,
     ParsedSection,
@@ -25,6 +24,7 @@ from consult.documents.importer import (
     split_heading_number,
     validate_levels,
 )
+from consult.numbering import join_heading_number
 
 pytestmark = pytest.mark.nodb
 
