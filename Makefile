@@ -26,6 +26,7 @@ $(VENV)/bin/python:
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(STAMP): $(VENV)/bin/python requirements.txt
+	bash scripts/system-libraries.sh
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 

@@ -373,7 +373,7 @@ def report_command(draft_id, fmt, output, **filters):
     """Write the summary report of a draft ("bản tổng hợp ý kiến") to a file."""
     from flask import current_app, render_template
 
-    from consult.documents.report import write_report
+    from consult.documents.report import CHART_FORMATS, write_report
     from consult.models import Draft
     from consult.services import reports as report_service
 
@@ -390,7 +390,8 @@ def report_command(draft_id, fmt, output, **filters):
                 html = render_template("reports/standalone.html", report=report, rows=rows)
             out.write(html.encode("utf-8"))
         else:
-            write_report(report, fmt, out)
+            charts = report_service.charts_for(draft, report) if fmt in CHART_FORMATS else ()
+            write_report(report, fmt, out, charts=charts)
     click.echo(_("Report written to %(path)s.", path=output))
 
 

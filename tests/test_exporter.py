@@ -109,6 +109,28 @@ def test_docx_uses_heading_styles_title_and_times_new_roman():
         assert fonts.get(qn("w:asciiTheme")) is None
 
 
+@pytest.mark.nodb
+def test_docx_is_a4_with_decree_30_margins_and_times_new_roman_13():
+    """Issue 18: the export was US Letter with Word's default margins."""
+    document = Document(io.BytesIO(export_docx("Đề án", SECTIONS)))
+    (section,) = document.sections
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    assert [round(m.mm) for m in margins] == [20, 20, 30, 15]
+    assert document.styles["Normal"].font.size.pt == 13
+    assert document.styles["Heading 1"].font.size.pt == 14
+
+
+@pytest.mark.nodb
+def test_docx_table_header_row_is_bold_and_repeats_on_every_page():
+    document = Document(io.BytesIO(export_docx("Đề án", SECTIONS)))
+    (table,) = document.tables
+    header = table.rows[0]
+    assert header._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert all(cell.paragraphs[0].style.font.bold for cell in header.cells)
+    assert table.rows[1]._tr.trPr is None or table.rows[1]._tr.trPr.find(qn("w:tblHeader")) is None
+
+
 def test_docx_renders_markdown_formatting():
     document = Document(io.BytesIO(export_docx("", SECTIONS[:3])))
     bold = [r.text for p in document.paragraphs for r in p.runs if r.bold]

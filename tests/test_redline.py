@@ -231,6 +231,8 @@ def test_compare_docx_marks_insertions_and_deletions():
     paragraphs = document.paragraphs
     assert paragraphs[0].style.name == "Title"
     assert paragraphs[0].text == "So sánh dự thảo 1 và 2"
+    section = document.sections[0]  # A4 with the Decree 30 margins, as every paper
+    assert (round(section.page_width.mm), round(section.left_margin.mm)) == (210, 30)
     texts = [p.text for p in paragraphs]
     assert "1. Mở đầu" in texts and "Changed" in texts and "Removed" in texts and "Added" in texts
     runs = [r for p in paragraphs[2:] for r in p.runs]

@@ -35,6 +35,8 @@ from consult.documents.svg import render_svg_bar_chart
 from consult.documents.xlsx import write_xlsx
 from tests.english_labels import ENGLISH_LABELS
 
+pytestmark = pytest.mark.nodb
+
 LONG_ANSWER = (
     "Giải trình: nguồn vốn ngân sách được bố trí theo kế hoạch đầu tư công trung hạn; "
     "phần còn lại huy động từ doanh nghiệp theo hình thức đối tác công tư. "
@@ -155,7 +157,10 @@ def make_report(rows=None, **overrides) -> SummaryReport:
             silence_counts_as_agreement=True,
         ),
         "rows": OnceOnly(make_rows()) if rows is None else rows,
+        "parent_body": "UBND thành phố Cần Thơ",
+        "symbol": "BC-BST",
         "recipients": ["UBND thành phố (để báo cáo)", "Các sở, ban, ngành", "Lưu: VT"],
+        "signer_authority": "TM. Ban Soạn thảo",
         "signer_title": "Trưởng ban",
         "signer_name": "Nguyễn Văn An",
     }
@@ -223,12 +228,20 @@ def test_docx_golden_layout(doc):
 def test_docx_heading_block_and_title(doc):
     heading = doc.tables[0]
     left, right = heading.rows[0].cells
-    assert left.paragraphs[0].text == "BAN SOẠN THẢO ĐỀ ÁN ĐÔ THỊ THÔNG MINH"
-    assert left.paragraphs[0].runs[0].bold
-    assert left.paragraphs[0].runs[0].font.size == Pt(12)
+    number_cell, place_cell = heading.rows[1].cells
+    # The parent body in capitals over the issuing body in bold.
+    assert left.paragraphs[0].text == "UBND THÀNH PHỐ CẦN THƠ"
+    assert not left.paragraphs[0].runs[0].bold
+    assert left.paragraphs[1].text == "BAN SOẠN THẢO ĐỀ ÁN ĐÔ THỊ THÔNG MINH"
+    assert left.paragraphs[1].runs[0].bold
+    assert left.paragraphs[1].runs[0].font.size == Pt(12)
     # The short rule under the issuing body: a bottom border on a short paragraph.
-    assert left.paragraphs[1]._p.find(f"{qn('w:pPr')}/{qn('w:pBdr')}/{qn('w:bottom')}") is not None
-    national, motto, rule, place = right.paragraphs
+    assert left.paragraphs[2]._p.find(f"{qn('w:pPr')}/{qn('w:pBdr')}/{qn('w:bottom')}") is not None
+    # The number line (a blank for the clerk's number) stands level with place and date.
+    assert number_cell.paragraphs[0].text.startswith("Số:")
+    assert number_cell.paragraphs[0].text.endswith("/BC-BST")
+    national, motto, rule = right.paragraphs
+    (place,) = place_cell.paragraphs
     assert national.text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     assert national.runs[0].bold and national.runs[0].font.size == Pt(12)
     assert motto.text == "Độc lập - Tự do - Hạnh phúc"
@@ -242,8 +255,10 @@ def test_docx_heading_block_and_title(doc):
 
     texts = [p.text for p in doc.paragraphs]
     assert "BẢN TỔNG HỢP Ý KIẾN, TIẾP THU, GIẢI TRÌNH Ý KIẾN GÓP Ý" in texts
+    # "(lần 3)" is bound to the word before it by non-breaking spaces: it never breaks.
     title = (
-        "ĐỐI VỚI DỰ THẢO ĐỀ ÁN XÂY DỰNG TP CẦN THƠ PHÁT TRIỂN TRỞ THÀNH ĐÔ THỊ THÔNG MINH (lần 3)"
+        "ĐỐI VỚI DỰ THẢO ĐỀ ÁN XÂY DỰNG TP CẦN THƠ PHÁT TRIỂN TRỞ THÀNH ĐÔ THỊ THÔNG"
+        " MINH\u00a0(lần\u00a03)"
     )
     assert title in texts
     title_p = doc.paragraphs[texts.index(title)]
@@ -252,7 +267,7 @@ def test_docx_heading_block_and_title(doc):
 
 def test_docx_place_date_pads_small_days_and_months():
     doc = Document(io.BytesIO(write_docx(make_report(issued_on=date(2018, 2, 5)))))
-    assert doc.tables[0].rows[0].cells[1].paragraphs[-1].text == (
+    assert doc.tables[0].rows[1].cells[1].paragraphs[-1].text == (
         "Cần Thơ, ngày 05 tháng 02 năm 2018"
     )
 
@@ -347,12 +362,13 @@ def test_docx_closing_block(doc):
     assert left.paragraphs[0].text == "Nơi nhận:"
     assert left.paragraphs[0].runs[0].bold and left.paragraphs[0].runs[0].italic
     assert [p.text for p in left.paragraphs[1:]] == [
-        "- UBND thành phố (để báo cáo)",
-        "- Các sở, ban, ngành",
-        "- Lưu: VT",
+        "- UBND thành phố (để báo cáo);",
+        "- Các sở, ban, ngành;",
+        "- Lưu: VT.",
     ]
-    assert right.paragraphs[0].text == "TRƯỞNG BAN"
-    assert right.paragraphs[0].runs[0].bold
+    assert right.paragraphs[0].text == "TM. BAN SOẠN THẢO"
+    assert right.paragraphs[1].text == "TRƯỞNG BAN"
+    assert right.paragraphs[0].runs[0].bold and right.paragraphs[1].runs[0].bold
     assert right.paragraphs[-1].text == "Nguyễn Văn An"
 
 
@@ -465,6 +481,74 @@ def test_xlsx():
     assert "Sở Y tế" in values
     assert "Huyện Cờ Đỏ" in values and "Sở Ngoại vụ" in values
     assert values["Lần dự thảo"] == 3
+
+
+def test_docx_shows_the_charts_as_pictures_drawn_from_the_same_svg():
+    """Issue 18: Word cannot show SVG; the report's charts come in as PNG (CairoSVG)."""
+    chart = render_svg_bar_chart(
+        "Ý kiến theo cơ quan", [("Sở Thông tin và Truyền thông", 7), ("Sở Xây dựng", 3)]
+    )
+    doc = Document(io.BytesIO(write_docx(make_report(), charts=[chart])))
+    (shape,) = doc.inline_shapes
+    assert round(shape.width.cm) == 15
+    blip = shape._inline.graphic.graphicData.pic.blipFill.blip
+    image = doc.part.related_parts[blip.embed].image
+    assert image.content_type == "image/png" and image.px_width >= 1000  # drawn at 2x
+    assert shape._inline.docPr.get("descr") == "Ý kiến theo cơ quan"
+    # In the portrait part, after the counts and before the table.
+    body = doc.element.body
+    drawing = next(body.iter(qn("w:drawing")))
+    paragraphs = list(body.iterchildren(qn("w:p")))
+    index = next(i for i, p in enumerate(paragraphs) if drawing in p.iter(qn("w:drawing")))
+    assert any("Theo văn bản lấy ý kiến" in "".join(paragraphs[i].itertext()) for i in range(index))
+
+
+def test_docx_without_cairo_notes_the_missing_chart(monkeypatch):
+    from consult.documents import docx as docx_writer
+
+    monkeypatch.setattr(docx_writer, "svg_to_png", lambda svg: None)
+    chart = render_svg_bar_chart("Kết quả", [("Tiếp thu", 2)])
+    doc = Document(io.BytesIO(write_docx(make_report(), charts=[chart])))
+    assert not doc.inline_shapes
+    assert VIETNAMESE_LABELS["chart_unavailable"] in docx_text(doc)
+
+
+def test_chart_labels_are_names_not_shortened_codes():
+    chart = render_svg_bar_chart("Ý kiến", [("Sở Thông tin và Truyền thông", 7)])
+    assert ">Sở Thông tin và Truyền thông</text>" in chart
+
+
+def test_xlsx_prints_landscape_a4_fit_to_width_with_rows_tall_enough():
+    """Issue 18: printed from LibreOffice, the comment text overlapped the rows below."""
+    out = io.BytesIO()
+    write_xlsx(make_report(), out)
+    wb = load_workbook(io.BytesIO(out.getvalue()))
+    for sheet in wb.worksheets:
+        setup = sheet.page_setup
+        assert setup.orientation == "landscape"
+        assert int(setup.paperSize) == 9  # A4
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        # One page wide (1 is the attribute's default, so it may be left out), any long.
+        assert (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0)
+        assert sheet.print_title_rows.replace("$", "") == "1:1"  # the header row repeats
+    sheet = wb.worksheets[0]
+    # One line per row for short texts; the long answer (row 5) gets many lines.
+    height = {r: sheet.row_dimensions[r].height for r in range(2, 7)}
+    long_lines = xlsx.estimated_lines(LONG_ANSWER, 60)
+    assert long_lines > 20
+    expected = min(long_lines * xlsx.XLSX_LINE_PT, xlsx.XLSX_MAX_ROW_PT)
+    assert height[5] == pytest.approx(expected, abs=1)  # stored in whole pixels
+    # Two short paragraphs in one comment need two lines at least.
+    assert height[5] > height[3] or height[3] is None
+    assert all(sheet.cell(5, col).alignment.wrap_text for col in (8, 10))
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "lines"),
+    [("", 10, 1), ("x" * 9, 10, 1), ("x" * 10, 10, 2), ("a\nb\nc", 30, 3), ("x" * 59, 60, 1)],
+)
+def test_xlsx_line_estimate(text, width, lines):
+    assert xlsx.estimated_lines(text, width) == lines
 
 
 def test_xlsx_uses_constant_memory_inline_strings():
@@ -625,7 +709,10 @@ def test_pdf_pages(pdf_reader):
     for page in pdf_reader.pages:
         for font in page["/Resources"]["/Font"].values():
             fonts.add(str(font.get_object()["/BaseFont"]))
-    assert fonts and all("DejaVuSans" in f for f in fonts)
+    # A serif metrically compatible with Times New Roman; DejaVu Sans only in the charts.
+    serif = {f for f in fonts if "LiberationSerif" in f}
+    assert {f.split("+")[-1] for f in serif} >= {"LiberationSerif", "LiberationSerifBold"}
+    assert all("DejaVuSans" in f for f in fonts - serif)
 
 
 def test_pdf_chart_is_drawn(pdf_reader):

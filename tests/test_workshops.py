@@ -111,6 +111,33 @@ def test_packet_and_report(client, workshop):
     assert client.get(f"/workshops/{c.workshop.id}/minutes.pdf").status_code == 404
 
 
+def test_workshop_papers_are_official_documents(client, workshop):
+    """Issue 18: the packet and the report in the Decree 30 frame of the proposal's board."""
+    c = workshop
+    c.proposal.document_symbol = "BC-BST"
+    c.proposal.recipients = "Các đại biểu dự hội thảo"
+    db.session.commit()
+    login(client, c.people.organizer)
+    for paper in ("packet", "report"):
+        document = docx.Document(
+            io.BytesIO(client.get(f"/workshops/{c.workshop.id}/{paper}.docx").data)
+        )
+        heading, closing = document.tables[0], document.tables[-1]
+        assert heading.rows[0].cells[0].paragraphs[0].text == "UBND THÀNH PHỐ CẦN THƠ"
+        assert heading.rows[1].cells[0].paragraphs[0].text.endswith("/BC-BST")
+        assert c.workshop.title in [p.text for p in document.paragraphs]
+        recipients, signature = closing.rows[0].cells
+        assert [p.text for p in recipients.paragraphs] == [
+            "Nơi nhận:", "- Các đại biểu dự hội thảo;", "- Lưu: VT, BST."
+        ]  # fmt: skip
+        assert signature.paragraphs[-1].text == c.people.drafting.full_name
+        pdf = client.get(f"/workshops/{c.workshop.id}/{paper}.pdf").data
+        text = unicodedata.normalize("NFC", "\n".join(p.extract_text() for p in PdfReader(
+            io.BytesIO(pdf)).pages))  # fmt: skip
+        assert "UBND THÀNH PHỐ CẦN THƠ" in text and "Nơi nhận:" in text
+        assert c.people.drafting.full_name in text
+
+
 def test_only_the_proposals_organizers_and_board_run_its_workshops(client, workshop):
     c = workshop
     login(client, c.people.member)  # a board member runs the proposal's workshops too

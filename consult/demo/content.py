@@ -82,6 +82,15 @@ DEPARTMENTS: list[tuple[str, str, str, str]] = [
 # consultant VNPT; the agriculture plan by the agriculture department, which consults SKHDT.
 LEAD_AGENCY = "SKHDT"
 BOARD_NAME = "Ban Soạn thảo Đề án đô thị thông minh"
+# How the board heads and signs its official papers (Decree 30/2020/NĐ-CP); the chair signs.
+PAPERS = {
+    "parent_body": "UBND THÀNH PHỐ CẦN THƠ",
+    "document_symbol": "BC-BST",
+    "recipients": "UBND thành phố (để b/c)\nSở Kế hoạch và Đầu tư\nCác thành viên Ban Soạn thảo\n"
+    "Lưu: VT, BST",
+    "signer_authority": "TM. BAN SOẠN THẢO",
+    "signer_title": "Trưởng ban",
+}
 
 # ---------------------------------------------------------------------------------------------
 # Helpers to write the section bodies
@@ -1780,6 +1789,13 @@ AGRI_PROPOSAL = {
     ),
     "lead_agency": "SNNPTNT",
     "board_name": "Tổ biên tập Kế hoạch chuyển đổi số ngành nông nghiệp",
+    "papers": {
+        "parent_body": "SỞ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN",
+        "document_symbol": "BC-TBT",
+        "recipients": "Ban Giám đốc Sở (để b/c)\nCác phòng, đơn vị thuộc Sở\nLưu: VT, TBT",
+        "signer_authority": "TM. TỔ BIÊN TẬP",
+        "signer_title": "Tổ trưởng",
+    },
     "invited": ["SKHDT", "STTTT", "STC", "SKHCN", "H-PD", "H-TL", "H-VT", "DHCT"],
 }
 

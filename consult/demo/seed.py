@@ -145,6 +145,7 @@ def seed_proposal(author: User, departments: dict[str, Department]) -> Proposal:
         lead_agency=departments[content.LEAD_AGENCY],
         place="Cần Thơ",
         board_name=content.BOARD_NAME,
+        **content.PAPERS,
     )
     seed_seats(proposal)
     now = utcnow()
@@ -356,6 +357,7 @@ def seed_agriculture_plan(departments: dict[str, Department]) -> Proposal:
         lead_agency=departments[spec["lead_agency"]],
         place="Cần Thơ",
         board_name=spec["board_name"],
+        **spec["papers"],
     )
     seed_seats(proposal)
     draft = draft_service.import_draft(

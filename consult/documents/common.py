@@ -7,26 +7,17 @@ Every string the documents print comes from the report's labels, laid over
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 
+from consult.documents.frame import OfficialFrame, document_date
 from consult.documents.summary import VIETNAMESE_LABELS, ReportRow, SummaryReport
 from consult.text import xml_safe
 from consult.timeutil import VIETNAM
 
 if TYPE_CHECKING:
     from consult.models import AuditEvent
-
-FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "fonts"
-PDF_FONT = "DejaVu Sans"  # the family name SVG charts ask for, too
-PDF_FONT_FILES = {
-    "": "DejaVuSans.ttf",
-    "B": "DejaVuSans-Bold.ttf",
-    "I": "DejaVuSans-Oblique.ttf",
-    "BI": "DejaVuSans-BoldOblique.ttf",
-}
 
 
 # --------------------------------------------------------------------------------------
@@ -63,17 +54,7 @@ def _short_date(value: datetime | date | None) -> str:
 
 
 def _place_date(report: SummaryReport, labels: dict[str, str]) -> str:
-    """The place and date line; Decree 30 pads days below 10 and months 1-2 with a zero."""
-    d = report.issued_on
-    return labels["place_date"].format(
-        place=report.place,
-        day=f"{d.day:02d}",
-        month=f"{d.month:02d}" if d.month < 3 else str(d.month),
-        year=d.year,
-        day_num=d.day,
-        month_num=d.month,
-        month_name=labels.get(f"month_{d.month}", str(d.month)),
-    )
+    return document_date(report.place, report.issued_on, labels)
 
 
 def _title_lines(report: SummaryReport, labels: dict[str, str]) -> list[str]:
@@ -83,6 +64,24 @@ def _title_lines(report: SummaryReport, labels: dict[str, str]) -> list[str]:
             title=report.proposal_title.upper(), number=report.draft_number
         ),
     ]
+
+
+def report_frame(report: SummaryReport, labels: dict[str, str]) -> OfficialFrame:
+    """The report's administrative frame (heading block, title, "Nơi nhận", signature)."""
+    return OfficialFrame(
+        parent_body=report.parent_body,
+        issuing_body=report.issuing_body,
+        symbol=report.symbol,
+        number=report.number,
+        place=report.place,
+        issued_on=report.issued_on,
+        title_lines=_title_lines(report, labels),
+        recipients=list(report.recipients),
+        signer_authority=report.signer_authority,
+        signer_title=report.signer_title,
+        signer_name=report.signer_name,
+        labels=labels,
+    )
 
 
 def _count_paragraphs(report: SummaryReport, labels: dict[str, str]) -> list[tuple[str, int]]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import itertools
 import re
-import unicodedata
 import zipfile
 from collections.abc import Iterable
 from datetime import datetime
@@ -22,116 +21,47 @@ from consult.documents.common import (
     _count_paragraphs,
     _group_key,
     _labels,
-    _place_date,
     _section_title,
-    _title_lines,
+    report_frame,
+)
+from consult.documents.exporter import (
+    A4_HEIGHT_TWIPS,
+    MARGIN_LEFT_TWIPS,
+    MARGIN_RIGHT_TWIPS,
+    mark_header_row,
+    set_a4,
+)
+from consult.documents.official import (
+    add_docx_closing,
+    add_docx_heading,
+    add_docx_page_numbers,
+    add_docx_title,
+    docx_paragraph,
+    docx_table_props,
 )
 from consult.documents.summary import ReportRow, SummaryReport
+from consult.documents.svg import svg_to_png
 
 DOCX_FONT = "Times New Roman"
-
-# --------------------------------------------------------------------------------------
-# DOCX (Decree 30/2020/NĐ-CP layout)
-# --------------------------------------------------------------------------------------
-
-# Page geometry in twentieths of a point, exactly as Word stores it.
-A4_WIDTH_TWIPS = 11906  # 210 mm
-A4_HEIGHT_TWIPS = 16838  # 297 mm
-MARGIN_TOP_TWIPS = 1134  # 2 cm
-MARGIN_BOTTOM_TWIPS = 1134  # 2 cm
-MARGIN_LEFT_TWIPS = 1701  # 3 cm
-MARGIN_RIGHT_TWIPS = 850  # 1.5 cm
-HEADER_DISTANCE_TWIPS = 567  # 1 cm: the page number sits in the top margin
 
 # Font sizes (pt).
 DOCX_BODY_PT = 13
 DOCX_TABLE_PT = 12
-DOCX_HEADING_BLOCK_PT = 12  # issuing body, national name
-DOCX_MOTTO_PT = 13
-DOCX_TITLE_PT = 14
-DOCX_RECIPIENTS_PT = 12
 DOCX_TABLE_STYLE = "Report Table Text"  # Decree 30 itself uses 11 pt for the list
 
 # Table column widths (cm) on a landscape page: 29.7 - 3 - 1.5 = 25.2 cm.
 DOCX_TABLE_WIDTHS_CM = (1.2, 3.4, 3.8, 7.4, 6.9, 2.5)
+LANDSCAPE_TEXT_CM = (A4_HEIGHT_TWIPS - MARGIN_LEFT_TWIPS - MARGIN_RIGHT_TWIPS) / 567
+# The charts' width on the portrait page.
+DOCX_CHART_CM = 15.0
 
 
-# The children of w:pPr that come after w:pBdr, in schema order.
-_PPR_AFTER_PBDR = (
-    "w:shd",
-    "w:tabs",
-    "w:suppressAutoHyphens",
-    "w:kinsoku",
-    "w:wordWrap",
-    "w:overflowPunct",
-    "w:topLinePunct",
-    "w:autoSpaceDE",
-    "w:autoSpaceDN",
-    "w:bidi",
-    "w:adjustRightInd",
-    "w:snapToGrid",
-    "w:spacing",
-    "w:ind",
-    "w:contextualSpacing",
-    "w:mirrorIndents",
-    "w:suppressOverlap",
-    "w:jc",
-    "w:textDirection",
-    "w:textAlignment",
-    "w:textboxTightWrap",
-    "w:outlineLvl",
-    "w:divId",
-    "w:cnfStyle",
-    "w:rPr",
-    "w:sectPr",
-    "w:pPrChange",
-)
-# The children of w:tblPr, in the order the schema (and Word) demands.
-_TBLPR_ORDER = (
-    "w:tblStyle",
-    "w:tblpPr",
-    "w:tblOverlap",
-    "w:bidiVisual",
-    "w:tblStyleRowBandSize",
-    "w:tblStyleColBandSize",
-    "w:tblW",
-    "w:jc",
-    "w:tblCellSpacing",
-    "w:tblInd",
-    "w:tblBorders",
-    "w:shd",
-    "w:tblLayout",
-    "w:tblCellMar",
-    "w:tblLook",
-    "w:tblCaption",
-    "w:tblDescription",
-    "w:tblPrChange",
-)
-
-
-def _em_width(ch: str) -> float:
-    """A rough advance width, in em, of a Times New Roman bold character."""
-    base = unicodedata.normalize("NFD", ch)[0]
-    if base == " ":
-        return 0.25
-    if base in "-.,;:'":
-        return 0.33
-    if base.isupper():
-        return 0.72
-    if base in "iljtf":
-        return 0.3
-    if base in "mw":
-        return 0.8
-    return 0.5
-
-
-def _text_width_cm(text: str, size_pt: float) -> float:
-    return sum(_em_width(ch) for ch in text) * size_pt / 72 * 2.54
-
-
-def write_docx(report: SummaryReport, fileobj: IO[bytes] | None = None) -> bytes | None:
+def write_docx(
+    report: SummaryReport, fileobj: IO[bytes] | None = None, charts: Iterable[bytes | str] = ()
+) -> bytes | None:
     """The report as a Word document in the Decree 30/2020/NĐ-CP layout: written into
-    ``fileobj`` (a binary file, not closed), or returned as bytes without one.
+    ``fileobj`` (a binary file, not closed), or returned as bytes without one. ``charts``
+    (SVG documents) follow the counts as PNG pictures.
 
     A4, Times New Roman, margins 2/2/3/1.5 cm. A portrait section with the heading block,
     title and counts; a landscape section with the table (header row repeated on every
@@ -139,13 +69,13 @@ def write_docx(report: SummaryReport, fileobj: IO[bytes] | None = None) -> bytes
     Page numbers are centred in the top margin from page 2 on.
     """
     from docx import Document
-    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.enum.section import WD_SECTION
     from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt, Twips
+    from docx.shared import Pt
     from lxml import etree
 
     labels = _labels(report)
@@ -179,175 +109,25 @@ def write_docx(report: SummaryReport, fileobj: IO[bytes] | None = None) -> bytes
     normal.paragraph_format.space_after = Pt(0)
     normal.paragraph_format.line_spacing = 1.0
 
-    def page(section: Any, landscape: bool) -> None:
-        if landscape:
-            section.orientation = WD_ORIENT.LANDSCAPE
-            section.page_width = Twips(A4_HEIGHT_TWIPS)
-            section.page_height = Twips(A4_WIDTH_TWIPS)
-        else:
-            section.orientation = WD_ORIENT.PORTRAIT
-            section.page_width = Twips(A4_WIDTH_TWIPS)
-            section.page_height = Twips(A4_HEIGHT_TWIPS)
-        section.top_margin = Twips(MARGIN_TOP_TWIPS)
-        section.bottom_margin = Twips(MARGIN_BOTTOM_TWIPS)
-        section.left_margin = Twips(MARGIN_LEFT_TWIPS)
-        section.right_margin = Twips(MARGIN_RIGHT_TWIPS)
-        section.header_distance = Twips(HEADER_DISTANCE_TWIPS)
-        section.footer_distance = Twips(HEADER_DISTANCE_TWIPS)
-        section.gutter = Twips(0)
-
-    def para(
-        container: Any,
-        text: str = "",
-        *,
-        bold: bool = False,
-        italic: bool = False,
-        size: float | None = None,
-        align: Any = None,
-        first_indent: float | None = None,
-        before: float = 0,
-        after: float = 0,
-        reuse: bool = False,
-    ) -> Any:
-        p = container.paragraphs[0] if reuse else container.add_paragraph()
-        if align is not None:
-            p.alignment = align
-        fmt = p.paragraph_format
-        fmt.space_before = Pt(before)
-        fmt.space_after = Pt(after)
-        if first_indent is not None:
-            fmt.first_line_indent = Cm(first_indent)
-        if text:
-            run = p.add_run(_clean(text))
-            if bold:
-                run.bold = True
-            if italic:
-                run.italic = True
-            if size:
-                run.font.size = Pt(size)
-        return p
-
-    def rule(container: Any, cell_cm: float, length_cm: float, reuse: bool = False) -> Any:
-        """A short centred horizontal line: the bottom border of an empty, tiny paragraph."""
-        p = container.paragraphs[0] if reuse else container.add_paragraph()
-        indent = max((cell_cm - length_cm) / 2, 0)
-        fmt = p.paragraph_format
-        fmt.left_indent = Cm(indent)
-        fmt.right_indent = Cm(indent)
-        fmt.space_before = Pt(0)
-        fmt.space_after = Pt(0)
-        fmt.line_spacing = Pt(3)
-        ppr = p._p.get_or_add_pPr()
-        borders = OxmlElement("w:pBdr")
-        bottom = OxmlElement("w:bottom")
-        bottom.set(qn("w:val"), "single")
-        bottom.set(qn("w:sz"), "6")  # eighths of a point: 0.75 pt
-        bottom.set(qn("w:space"), "1")
-        bottom.set(qn("w:color"), "auto")
-        borders.append(bottom)
-        ppr.insert_element_before(borders, *_PPR_AFTER_PBDR)
-        return p
-
-    def table_props(table: Any, widths_cm: Iterable[float], borders: bool) -> None:
-        widths = list(widths_cm)
-        table.autofit = False  # w:tblLayout type="fixed"
-        tbl_pr = table._tbl.tblPr
-        seq = _TBLPR_ORDER
-        tbl_w = tbl_pr.find(qn("w:tblW"))
-        if tbl_w is None:
-            tbl_w = OxmlElement("w:tblW")
-            tbl_pr.insert_element_before(tbl_w, *seq[seq.index("w:tblW") + 1 :])
-        tbl_w.set(qn("w:type"), "dxa")
-        tbl_w.set(qn("w:w"), str(int(Cm(sum(widths)).twips)))
-        if not borders:
-            el = OxmlElement("w:tblBorders")
-            for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-                b = OxmlElement(f"w:{side}")
-                b.set(qn("w:val"), "nil")
-                el.append(b)
-            tbl_pr.insert_element_before(el, *seq[seq.index("w:tblBorders") + 1 :])
-        for col, width in zip(table.columns, widths):
-            col.width = Cm(width)
-
-    def set_cell_width(cell: Any, width_cm: float) -> None:
-        cell.width = Cm(width_cm)
+    para = docx_paragraph
+    table_props = docx_table_props
 
     # -- section 1: portrait, heading block, title, counts --------------------------------
+    frame = report_frame(report, labels)
     first = doc.sections[0]
-    page(first, landscape=False)
-    first.different_first_page_header_footer = True
-    first.first_page_header.is_linked_to_previous = False
-    header_p = first.header.paragraphs[0]
-    header_p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for kind, text in (
-        ("begin", None),
-        ("instr", " PAGE "),
-        ("separate", None),
-        ("text", "2"),
-        ("end", None),
-    ):
-        run = header_p.add_run()
-        run.font.size = Pt(DOCX_BODY_PT)
-        if kind == "instr":
-            instr = OxmlElement("w:instrText")
-            instr.set(qn("xml:space"), "preserve")
-            instr.text = text
-            run._r.append(instr)
-        elif kind == "text":
-            run.text = text
-        else:
-            fld = OxmlElement("w:fldChar")
-            fld.set(qn("w:fldCharType"), kind)
-            run._r.append(fld)
-
-    text_width_cm = (A4_WIDTH_TWIPS - MARGIN_LEFT_TWIPS - MARGIN_RIGHT_TWIPS) / 567
-    left_cm, right_cm = 6.0, text_width_cm - 6.0
-    heading = doc.add_table(rows=1, cols=2)
-    table_props(heading, (left_cm, right_cm), borders=False)
-    left, right = heading.rows[0].cells
-    set_cell_width(left, left_cm)
-    set_cell_width(right, right_cm)
-    body_name = _clean(report.issuing_body).upper()
-    para(
-        left,
-        body_name,
-        bold=True,
-        size=DOCX_HEADING_BLOCK_PT,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        reuse=True,
-    )
-    name_cm = min(_text_width_cm(body_name, DOCX_HEADING_BLOCK_PT), left_cm - 0.4)
-    rule(left, left_cm, max(name_cm * 0.4, 1.5))
-    para(
-        right,
-        labels["national_name"],
-        bold=True,
-        size=DOCX_HEADING_BLOCK_PT,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        reuse=True,
-    )
-    para(right, labels["motto"], bold=True, size=DOCX_MOTTO_PT, align=WD_ALIGN_PARAGRAPH.CENTER)
-    rule(right, right_cm, min(_text_width_cm(labels["motto"], DOCX_MOTTO_PT), right_cm - 0.4))
-    para(
-        right,
-        _place_date(report, labels),
-        italic=True,
-        size=DOCX_BODY_PT,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        before=6,
-    )
-
-    title = _title_lines(report, labels)
-    para(doc, title[0], bold=True, size=DOCX_TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, before=24)
-    para(doc, title[1], bold=True, size=DOCX_TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, after=18)
+    set_a4(first)
+    add_docx_page_numbers(first)
+    add_docx_heading(doc, frame)
+    add_docx_title(doc, frame)
 
     para(doc, labels["counts_heading"], bold=True, first_indent=1.0, after=6)
     for text, level in _count_paragraphs(report, labels):
         para(doc, text, first_indent=1.0 + 0.5 * level, after=6, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _add_charts(doc, charts, labels)
 
     # -- section 2: landscape, the table, the closing block -------------------------------
     second = doc.add_section(WD_SECTION.NEW_PAGE)
-    page(second, landscape=True)
+    set_a4(second, landscape=True)
     # The clone of section 1 asks for a first-page header; this section's first page is
     # page 2 or later, so it shows the number like every other page.
     second.different_first_page_header_footer = False
@@ -357,14 +137,6 @@ def write_docx(report: SummaryReport, fileobj: IO[bytes] | None = None) -> bytes
     table = doc.add_table(rows=1, cols=6, style="Table Grid")
     table_props(table, widths, borders=True)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-
-    def row_flags(tr: Any, *, header: bool) -> None:
-        tr_pr = tr.get_or_add_trPr()
-        if header:
-            cant = OxmlElement("w:cantSplit")
-            tr_pr.append(cant)
-            repeat = OxmlElement("w:tblHeader")
-            tr_pr.append(repeat)
 
     # Table text: a paragraph style (12 pt) rather than a size on every run.
     table_style = doc.styles.add_style(DOCX_TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
@@ -388,7 +160,7 @@ def write_docx(report: SummaryReport, fileobj: IO[bytes] | None = None) -> bytes
                     run.italic = True
 
     head_row = table.rows[0]
-    row_flags(head_row._tr, header=True)
+    mark_header_row(head_row)
     head_keys = (
         "col_number",
         "col_section",
@@ -397,8 +169,7 @@ def write_docx(report: SummaryReport, fileobj: IO[bytes] | None = None) -> bytes
         "col_answer",
         "col_status",
     )
-    for cell, key, width in zip(head_row.cells, head_keys, widths):
-        set_cell_width(cell, width)
+    for cell, key in zip(head_row.cells, head_keys):
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         fill(cell, [("B", labels[key])], align=WD_ALIGN_PARAGRAPH.CENTER)
 
@@ -413,40 +184,11 @@ def write_docx(report: SummaryReport, fileobj: IO[bytes] | None = None) -> bytes
         table._tbl.append(etree.Comment(_DOCX_ROWS_MARK))
     grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.gridCol_lst]
 
-    # Closing block: recipients on the left, the signature on the right.
-    para(doc, "", after=6)
-    land_width_cm = (A4_HEIGHT_TWIPS - MARGIN_LEFT_TWIPS - MARGIN_RIGHT_TWIPS) / 567
-    close_left, close_right = land_width_cm / 2, land_width_cm / 2
-    closing = doc.add_table(rows=1, cols=2)
-    table_props(closing, (close_left, close_right), borders=False)
-    c_left, c_right = closing.rows[0].cells
-    set_cell_width(c_left, close_left)
-    set_cell_width(c_right, close_right)
-    para(
-        c_left,
-        labels["recipients_label"],
-        bold=True,
-        italic=True,
-        size=DOCX_RECIPIENTS_PT,
-        reuse=True,
-    )
-    for recipient in report.recipients:
-        para(c_left, f"- {recipient}", size=DOCX_RECIPIENTS_PT)
-    para(
-        c_right,
-        _clean(report.signer_title).upper(),
-        bold=True,
-        size=DOCX_BODY_PT,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        reuse=True,
-    )
-    for _ in range(4):
-        para(c_right, "")
-    para(c_right, report.signer_name, bold=True, size=DOCX_BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_docx_closing(doc, frame, LANDSCAPE_TEXT_CM)
     para(doc, "")  # Word wants a paragraph after a table that ends the document
 
     props = doc.core_properties
-    props.title = _clean(" ".join(title))
+    props.title = _clean(" ".join(frame.title()))
     props.author = _clean(report.issuing_body)
     props.language = lang
     issued = datetime.combine(report.issued_on, datetime.min.time())
@@ -462,6 +204,29 @@ def write_docx(report: SummaryReport, fileobj: IO[bytes] | None = None) -> bytes
     row_xml = _DocxRows(grid, table_style.style_id, labels)
     _splice_docx_rows(skeleton, out, (row_xml(row) for row in rest), report.counts.comments)
     return out.getvalue() if fileobj is None else None
+
+
+def _add_charts(doc: Any, charts: Iterable[bytes | str], labels: dict[str, str]) -> None:
+    """Each chart as a centred PNG picture, its title as the picture's description."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
+
+    for chart in charts:
+        png = svg_to_png(chart)
+        if png is None:  # no cairo on this machine: say so rather than fail the report
+            docx_paragraph(doc, labels["chart_unavailable"], italic=True, after=6)
+            continue
+        p = docx_paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER, before=6, after=6)
+        p.paragraph_format.keep_together = True
+        p.add_run().add_picture(io.BytesIO(png), width=Cm(DOCX_CHART_CM))
+        title = _SVG_TITLE.search(chart if isinstance(chart, str) else chart.decode("utf-8"))
+        if title:
+            for prop in p._p.iter(_DOCPR):  # the alternative text screen readers read
+                prop.set("descr", _clean(title[1]))
+
+
+_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+_SVG_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title>", re.DOTALL)
 
 
 _DOCX_ROWS_MARK = " rows "

@@ -16,7 +16,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Pt, RGBColor, Twips
 from docx.text.paragraph import Paragraph
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -34,6 +34,15 @@ MAX_WORD_LEVEL = 9
 MAX_MARKDOWN_LEVEL = 6
 MAX_LIST_DEPTH = 3
 LINK_COLOUR = RGBColor(0x05, 0x63, 0xC1)
+
+# A4 and the Decree 30/2020/NĐ-CP margins, in twentieths of a point as Word stores them.
+A4_WIDTH_TWIPS = 11906  # 210 mm
+A4_HEIGHT_TWIPS = 16838  # 297 mm
+MARGIN_TOP_TWIPS = 1134  # 20 mm
+MARGIN_BOTTOM_TWIPS = 1134  # 20 mm
+MARGIN_LEFT_TWIPS = 1701  # 30 mm
+MARGIN_RIGHT_TWIPS = 850  # 15 mm
+HEADER_DISTANCE_TWIPS = 567  # 10 mm: the page number sits in the top margin
 
 _markdown = (
     MarkdownIt("commonmark", {"html": False})
@@ -96,9 +105,38 @@ def export_docx(title: str, sections: Iterable[SectionLike]) -> bytes:
     return save_docx(document)
 
 
+def set_a4(section, landscape: bool = False) -> None:
+    """A4 (portrait or landscape) with the Decree 30 margins: 20 mm top and bottom, 30 mm
+    left, 15 mm right. python-docx's template is US Letter with 1-inch margins."""
+    from docx.enum.section import WD_ORIENT
+
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Twips(A4_HEIGHT_TWIPS), Twips(A4_WIDTH_TWIPS)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Twips(A4_WIDTH_TWIPS), Twips(A4_HEIGHT_TWIPS)
+    section.top_margin = Twips(MARGIN_TOP_TWIPS)
+    section.bottom_margin = Twips(MARGIN_BOTTOM_TWIPS)
+    section.left_margin = Twips(MARGIN_LEFT_TWIPS)
+    section.right_margin = Twips(MARGIN_RIGHT_TWIPS)
+    section.header_distance = Twips(HEADER_DISTANCE_TWIPS)
+    section.footer_distance = Twips(HEADER_DISTANCE_TWIPS)
+    section.gutter = Twips(0)
+
+
+def mark_header_row(row) -> None:
+    """Repeat a table's first row on every page (w:tblHeader) and keep it on one page."""
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+    tr_pr.append(OxmlElement("w:tblHeader"))
+
+
 def new_document() -> DocxDocument:
-    """An empty document with Times New Roman throughout, as Vietnamese official papers use."""
+    """An empty A4 document (Decree 30 margins), Times New Roman throughout, as Vietnamese
+    official papers use: body 13 pt, one line, 6 pt after a paragraph."""
     document = Document()
+    set_a4(document.sections[0])
     styles = document.styles
     names = ["Normal", "Title", "Quote"] + [f"Heading {n}" for n in range(1, MAX_WORD_LEVEL + 1)]
     for name in names:
@@ -106,6 +144,8 @@ def new_document() -> DocxDocument:
         _set_style_font(style.element, FONT_NAME)
         style.font.color.rgb = RGBColor(0, 0, 0)
     styles["Normal"].font.size = BODY_SIZE
+    styles["Normal"].paragraph_format.space_after = Pt(6)
+    styles["Normal"].paragraph_format.line_spacing = 1.0
     _set_language(styles["Normal"].element, "vi-VN")
     for level in range(1, MAX_WORD_LEVEL + 1):
         heading = styles[f"Heading {level}"]
@@ -332,11 +372,32 @@ def _add_table(document: DocxDocument, tokens: list[Token], index: int) -> int:
         return index
     table = document.add_table(rows=len(rows), cols=width)
     table.style = document.styles["Table Grid"]
+    # A Markdown table always has a header row: repeated on every page, and bold through a
+    # paragraph style, so a re-import reads the cells' own Markdown unchanged.
+    mark_header_row(table.rows[0])
+    for cell in table.rows[0].cells:
+        cell.paragraphs[0].style = _table_header_style(document)
     for row_cells, row in zip(table.rows, rows, strict=True):
         for cell, inline in zip(row_cells.cells, row, strict=False):
             if inline is not None:
                 add_inline(cell.paragraphs[0], inline)
     return index
+
+
+TABLE_HEADER_STYLE = "Table Header Row"
+
+
+def _table_header_style(document: DocxDocument):
+    from docx.enum.style import WD_STYLE_TYPE
+
+    styles = document.styles
+    if TABLE_HEADER_STYLE in [s.name for s in styles]:
+        return styles[TABLE_HEADER_STYLE]
+    style = styles.add_style(TABLE_HEADER_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = styles["Normal"]
+    style.font.bold = True
+    style.paragraph_format.keep_with_next = True
+    return style
 
 
 def add_inline(paragraph: Paragraph, inline: Token, *, bold: bool = False) -> None:

@@ -11,7 +11,11 @@ LABELS = {
     "thousands_sep": _p("thousands_sep", ","),
     "national_name": _p("national_name", "SOCIALIST REPUBLIC OF VIETNAM"),
     "motto": _p("motto", "Independence - Freedom - Happiness"),
-    "place_date": _p("place_date", "{place}, {day_num} {month_name} {year}"),
+    "place_date": _p("place_date", "{place}, {day} {month_name} {year}"),
+    "number_line": _p("number_line", "No. {number}/{symbol}"),
+    "addressee_label": _p("addressee_label", "To:"),
+    "archive_line": _p("archive_line", "Filed: Records, {unit}"),
+    "archive_plain": _p("archive_plain", "Filed: Records"),
     "month_1": _p("month_1", "January"),
     "month_2": _p("month_2", "February"),
     "month_3": _p("month_3", "March"),
@@ -107,6 +111,9 @@ LABELS = {
     "stat_not_responded_bodies": _p("stat_not_responded_bodies", "Bodies that did not answer"),
     "yes": _p("yes", "Yes"),
     "no": _p("no", "No"),
+    "chart_unavailable": _p(
+        "chart_unavailable", "(The chart cannot be shown in Word; see the PDF.)"
+    ),
     "chart_empty": _p("chart_empty", "No data yet"),
 }
 

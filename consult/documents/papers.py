@@ -1,17 +1,21 @@
 """A workshop's papers, in Word and PDF: the packet before it, the report after it.
 
-The caller passes the comments received on the agenda's sections (the services query them).
+Both are official papers of the proposal's board, in the Decree 30 frame
+(`consult.documents.official`) that the proposal's settings fill. The caller passes the
+comments received on the agenda's sections (the services query them).
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from docx.shared import Pt
 from flask_babel import gettext as _
 
-from consult.documents.exporter import add_markdown, new_document, save_docx
-from consult.documents.pdf import write_lines_pdf
+from consult.documents.exporter import add_markdown
+from consult.documents.frame import OfficialFrame
+from consult.documents.official import official_docx, official_pdf, pdf_paragraph
 from consult.markup import markdown_to_text
 from consult.text import single_line, xml_safe
 from consult.timeutil import to_vietnam_local
@@ -20,15 +24,33 @@ if TYPE_CHECKING:
     from consult.models import Comment, Workshop
 
 
-def _heading_block(document, workshop: Workshop, title: str) -> None:
-    document.add_heading(title, level=0)
+def paper_frame(workshop: Workshop, packet: bool) -> OfficialFrame:
+    """The packet's or the report's frame: the board issues it, dated today (Vietnam)."""
+    proposal = workshop.draft.proposal
+    kind = _("Workshop packet") if packet else _("Workshop report")
+    return OfficialFrame(
+        place=proposal.place,
+        issued_on=to_vietnam_local(datetime.now(UTC)).date(),
+        title_lines=[kind.upper(), single_line(workshop.title)],
+        **proposal.official_paper(),
+    )
+
+
+def _info_lines(workshop: Workshop) -> list[str]:
+    """What the workshop is about, when and where: under the title."""
     when = to_vietnam_local(workshop.starts_at).strftime("%H:%M %d/%m/%Y")
-    info = document.add_paragraph()
-    # Every text from a row goes through consult.text: old rows may hold what Word cannot.
-    info.add_run(single_line(workshop.title)).bold = True
     draft = workshop.draft
-    info.add_run(f"\n{single_line(draft.proposal.title)} — {single_line(draft.title)}")
-    info.add_run(f"\n{_('Time')}: {when}    {_('Place')}: {single_line(workshop.place)}")
+    # Every text from a row goes through consult.text: old rows may hold what Word cannot.
+    return [
+        f"{single_line(draft.proposal.title)} — {single_line(draft.title)}",
+        f"{_('Time')}: {when}    {_('Place')}: {single_line(workshop.place)}",
+    ]
+
+
+def _heading_block(document, workshop: Workshop) -> None:
+    info = document.add_paragraph()
+    for i, line in enumerate(_info_lines(workshop)):
+        info.add_run(("\n" if i else "") + line)
 
 
 def _comment_paragraphs(document, comment: Comment) -> None:
@@ -46,48 +68,47 @@ def _comment_paragraphs(document, comment: Comment) -> None:
 
 def packet_docx(workshop: Workshop, comments: dict[int, list[Comment]]) -> bytes:
     """Before the workshop: the sections on the agenda, with the comments received so far."""
-    document = new_document()
-    _heading_block(document, workshop, _("Workshop packet"))
-    for section in workshop.agenda:
-        document.add_heading(single_line(section.title), level=1)
-        add_markdown(document, section.body)
-        received = comments[section.id]
-        sub = document.add_heading(_("Comments received: %(n)d", n=len(received)), level=2)
-        sub.runs[0].font.size = Pt(12)
-        for comment in received:
-            _comment_paragraphs(document, comment)
-    return save_docx(document)
+
+    def body(document) -> None:
+        _heading_block(document, workshop)
+        for section in workshop.agenda:
+            document.add_heading(single_line(section.title), level=1)
+            add_markdown(document, section.body)
+            received = comments[section.id]
+            sub = document.add_heading(_("Comments received: %(n)d", n=len(received)), level=2)
+            sub.runs[0].font.size = Pt(13)
+            for comment in received:
+                _comment_paragraphs(document, comment)
+
+    return official_docx(paper_frame(workshop, packet=True), body)
 
 
 def report_docx(workshop: Workshop) -> bytes:
     """After the workshop: attendance, and the comments made there with their answers."""
-    document = new_document()
-    _heading_block(document, workshop, _("Workshop report"))
-    document.add_heading(_("Attendance"), level=1)
-    for participant in workshop.participants:
-        mark = "✓" if participant.attended else "—"
-        document.add_paragraph(f"{mark} {single_line(participant.name)}", style="List Bullet")
-    document.add_heading(_("Comments from the floor: %(n)d", n=len(workshop.comments)), level=1)
-    for comment in workshop.comments:
-        if comment.is_deleted:
-            continue
-        where = comment.section.title if comment.section else _("General comment")
-        document.add_paragraph(single_line(where)).runs[0].bold = True
-        _comment_paragraphs(document, comment)
-    return save_docx(document)
+
+    def body(document) -> None:
+        _heading_block(document, workshop)
+        document.add_heading(_("Attendance"), level=1)
+        for participant in workshop.participants:
+            mark = "✓" if participant.attended else "—"
+            document.add_paragraph(f"{mark} {single_line(participant.name)}", style="List Bullet")
+        floor = _("Comments from the floor: %(n)d", n=len(workshop.comments))
+        document.add_heading(floor, level=1)
+        for comment in workshop.comments:
+            if comment.is_deleted:
+                continue
+            where = comment.section.title if comment.section else _("General comment")
+            document.add_paragraph(single_line(where)).runs[0].bold = True
+            _comment_paragraphs(document, comment)
+
+    return official_docx(paper_frame(workshop, packet=False), body)
 
 
 def _pdf_lines(
     workshop: Workshop, packet: bool, comments: dict[int, list[Comment]]
 ) -> list[tuple[str, str]]:
     """The same content as the DOCX, as (style, text) lines for the PDF."""
-    when = to_vietnam_local(workshop.starts_at).strftime("%H:%M %d/%m/%Y")
-    lines = [
-        ("title", _("Workshop packet") if packet else _("Workshop report")),
-        ("bold", workshop.title),
-        ("text", f"{workshop.draft.proposal.title} — {workshop.draft.title}"),
-        ("text", f"{_('Time')}: {when}    {_('Place')}: {workshop.place}"),
-    ]
+    lines = [("text", line) for line in _info_lines(workshop)]
 
     def comment_lines(comment: Comment) -> None:
         lines.append(("bold", f"• {comment.speaker} ({comment.kind.label})"))
@@ -123,6 +144,20 @@ def _pdf_lines(
     return lines
 
 
+_PDF_STYLES = {"heading": ("B", 13, 3.0), "bold": ("B", 13, 1.0), "italic": ("I", 13, 1.0),
+               "text": ("", 13, 2.0)}  # fmt: skip
+
+
 def workshop_pdf(workshop: Workshop, packet: bool, comments: dict[int, list[Comment]]) -> bytes:
     """The packet (with ``comments``, submitted ones by section id) or the report, as a PDF."""
-    return write_lines_pdf(_pdf_lines(workshop, packet, comments))
+    lines = _pdf_lines(workshop, packet, comments)
+
+    def body(pdf) -> None:
+        for style, text in lines:
+            font, size, after = _PDF_STYLES[style]
+            align = "L" if style in ("heading", "bold") else "J"
+            if style == "heading":
+                pdf.ln(2)
+            pdf_paragraph(pdf, text, style=font, size=size, align=align, after=after)
+
+    return official_pdf(paper_frame(workshop, packet), body)

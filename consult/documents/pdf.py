@@ -1,4 +1,4 @@
-"""PDF documents (fpdf2 and DejaVu Sans): the summary report and the workshop papers.
+"""PDF documents (fpdf2 and Liberation Serif): the summary report in the official frame.
 
 `write_pdf` holds the document being built in memory (not the rows), so it suits reports
 of up to some tens of thousands of rows; offer XLSX, CSV or DOCX for larger ones.
@@ -14,29 +14,21 @@ from datetime import datetime
 from typing import Any
 
 from consult.documents.common import (
-    FONT_DIR,
-    PDF_FONT,
-    PDF_FONT_FILES,
     _clean,
     _comment_parts,
     _count_paragraphs,
     _group_key,
     _labels,
-    _place_date,
     _section_title,
-    _title_lines,
+    report_frame,
 )
+from consult.documents.fonts import PDF_FONT
+from consult.documents.official import new_official_pdf, pdf_closing, pdf_heading, pdf_title
 from consult.documents.summary import SummaryReport
 from consult.timeutil import VIETNAM
 
-# --------------------------------------------------------------------------------------
-# PDF (fpdf2 and DejaVu Sans)
-# --------------------------------------------------------------------------------------
-
-PDF_BODY_PT = 10.5
-PDF_TABLE_PT = 9
-PDF_HEADING_PT = 11
-PDF_TITLE_PT = 12
+PDF_BODY_PT = 13
+PDF_TABLE_PT = 11
 PT_MM = 25.4 / 72
 # Landscape table widths (mm): 297 - 30 - 15 = 252 mm.
 PDF_TABLE_WIDTHS_MM = (11.0, 38.0, 42.0, 74.0, 63.0, 24.0)
@@ -217,92 +209,28 @@ class _PdfTable:
         self._close_section()
 
 
-def _fit_size(pdf: Any, text: str, style: str, size: float, width: float) -> float:
-    while size > 6:
-        pdf.set_font(PDF_FONT, style, size)
-        if pdf.get_string_width(text) <= width - 2 * pdf.c_margin:
-            break
-        size -= 0.5
-    return size
-
-
 def write_pdf(report: SummaryReport, charts: Iterable[bytes | str] = ()) -> bytes:
-    """The report as a PDF (bytes): A4, DejaVu Sans, page numbers from page 2.
+    """The report as a PDF (bytes): A4, Liberation Serif, page numbers from page 2.
 
     A portrait first page with the heading block, title and counts (then the `charts`,
     SVG documents such as `render_svg_bar_chart` returns, one under the other); landscape
     pages with the table, its header row repeated on every page, rows of one section
     grouped, rows too tall for a page split across pages; then the closing block.
     """
-    from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
     labels = _labels(report)
-
-    class ReportPDF(FPDF):
-        def header(self) -> None:
-            if self.page_no() > 1:
-                self.set_font(PDF_FONT, "", PDF_BODY_PT)
-                self.set_xy(self.l_margin, 10)
-                self.cell(self.epw, 5, str(self.page_no()), align="C")
-            self.set_xy(self.l_margin, self.t_margin)
-
-    pdf = ReportPDF(orientation="P", unit="mm", format="A4")
-    for style, name in PDF_FONT_FILES.items():
-        pdf.add_font(PDF_FONT, style, FONT_DIR / name)
-    pdf.set_margins(left=30, top=20, right=15)
-    pdf.set_auto_page_break(True, margin=20)
-    pdf.c_margin = 1.0
-    pdf.set_lang(labels.get("lang", "vi-VN"))
-    title = [_nfc(t) for t in _title_lines(report, labels)]
-    pdf.set_title(" ".join(title))
+    frame = report_frame(report, labels)
+    pdf = new_official_pdf(lang=labels.get("lang", "vi-VN"))
+    pdf.set_title(" ".join(_nfc(t) for t in frame.title()))
     pdf.set_author(_nfc(report.issuing_body))
-    pdf.set_creator("Consult")
     pdf.set_creation_date(
         datetime.combine(report.issued_on, datetime.min.time()).replace(tzinfo=VIETNAM)
     )
-    pdf.set_font(PDF_FONT, "", PDF_BODY_PT)
     pdf.add_page()
-
-    lh = PDF_BODY_PT * PT_MM * 1.35
-    # Heading block: issuing body left, national heading right.
-    left_w = 70.0
-    right_w = pdf.epw - left_w
-    y0 = pdf.y
-    body_name = _nfc(report.issuing_body).upper()
-    pdf.set_font(PDF_FONT, "B", PDF_HEADING_PT)
-    pdf.set_xy(pdf.l_margin, y0)
-    pdf.multi_cell(left_w, lh, body_name, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
-    rule_w = min(pdf.get_string_width(body_name), left_w) * 0.4
-    centre = pdf.l_margin + left_w / 2
-    pdf.line(centre - rule_w / 2, pdf.y + 0.8, centre + rule_w / 2, pdf.y + 0.8)
-    left_bottom = pdf.y + 2
-    x_right = pdf.l_margin + left_w
-    national = _nfc(labels["national_name"])
-    size = _fit_size(pdf, national, "B", PDF_HEADING_PT, right_w)
-    pdf.set_xy(x_right, y0)
-    pdf.set_font(PDF_FONT, "B", size)
-    pdf.cell(right_w, lh, national, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
-    motto = _nfc(labels["motto"])
-    size = _fit_size(pdf, motto, "B", PDF_HEADING_PT + 1, right_w)
-    pdf.set_font(PDF_FONT, "B", size)
-    pdf.cell(right_w, lh, motto, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
-    rule_w = pdf.get_string_width(motto)
-    centre = x_right + right_w / 2
-    pdf.line(centre - rule_w / 2, pdf.y + 0.8, centre + rule_w / 2, pdf.y + 0.8)
-    pdf.set_xy(x_right, pdf.y + 3)
-    pdf.set_font(PDF_FONT, "I", PDF_BODY_PT)
-    pdf.cell(
-        right_w, lh, _nfc(_place_date(report, labels)), align="C", new_x=XPos.LEFT, new_y=YPos.NEXT
-    )
-    pdf.set_xy(pdf.l_margin, max(left_bottom, pdf.y) + 8)
-
-    pdf.set_font(PDF_FONT, "B", PDF_TITLE_PT)
-    for line in title:
-        pdf.multi_cell(
-            0, PDF_TITLE_PT * PT_MM * 1.35, line, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
-        )
-    pdf.ln(5)
+    lh = PDF_BODY_PT * PT_MM * 1.3
+    pdf_heading(pdf, frame)
+    pdf_title(pdf, frame)
 
     pdf.set_font(PDF_FONT, "B", PDF_BODY_PT)
     pdf.multi_cell(0, lh, _nfc(labels["counts_heading"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -311,7 +239,7 @@ def write_pdf(report: SummaryReport, charts: Iterable[bytes | str] = ()) -> byte
         pdf.set_font(PDF_FONT, "", PDF_BODY_PT)
         pdf.set_x(pdf.l_margin + 6 * level)
         pdf.multi_cell(
-            pdf.epw - 6 * level, lh, _nfc(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            pdf.epw - 6 * level, lh, _nfc(text), align="J", new_x=XPos.LMARGIN, new_y=YPos.NEXT
         )
         pdf.ln(1.5)
 
@@ -374,58 +302,6 @@ def write_pdf(report: SummaryReport, charts: Iterable[bytes | str] = ()) -> byte
             new_y=YPos.NEXT,
         )
 
-    # Closing block.
-    signer_lines = report.signer_title.count("\n") + 1
-    n_lines = max(len(report.recipients) + 1, signer_lines + 5)
-    if pdf.y + 6 + n_lines * lh > pdf.page_break_trigger:
-        pdf.add_page(orientation="L")
-    pdf.ln(6)
-    y0 = pdf.y
-    half = pdf.epw / 2
-    pdf.set_font(PDF_FONT, "BI", PDF_BODY_PT)
-    pdf.set_xy(pdf.l_margin, y0)
-    pdf.multi_cell(half, lh, _nfc(labels["recipients_label"]), new_x=XPos.LEFT, new_y=YPos.NEXT)
-    pdf.set_font(PDF_FONT, "", PDF_BODY_PT - 1)
-    for recipient in report.recipients:
-        pdf.multi_cell(half, lh, _nfc(f"- {recipient}"), new_x=XPos.LEFT, new_y=YPos.NEXT)
-    left_bottom = pdf.y
-    pdf.set_xy(pdf.l_margin + half, y0)
-    pdf.set_font(PDF_FONT, "B", PDF_BODY_PT)
-    pdf.multi_cell(
-        half, lh, _nfc(report.signer_title).upper(), align="C", new_x=XPos.LEFT, new_y=YPos.NEXT
-    )
-    pdf.set_y(pdf.y + 4 * lh)
-    pdf.set_x(pdf.l_margin + half)
-    pdf.multi_cell(half, lh, _nfc(report.signer_name), align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
-    pdf.set_y(max(pdf.y, left_bottom))
+    pdf_closing(pdf, frame)
 
     return bytes(pdf.output())
-
-
-# --------------------------------------------------------------------------------------
-# Papers as lines of text (the workshop packet and report)
-# --------------------------------------------------------------------------------------
-
-_LINE_SIZES = {"title": 16, "heading": 13, "bold": 11, "italic": 11, "text": 11}
-_LINE_STYLES = {"title": "B", "heading": "B", "bold": "B", "italic": "I", "text": ""}
-
-
-def write_lines_pdf(lines: Iterable[tuple[str, str]]) -> bytes:
-    """A portrait A4 PDF of (style, text) lines; style is title, heading, bold, italic or text."""
-    from fpdf import FPDF
-
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
-    for font_style, name in PDF_FONT_FILES.items():
-        pdf.add_font(PDF_FONT, font_style, FONT_DIR / name)
-    pdf.set_margins(left=30, top=20, right=15)
-    pdf.set_auto_page_break(True, margin=20)
-    pdf.set_font(PDF_FONT, "", 11)
-    pdf.add_page()
-    for style, text in lines:
-        pdf.set_font(PDF_FONT, style=_LINE_STYLES[style], size=_LINE_SIZES[style])
-        pdf.multi_cell(0, 6 if style != "title" else 9, text, new_x="LMARGIN", new_y="NEXT")
-        if style in ("title", "heading"):
-            pdf.ln(2)
-    out = io.BytesIO()
-    pdf.output(out)
-    return out.getvalue()

@@ -15,12 +15,15 @@ MIMETYPES = {
     "pdf": "application/pdf",
 }
 FORMATS = tuple(MIMETYPES)
+# The formats that show the report's charts (`charts_for`): the others are data.
+CHART_FORMATS = ("pdf", "docx")
 
 
 def write_report(report: SummaryReport, fmt: str, out: io.BufferedIOBase, charts=()) -> None:
-    """Write ``report`` as ``fmt`` into the binary file ``out``."""
+    """Write ``report`` as ``fmt`` into the binary file ``out``; ``charts`` (SVG documents)
+    go into the formats of `CHART_FORMATS`."""
     handlers: dict[str, Callable[[], None]] = {
-        "docx": lambda: docx.write_docx(report, out),
+        "docx": lambda: docx.write_docx(report, out, charts=charts),
         "xlsx": lambda: xlsx.write_xlsx(report, out),
         "csv": lambda: csv.write_csv(report, out),
         "pdf": lambda: out.write(pdf.write_pdf(report, charts=charts)),

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from consult.documents.frame import FRAME_LABELS
+
 
 @dataclass(kw_only=True, slots=True)
 class ReportRow:
@@ -80,7 +82,12 @@ class SummaryReport:
     rows: Iterable[ReportRow]
     period_opens: datetime | None = None
     period_closes: datetime | None = None
+    # The administrative frame (see `consult.documents.frame.OfficialFrame`).
+    parent_body: str = ""
+    symbol: str = ""
+    number: str = ""
     recipients: list[str] = field(default_factory=list)
+    signer_authority: str = ""
     signer_title: str = ""
     signer_name: str = ""
     labels: dict[str, str] = field(default_factory=lambda: dict(VIETNAMESE_LABELS))
@@ -91,24 +98,9 @@ VIETNAMESE_LABELS: dict[str, str] = {
     "lang": "vi-VN",
     # Digit group separator for counts: 280.000.000 in Vietnamese.
     "thousands_sep": ".",
-    # Heading block.
-    "national_name": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-    "motto": "Độc lập - Tự do - Hạnh phúc",
-    # Fields: place, day, month (with a leading zero for days < 10 and months 1-2, as
-    # Decree 30/2020/NĐ-CP asks), year, day_num, month_num, month_name (label month_N).
-    "place_date": "{place}, ngày {day} tháng {month} năm {year}",
-    "month_1": "tháng 1",
-    "month_2": "tháng 2",
-    "month_3": "tháng 3",
-    "month_4": "tháng 4",
-    "month_5": "tháng 5",
-    "month_6": "tháng 6",
-    "month_7": "tháng 7",
-    "month_8": "tháng 8",
-    "month_9": "tháng 9",
-    "month_10": "tháng 10",
-    "month_11": "tháng 11",
-    "month_12": "tháng 12",
+    # Heading block, date and closing block: national_name, motto, place_date, month_N,
+    # number_line, recipients_label, ... (see FRAME_LABELS).
+    **FRAME_LABELS,
     # Title, two lines. Fields of title_draft: title (upper-cased), number.
     "title": "BẢN TỔNG HỢP Ý KIẾN, TIẾP THU, GIẢI TRÌNH Ý KIẾN GÓP Ý",
     "title_draft": "ĐỐI VỚI DỰ THẢO {title} (lần {number})",
@@ -150,8 +142,6 @@ VIETNAMESE_LABELS: dict[str, str] = {
     "proposed_deletion_section": "Đề xuất bỏ mục này.",
     "no_answer": "",
     "no_rows": "Không có ý kiến góp ý.",
-    # Closing block.
-    "recipients_label": "Nơi nhận:",
     # Spreadsheet and CSV columns (one row per table row).
     "sheet_rows": "Tổng hợp ý kiến",
     "sheet_counts": "Số liệu",
@@ -195,4 +185,6 @@ VIETNAMESE_LABELS: dict[str, str] = {
     "no": "Không",
     # Chart without data.
     "chart_empty": "Chưa có số liệu",
+    # In Word, where a chart could not be drawn (no cairo library on the server).
+    "chart_unavailable": "(Biểu đồ không hiển thị được trong bản Word; xem bản PDF.)",
 }

@@ -1,4 +1,4 @@
-"""Small SVG bar charts, for the report pages and the PDF."""
+"""Small SVG bar charts, for the report pages and the PDF; as PNG for Word (CairoSVG)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import hashlib
 from collections.abc import Callable
 from xml.sax.saxutils import escape
 
-from consult.documents.common import PDF_FONT, _clean
+from consult.documents.common import _clean
+from consult.documents.fonts import CHART_FONT
 from consult.documents.summary import VIETNAMESE_LABELS
 
 # --------------------------------------------------------------------------------------
@@ -40,7 +41,7 @@ def render_svg_bar_chart(
     bar_h = 22
     gap = 8
     top = 40
-    label_w = int(width * 0.38)
+    label_w = int(width * 0.45)  # room for a body's name: "Sở Thông tin và Truyền thông"
     value_w = 56
     bar_x = label_w + 10
     bar_max = max(width - bar_x - value_w, 20)
@@ -52,7 +53,7 @@ def render_svg_bar_chart(
             repr((title, rows, width)).encode("utf-8"), usedforsecurity=False
         ).hexdigest()[:10]
     )
-    family = f'font-family="{PDF_FONT}, Arial, Helvetica, sans-serif"'
+    family = f'font-family="{CHART_FONT}, Arial, Helvetica, sans-serif"'
     desc = "; ".join(f"{label}: {number(value)}" for label, value in rows) or empty_text
     max_chars = max(int(label_w / (font * 0.6)), 4)
 
@@ -90,3 +91,15 @@ def render_svg_bar_chart(
         parts.append("</g>")
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def svg_to_png(svg: str | bytes, scale: float = 2.0) -> bytes | None:
+    """The chart as a PNG (Word shows no SVG), drawn by CairoSVG from the same SVG at
+    ``scale`` times its size; None when the system's cairo library is missing (the Debian
+    package libcairo2, which `make install` and scripts/test.sh install)."""
+    try:
+        import cairosvg
+    except (ImportError, OSError):  # cairocffi raises OSError when libcairo is absent
+        return None
+    data = svg.encode("utf-8") if isinstance(svg, str) else svg
+    return cairosvg.svg2png(bytestring=data, scale=scale, unsafe=False)

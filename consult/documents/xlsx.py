@@ -31,9 +31,53 @@ if TYPE_CHECKING:
 XLSX_MAX_TEXT = 32767
 XLSX_MAX_ROWS = 1_048_575
 
+# Printing: A4 (XlsxWriter's paper 9), landscape, every column on the page's width.
+XLSX_PAPER_A4 = 9
+# Excel's tallest row (points), and the height of one line of its default 11 pt font.
+XLSX_MAX_ROW_PT = 409
+XLSX_LINE_PT = 15.0
+
 # --------------------------------------------------------------------------------------
 # XLSX
 # --------------------------------------------------------------------------------------
+
+
+def set_print_layout(sheet: Any, header_rows: int = 1) -> None:
+    """How a sheet prints: landscape A4, fit to the page's width (as many pages down as it
+    takes), the header row repeated on every page, narrow margins, page numbers below.
+
+    Kept apart from the writers so that any writer of these sheets (a streaming one too)
+    sets the same; `tests/test_report_writers.py` reads them back with openpyxl."""
+    sheet.set_landscape()
+    sheet.set_paper(XLSX_PAPER_A4)
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0, header_rows - 1)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.set_footer("&C&P / &N")
+
+
+def estimated_lines(text: str, width: float) -> int:
+    """How many lines a wrapped cell of ``width`` (Excel characters) shows ``text`` on.
+
+    An estimate from the text's length, one paragraph at a time (it keeps the writer fast:
+    no font metrics); it leans to one line too many, never to text hidden under the next row.
+    """
+    per_line = max(width - 1.0, 1.0)
+    return sum(max(1, -(-len(part) // int(per_line))) for part in text.split("\n"))
+
+
+def row_height(values: Iterable[Any], widths: Iterable[float]) -> float | None:
+    """The height (points) a row needs for its wrapped text, or None for a one-line row."""
+    lines = max(
+        (estimated_lines(v, w) for v, w in zip(values, widths) if isinstance(v, str) and v),
+        default=1,
+    )
+    if lines <= 1:
+        return None
+    return min(lines * XLSX_LINE_PT, XLSX_MAX_ROW_PT)
+
+
+_SHEET_WIDTHS = [width for _key, width, _kind in _SHEET_COLUMNS]
 
 
 def _sheet_name(name: str, fallback: str) -> str:
@@ -53,7 +97,11 @@ def _cell_text(value: str) -> str:
 def _write_row(
     sheet: Any, r: int, values: list[Any], *, number: Any, stamp: Any, wrap: Any
 ) -> None:
-    """One report row in the columns of `_SHEET_COLUMNS`; empty cells stay empty."""
+    """One report row in the columns of `_SHEET_COLUMNS`; empty cells stay empty, and the
+    row is as tall as its longest wrapped text (constant-memory mode: set before the cells)."""
+    height = row_height(values, _SHEET_WIDTHS)
+    if height is not None:
+        sheet.set_row(r, height)
     for col, value in enumerate(values):
         kind = _SHEET_COLUMNS[col][2]
         if value is None or value == "":
@@ -107,11 +155,16 @@ def write_xlsx(report: SummaryReport, fileobj: IO[bytes]) -> None:
     stats = workbook.add_worksheet(_sheet_name(labels["sheet_counts"], "Sheet2"))
 
     def start_sheet(sheet: Any) -> None:
+        headings = [labels[key] for key, _width, _kind in _SHEET_COLUMNS]
+        height = row_height(headings, _SHEET_WIDTHS)
+        if height is not None:
+            sheet.set_row(0, height)
         for col, (key, width, kind) in enumerate(_SHEET_COLUMNS):
             fmt = {"int": number, "datetime": stamp}.get(kind, wrap)
             sheet.set_column(col, col, width, fmt)
             sheet.write_string(0, col, labels[key], header)
         sheet.freeze_panes(1, 0)
+        set_print_layout(sheet)
 
     def end_sheet(sheet: Any, last_row: int) -> None:
         sheet.autofilter(0, 0, last_row, len(_SHEET_COLUMNS) - 1)
@@ -134,8 +187,9 @@ def write_xlsx(report: SummaryReport, fileobj: IO[bytes]) -> None:
 
     # Sheet 2: label / value rows, then the named bodies.
     c = report.counts
-    stats.set_column(0, 0, 55)
-    stats.set_column(1, 1, 30)
+    stats.set_column(0, 0, 55, wrap)
+    stats.set_column(1, 1, 30, wrap)
+    set_print_layout(stats)
     r = 0
     stats.write_string(r, 0, labels["stat_label"], header)
     stats.write_string(r, 1, labels["stat_value"], header)
@@ -216,6 +270,7 @@ def write_everything_xlsx(reports: Iterable[tuple[str, SummaryReport]], fileobj:
             sheet.set_column(col, col, width)
             sheet.write_string(0, col, labels[key], header)
         sheet.freeze_panes(1, 0)
+        set_print_layout(sheet)
         r = 0
         for row in report.rows:
             if r == XLSX_MAX_ROWS:
@@ -237,19 +292,26 @@ def write_audit_xlsx(events: Iterable[AuditEvent], fileobj: IO[bytes]) -> None:
     )  # fmt: skip
     sheet = workbook.add_worksheet(_("Audit log")[:31])
     header = workbook.add_format({"bold": True, "bg_color": "#D9E2F3", "border": 1})
-    stamp = workbook.add_format({"num_format": "dd/mm/yyyy hh:mm:ss"})
-    for col, (title, width) in enumerate(zip(_audit_headings(), (19, 28, 24, 30, 16, 16, 10, 60))):
-        sheet.set_column(col, col, width, stamp if col == 0 else None)
+    stamp = workbook.add_format({"num_format": "dd/mm/yyyy hh:mm:ss", "valign": "top"})
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    widths = (19, 28, 24, 30, 16, 16, 10, 60)
+    for col, (title, width) in enumerate(zip(_audit_headings(), widths)):
+        sheet.set_column(col, col, width, stamp if col == 0 else wrap)
         sheet.write_string(0, col, title, header)
     sheet.freeze_panes(1, 0)
+    set_print_layout(sheet)
     last = 0
     for last, event in enumerate(events, start=1):
-        for col, value in enumerate(_audit_values(event)):
+        values = _audit_values(event)
+        height = row_height(values, widths)
+        if height is not None:
+            sheet.set_row(last, height)
+        for col, value in enumerate(values):
             if col == 0:
                 sheet.write_datetime(last, col, value, stamp)
             elif isinstance(value, int):
                 sheet.write_number(last, col, value)
             elif value:
-                sheet.write_string(last, col, _clean(str(value)))
+                sheet.write_string(last, col, _clean(str(value)), wrap)
     sheet.autofilter(0, 0, max(last, 1), 7)
     workbook.close()

@@ -15,7 +15,14 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from consult.forms import Form, short_code_field
 from consult.models import Department, Proposal, Seat, User, Visibility
@@ -45,7 +52,69 @@ class ProposalForm(Form):
         validators=[Optional(), Length(max=255)],
         description=_l("As it signs the reports, e.g. Ban Soạn thảo Đề án đô thị thông minh."),
     )
+    # The frame of the board's official papers (Decree 30/2020/NĐ-CP).
+    parent_body = StringField(
+        _l("Parent body"),
+        validators=[Optional(), Length(max=255)],
+        description=_l("Printed above the board's name; empty: UBND THÀNH PHỐ CẦN THƠ."),
+    )
+    document_symbol = StringField(
+        _l("Document symbol"),
+        validators=[
+            Optional(),
+            Length(max=32),
+            Regexp(
+                r"^[^\W_]+(?:-[^\W_]+)*$",
+                message=_l("Letters and digits joined by hyphens, e.g. BC-BST."),
+            ),
+        ],
+        description=_l("After the number: Số: .../BC-BST. Empty: BC-BST."),
+    )
+    recipients = TextAreaField(
+        _l("Recipients (Nơi nhận)"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l(
+            "One per line, e.g. UBND thành phố (để b/c). The archive line (Lưu: VT, BST) is "
+            "added when missing. Empty: the board's members."
+        ),
+    )
+    signer_authority = StringField(
+        _l("Signing for"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("E.g. TM. BAN SOẠN THẢO or KT. TRƯỞNG BAN. Empty: TM. BAN SOẠN THẢO."),
+    )
+    signer_title = StringField(
+        _l("Signer's title"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("E.g. Trưởng ban or Phó Trưởng ban. Empty: Trưởng ban."),
+    )
+    signer_name = StringField(
+        _l("Signer's name"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Empty: the board's chair."),
+    )
     submit = SubmitField(_l("Save"))
+
+    PAPER_FIELDS = (
+        "parent_body", "document_symbol", "recipients", "signer_authority", "signer_title",
+        "signer_name",
+    )  # fmt: skip
+    MAX_RECIPIENTS = 20
+    MAX_RECIPIENT_CHARS = 200
+
+    def paper_settings(self) -> dict[str, str]:
+        return {name: getattr(self, name).data or "" for name in self.PAPER_FIELDS}
+
+    def validate_recipients(self, field) -> None:
+        lines = [line.strip() for line in (field.data or "").splitlines() if line.strip()]
+        if len(lines) > self.MAX_RECIPIENTS:
+            raise ValidationError(
+                _l("At most %(n)d recipients, one per line.", n=self.MAX_RECIPIENTS)
+            )
+        if any(len(line) > self.MAX_RECIPIENT_CHARS for line in lines):
+            raise ValidationError(
+                _l("A recipient is at most %(n)d characters.", n=self.MAX_RECIPIENT_CHARS)
+            )
 
     def __init__(
         self, *args, proposal: Proposal | None = None, lead_default: int | None = None, **kwargs

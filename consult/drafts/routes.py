@@ -77,6 +77,7 @@ def create_proposal():
                 lead_agency=db.session.get(Department, form.lead_agency.data),
                 place=form.place.data or "",
                 board_name=form.board_name.data or "",
+                **form.paper_settings(),
             )
         except draft_service.BoardError as exc:
             db.session.rollback()
@@ -125,6 +126,7 @@ def edit_proposal(code: str):
                 summary=form.summary.data or "",
                 place=form.place.data or "",
                 board_name=form.board_name.data or "",
+                **form.paper_settings(),
                 visibility=Visibility(form.visibility.data),
                 lead_agency=db.session.get(Department, form.lead_agency.data),
             )

@@ -150,6 +150,14 @@ class Proposal(TimestampMixin, db.Model):
     )
     # The board's name as it signs documents ("Ban Soạn thảo Đề án ..."); empty: "Ban Soạn thảo".
     board_name: Mapped[str] = mapped_column(String(255), nullable=False, default="")
+    # The frame of the board's official papers (Decree 30/2020/NĐ-CP); empty: the defaults
+    # of `official_paper` below. Recipients ("Nơi nhận") one per line.
+    parent_body: Mapped[str] = mapped_column(String(255), nullable=False, default="")
+    document_symbol: Mapped[str] = mapped_column(String(32), nullable=False, default="")
+    recipients: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    signer_authority: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    signer_title: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    signer_name: Mapped[str] = mapped_column(String(100), nullable=False, default="")
 
     created_by: Mapped[User | None] = relationship()
     lead_agency: Mapped[Department] = relationship()
@@ -235,6 +243,33 @@ class Proposal(TimestampMixin, db.Model):
     def can_report(self, user) -> bool:
         """The board page, reports and participation: the proposal's insiders."""
         return self.reads_all_submitted(user)
+
+    # --- its official papers -----------------------------------------------------------
+
+    DEFAULT_PARENT_BODY = "UBND THÀNH PHỐ CẦN THƠ"
+    DEFAULT_BOARD_NAME = "Ban Soạn thảo"
+    DEFAULT_SYMBOL = "BC-BST"
+    DEFAULT_RECIPIENTS = ("Các thành viên Ban Soạn thảo",)
+    DEFAULT_SIGNER_AUTHORITY = "TM. BAN SOẠN THẢO"
+    DEFAULT_SIGNER_TITLE = "Trưởng ban"
+
+    def recipient_list(self) -> list[str]:
+        return [line.strip() for line in (self.recipients or "").splitlines() if line.strip()]
+
+    def official_paper(self) -> dict[str, object]:
+        """Who issues and signs the board's papers, each empty setting by its default: the
+        fields of `consult.documents.frame.OfficialFrame` (and of `SummaryReport`). The
+        archive line "Lưu: VT, <unit of the symbol>" is added by the frame when missing."""
+        chair = self.chair
+        return {
+            "parent_body": self.parent_body or self.DEFAULT_PARENT_BODY,
+            "issuing_body": self.board_name or self.DEFAULT_BOARD_NAME,
+            "symbol": self.document_symbol or self.DEFAULT_SYMBOL,
+            "recipients": self.recipient_list() or list(self.DEFAULT_RECIPIENTS),
+            "signer_authority": self.signer_authority or self.DEFAULT_SIGNER_AUTHORITY,
+            "signer_title": self.signer_title or self.DEFAULT_SIGNER_TITLE,
+            "signer_name": self.signer_name or (chair.full_name if chair else ""),
+        }
 
     @property
     def has_published_draft(self) -> bool:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from flask import url_for
 from flask_babel import gettext as _
 
-from consult.documents.report import MIMETYPES, report_filename, write_report
+from consult.documents.report import CHART_FORMATS, MIMETYPES, report_filename, write_report
 from consult.extensions import db
 from consult.models import Draft, Proposal
 from consult.models.job_kinds import JobError, JobKind, Output, register
@@ -52,7 +52,7 @@ def _run_report(job, progress, out) -> Output:
     report = report_service.summary_report(draft, filters)
     report.rows = _counted(report.rows, progress, total=total)
     charts = ()
-    if fmt == "pdf":
+    if fmt in CHART_FORMATS:
         charts = [c.encode("utf-8") for c in report_service.charts_for(draft, report)]
     write_report(report, fmt, out, charts=charts)
     return Output(report_filename(draft.proposal.code, draft.number, fmt), MIMETYPES[fmt])

@@ -5,7 +5,13 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from flask_login import current_user
 
-from consult.documents.report import FORMATS, MIMETYPES, report_filename, write_report
+from consult.documents.report import (
+    CHART_FORMATS,
+    FORMATS,
+    MIMETYPES,
+    report_filename,
+    write_report,
+)
 from consult.extensions import db
 from consult.jobs.views import started
 from consult.models import (
@@ -94,7 +100,7 @@ def download(code: str, number: int, fmt: str):
     if request.method == "POST":  # made by a worker; its page shows the progress
         return started(report_jobs.start_report(draft, fmt, filters, current_user))
     report = report_service.summary_report(draft, filters)
-    charts = [c.encode("utf-8") for c in charts_for(draft, report)] if fmt == "pdf" else ()
+    charts = [c.encode("utf-8") for c in charts_for(draft, report)] if fmt in CHART_FORMATS else ()
     db.session.commit()
     return send_written(
         lambda out: write_report(report, fmt, out, charts=charts),

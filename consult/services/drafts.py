@@ -59,6 +59,7 @@ def create_proposal(
     lead_agency: Department,
     place: str = "",
     board_name: str = "",
+    **paper: str,
 ) -> Proposal:
     """A new proposal led by ``lead_agency``; the person who creates it chairs its board."""
     require(user, User.can_create_proposals, _l("You may not create proposals."))
@@ -72,6 +73,7 @@ def create_proposal(
         lead_agency=lead_agency,
         place=place.strip(),
         board_name=board_name.strip(),
+        **_paper_settings(paper),
     )
     proposal.members.append(ProposalMember(user=user, seat=Seat.CHAIR))
     db.session.add(proposal)
@@ -85,9 +87,31 @@ def create_proposal(
     return proposal
 
 
+PAPER_SETTINGS = (
+    "parent_body", "document_symbol", "recipients", "signer_authority", "signer_title",
+    "signer_name",
+)  # fmt: skip
+
+
+def _paper_settings(values: dict[str, str]) -> dict[str, str]:
+    """The frame of the board's papers, trimmed: recipients one per line, blank lines out."""
+    unknown = set(values) - set(PAPER_SETTINGS)
+    if unknown:
+        raise TypeError(f"not a paper setting: {sorted(unknown)}")
+    out = {name: (value or "").strip() for name, value in values.items()}
+    if "recipients" in out:
+        lines = (line.strip() for line in out["recipients"].splitlines())
+        out["recipients"] = "\n".join(line for line in lines if line)
+    if "document_symbol" in out:
+        out["document_symbol"] = out["document_symbol"].upper()
+    return out
+
+
 def update_proposal(proposal: Proposal, user: User, **fields) -> None:
-    """Edit the proposal's particulars (code, title, summary, place, visibility, lead agency)."""
+    """Edit the proposal's particulars (code, title, summary, place, visibility, lead agency,
+    board name) and the frame of its official papers (`PAPER_SETTINGS`); audited."""
     require(user, proposal.can_edit, _l("Only the proposal's board can edit it."))
+    fields.update(_paper_settings({k: fields[k] for k in PAPER_SETTINGS if k in fields}))
     lead_agency = fields.get("lead_agency")
     if lead_agency is not None and lead_agency.id != proposal.lead_agency_id:
         invited = {i.department_id for d in proposal.drafts for i in d.invitations}

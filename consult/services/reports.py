@@ -241,7 +241,6 @@ def summary_report(draft: Draft, filters: ReportFilters | None = None) -> Summar
     labels = document_labels()
     proposal = draft.proposal
     return SummaryReport(
-        issuing_body=(proposal.board_name or proposal.lead_agency.name).upper(),
         place=draft.proposal.place,
         issued_on=to_vietnam_local(utcnow()).date(),
         proposal_title=draft.proposal.title,
@@ -250,10 +249,8 @@ def summary_report(draft: Draft, filters: ReportFilters | None = None) -> Summar
         period_closes=draft.closes_at,
         counts=report_counts(draft),
         rows=report_rows(draft, filters or ReportFilters()),
-        recipients=[],
-        signer_title="",
-        signer_name="",
         labels=labels,
+        **proposal.official_paper(),
     )
 
 
@@ -275,15 +272,16 @@ def charts_for(draft, report) -> list[str]:
         Comment.submitted_at.is_not(None),
         Comment.deleted_at.is_(None),
     )
+    # Bodies and sections by their names (the chart shortens a long one, with a tooltip).
     by_department = db.session.execute(
-        select(Department.code, func.count())
+        select(Department.name, func.count())
         .join(Comment, Comment.department_id == Department.id)
         .where(*submitted)
-        .group_by(Department.code)
-        .order_by(func.count().desc(), Department.code)
+        .group_by(Department.id, Department.name)
+        .order_by(func.count().desc(), Department.name)
         .limit(25)
     ).all()
-    titles = {s.id: s.number or s.heading[:20] for s in draft.sections}
+    titles = {s.id: f"{s.number} {s.heading}".strip() for s in draft.sections}
     by_section = db.session.execute(
         select(Comment.section_id, func.count()).where(*submitted).group_by(Comment.section_id)
     ).all()

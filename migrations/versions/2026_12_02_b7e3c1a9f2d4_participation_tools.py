@@ -1,7 +1,7 @@
 """Participation tools: a body's phone, when it was last reminded, early floor comments.
 
 Revision ID: b7e3c1a9f2d4
-Revises: 267d55b4a862
+Revises: b3e8d1f02a6c
 Create Date: 2026-12-02 00:05:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b7e3c1a9f2d4"
-down_revision = "267d55b4a862"
+down_revision = "b3e8d1f02a6c"
 branch_labels = None
 depends_on = None
 
