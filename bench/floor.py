@@ -126,8 +126,12 @@ def _comment(comment, user, seen: dict[int, Plain]) -> Plain:
 
 def freeze(context: dict[str, Any], user) -> dict[str, Any]:
     """The section page's template context as plain objects."""
+    from consult.services.comments import comments_by_ids
+
     seen: dict[int, Plain] = {}
     draft = context["draft"]
+    states = [c for _quote, cards in context["threads"] for c in cards]
+    by_id = {c.id: c for c in comments_by_ids([c.id for c in states])}
     return {
         "draft": _draft(draft, user),
         "proposal": _proposal(draft.proposal),
@@ -135,10 +139,12 @@ def freeze(context: dict[str, Any], user) -> dict[str, Any]:
         "previous": _section(context["previous"]),
         "next": _section(context["next"]),
         "can_edit": context["can_edit"],
+        # The cards as plain objects: the floor draws every one of them, on every request.
         "threads": [
-            (quote, [_comment(c, user, seen) for c in comments])
-            for quote, comments in context["threads"]
+            (quote, [_comment(by_id[c.id], user, seen) for c in states])
+            for quote, states in context["threads"]
         ],
+        "editable": context["editable"],
         "comment_total": context["comment_total"],
         "form": None,  # the floor is measured for the drafting team, who has no comment form
     }
@@ -173,13 +179,27 @@ SECTION_URL = os.environ.get("BENCH_SECTION_URL")
 if SECTION_URL:
     FROZEN, FROZEN_USER, REAL_HTML = _capture(SECTION_URL, os.environ["BENCH_USER_EMAIL"])
 
+    def render_floor() -> str:
+        """The section page with every card drawn from the plain objects (no cache)."""
+        from markupsafe import Markup
+
+        context: dict[str, Any] = {}
+        app.update_template_context(context)
+        card = app.jinja_env.get_template("comments/_card.html")
+        cards = {
+            c.id: Markup(card.render(context, comment=c))  # noqa: S704 (the portal's HTML)
+            for _quote, comments in FROZEN["threads"]
+            for c in comments
+        }
+        return render_template("drafts/section.html", cards=cards, **FROZEN)
+
     @app.route("/_bench/floor")
     def section_floor():
         g._login_user = FROZEN_USER
-        return render_template("drafts/section.html", **FROZEN)
+        return render_floor()
 
     with app.test_request_context(SECTION_URL):
         g._login_user = FROZEN_USER
-        floor_html = render_template("drafts/section.html", **FROZEN)
+        floor_html = render_floor()
     if without_tokens(floor_html) != without_tokens(REAL_HTML):
         raise RuntimeError("the floor does not render the same page as the portal")

@@ -11,9 +11,13 @@ bench/generate.py when it holds no benchmark data yet. Measured, through HTTP on
 signed in through the real login form as a member of the drafting team:
 
 1. the section page with 300 comments: requests per second with 2 and 16 concurrent
-   clients, p50/p95 latency; beside it the template floor: the same page rendered by the
-   same template, in the same server, from plain Python objects (bench/floor.py);
-2. the triage inbox filtered by status with a search typed without diacritics: p50/p95;
+   clients, p50/p95 latency, while one comment of the section is answered (in the
+   database, by the benchmark) every 20 page views, so that cached cards do change;
+   beside it the template floor: the same page rendered by the same template, in the same
+   server, from plain Python objects (bench/floor.py);
+2. the triage inbox filtered by status with a search typed without diacritics, the search
+   alone (``inbox_search_only_*``), no filter, its last page, and the triage page of a
+   comment with its similar comments (``triage_page_*``): p50/p95;
 3. the summary report of the whole draft as XLSX and DOCX: seconds, and the peak resident
    memory (VmHWM) of the gunicorn worker that made it: a fresh single-worker server per
    report, so the peak belongs to that report (plus the worker's own start-up, reported as
@@ -23,7 +27,8 @@ signed in through the real login form as a member of the drafting team:
 5. the summary report as XLSX exported as a background job: seconds from pressing
    "export" to the status endpoint saying the file is ready, through gunicorn and a
    ``flask worker`` (one forked process, SQLite queue), and the peak resident memory
-   (VmHWM) of the worker process that made it (``job_*``).
+   (VmHWM) of the worker process that made it (``job_xlsx_*``; ``--job-formats xlsx docx
+   pdf`` does the same for the other formats, ``job_docx_*``, ``job_pdf_*``).
 
 Prints one JSON object; a full run also writes its figures into bench/RESULTS.md (the
 table between the ``figures`` markers, one column per database), --quick writes nothing.
@@ -244,8 +249,11 @@ def percentile(samples: list[float], p: float) -> float:
     return ordered[min(int(round(p / 100 * (len(ordered) - 1))), len(ordered) - 1)]
 
 
-def load(client: Client, path: str, clients: int, seconds: float) -> tuple[int, list[float]]:
-    """``clients`` threads requesting ``path`` for ``seconds``: completed requests, latencies."""
+def load(
+    client: Client, path: str, clients: int, seconds: float, after=None
+) -> tuple[int, list[float]]:
+    """``clients`` threads requesting ``path`` for ``seconds``: completed requests, latencies.
+    ``after()`` runs after each request (the answers written while the page is read)."""
     latencies: list[float] = []
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
@@ -260,6 +268,8 @@ def load(client: Client, path: str, clients: int, seconds: float) -> tuple[int, 
                 errors.append(f"{path}: {status}")
                 return
             mine.append((time.perf_counter() - t) * 1000)
+            if after is not None:
+                after()
         with lock:
             latencies.extend(mine)
 
@@ -273,8 +283,17 @@ def load(client: Client, path: str, clients: int, seconds: float) -> tuple[int, 
     return len(latencies), latencies
 
 
-def throughput(client: Client, pages: dict[str, str], clients: int, rounds: int, seconds: float):
-    """Alternate the pages in short slices, so that noise from the machine hits them alike."""
+def throughput(
+    client: Client,
+    pages: dict[str, str],
+    clients: int,
+    rounds: int,
+    seconds: float,
+    after: dict | None = None,
+):
+    """Alternate the pages in short slices, so that noise from the machine hits them alike.
+    ``after``: page name -> a function run after each request of that page."""
+    after = after or {}
     done = dict.fromkeys(pages, 0)
     spent = dict.fromkeys(pages, 0.0)
     lat: dict[str, list[float]] = {name: [] for name in pages}
@@ -283,7 +302,7 @@ def throughput(client: Client, pages: dict[str, str], clients: int, rounds: int,
     for _ in range(rounds):
         for name, path in pages.items():
             t = time.perf_counter()
-            n, samples = load(client, path, clients, seconds)
+            n, samples = load(client, path, clients, seconds, after.get(name))
             spent[name] += time.perf_counter() - t
             done[name] += n
             lat[name] += samples
@@ -295,6 +314,56 @@ def throughput(client: Client, pages: dict[str, str], clients: int, rounds: int,
         }
         for name in pages
     }
+
+
+class Answerer:
+    """Answers one comment of the section (round robin) every ``every`` page views, as the
+    drafting team would while reviewers read: the card of that comment changes."""
+
+    def __init__(self, url: str, section_id: int, every: int = 20) -> None:
+        import sqlalchemy as sa
+
+        self.sa, self.every = sa, every
+        self.engine = sa.create_engine(url)
+        with self.engine.connect() as conn:
+            self.ids = (
+                conn.execute(
+                    sa.text("SELECT id FROM comments WHERE section_id = :s ORDER BY id"),
+                    {"s": section_id},
+                )
+                .scalars()
+                .all()
+            )
+        self.views = 0
+        self.answers = 0
+        self.lock = threading.Lock()
+
+    def __call__(self) -> None:
+        with self.lock:
+            self.views += 1
+            if self.views % self.every:
+                return
+            comment_id = self.ids[self.answers % len(self.ids)]
+            self.answers += 1
+        text = f"Tiếp thu, chỉnh sửa lần {self.answers}."
+        with self.engine.begin() as conn:
+            conn.execute(
+                self.sa.text(
+                    "UPDATE comments SET status = 'accepted', answer = :a, answer_html = :h, "
+                    "answered_at = :now, version = version + 1, updated_at = :now "
+                    "WHERE id = :id"
+                ),
+                {"a": text, "h": f"<p>{text}</p>", "now": _utc_now(), "id": comment_id},
+            )
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _utc_now():
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def sequential(client: Client, path: str, n: int) -> dict[str, float]:
@@ -607,6 +676,7 @@ def run(args) -> dict:
             client = Client(server.port)
             client.login(email)
             if "section" in only:
+                answerer = Answerer(url, info["section_id"])
                 for clients in (2, 16):
                     result = throughput(
                         client,
@@ -614,6 +684,7 @@ def run(args) -> dict:
                         clients,
                         rounds,
                         seconds,
+                        after={"page": answerer},
                     )
                     for name, prefix in (("page", "section_page"), ("floor", "section_page_floor")):
                         for key, value in result[name].items():
@@ -623,6 +694,8 @@ def run(args) -> dict:
                 figures["section_page_ratio"] = round(
                     figures["section_page_rps"] / figures["section_page_floor_rps"], 2
                 )
+                figures["section_page_answers"] = answerer.answers
+                answerer.close()
                 figures["section_page_p50_ms"] = figures["section_page_c2_p50_ms"]
                 figures["section_page_p95_ms"] = figures["section_page_c2_p95_ms"]
             if "inbox" in only:
@@ -676,11 +749,13 @@ def run(args) -> dict:
             )
     if "job" in only:
         job_env = {k: v for k, v in env.items() if not k.startswith("BENCH_")}
-        path = f"/proposals/{code}/drafts/3/report.xlsx"
-        if args.quick:  # one section's rows: the quick run checks the path, cheaply
-            path += f"?section={info['section_id']}"
-        for key, value in report_as_job(url, job_env, log, path, email).items():
-            figures[f"job_xlsx_{key}"] = value
+        # Every report format as a job (the XLSX always; --job-formats adds DOCX, PDF, CSV).
+        for fmt in args.job_formats:
+            path = f"/proposals/{code}/drafts/3/report.{fmt}"
+            if args.quick:  # one section's rows: the quick run checks the path, cheaply
+                path += f"?section={info['section_id']}"
+            for key, value in report_as_job(url, job_env, log, path, email).items():
+                figures[f"job_{fmt}_{key}"] = value
     return figures
 
 
@@ -689,9 +764,14 @@ def run(args) -> dict:
 
 TABLE = [
     # (label, key, target, unit)
-    ("Section page, 16 clients", "section_page_rps", "≥ ½ floor", "req/s"),
+    (
+        "Section page, 16 clients, an answer every 20 views",
+        "section_page_rps",
+        "≥ 2 × floor",
+        "req/s",
+    ),
     ("— template floor, 16 clients", "section_page_floor_rps", "", "req/s"),
-    ("— ratio to the floor", "section_page_ratio", "≥ 0.5", ""),
+    ("— ratio to the floor", "section_page_ratio", "≥ 2", ""),
     ("Section page, 2 clients", "section_page_c2_rps", "", "req/s"),
     ("— template floor, 2 clients", "section_page_floor_c2_rps", "", "req/s"),
     ("Section page p50 / p95, 2 clients", ("section_page_p50_ms", "section_page_p95_ms"), "", "ms"),
@@ -707,20 +787,35 @@ TABLE = [
         "p95 < 150",
         "ms",
     ),
+    (
+        "Inbox, search alone, p50 / p95",
+        ("inbox_search_only_p50_ms", "inbox_search_only_p95_ms"),
+        "p95 < 150",
+        "ms",
+    ),
     ("Inbox, no filter, p50 / p95", ("inbox_plain_p50_ms", "inbox_plain_p95_ms"), "", "ms"),
     ("Inbox, last page, p50 / p95", ("inbox_last_page_p50_ms", "inbox_last_page_p95_ms"), "", "ms"),
-    ("Report XLSX", "report_xlsx_s", "≤ 2 × floor", "s"),
-    ("— library floor (XlsxWriter alone)", "report_xlsx_floor_s", "", "s"),
-    ("— ratio to the floor", "report_xlsx_ratio", "≤ 2", ""),
+    ("Report XLSX", "report_xlsx_s", "≤ ½ floor", "s"),
+    ("— library floor (XlsxWriter alone, constant memory)", "report_xlsx_floor_s", "", "s"),
+    ("— ratio to the floor", "report_xlsx_ratio", "≤ 0.5", ""),
     ("— peak memory of the worker", "report_xlsx_peak_mb", "< 250", "MB"),
     ("Report DOCX", "report_docx_s", "", "s"),
     ("— peak memory of the worker", "report_docx_peak_mb", "", "MB"),
     ("Worker at rest (before a report)", "report_xlsx_base_mb", "", "MB"),
-    ("Triage page of a comment, p50 / p95", ("triage_page_p50_ms", "triage_page_p95_ms"), "", "ms"),
+    (
+        "Triage page of a comment, p50 / p95",
+        ("triage_page_p50_ms", "triage_page_p95_ms"),
+        "p95 < 150",
+        "ms",
+    ),
     ("Import of a 300-section .docx", "import_docx_s", "", "s"),
     ("Report XLSX as a job, export to file ready", "job_xlsx_s", "", "s"),
     ("— peak memory of the job's worker process", "job_xlsx_peak_mb", "", "MB"),
     ("— the worker process at rest", "job_xlsx_base_mb", "", "MB"),
+    ("Report DOCX as a job", "job_docx_s", "", "s"),
+    ("— peak memory of the job's worker process", "job_docx_peak_mb", "< 250", "MB"),
+    ("Report PDF as a job", "job_pdf_s", "", "s"),
+    ("— peak memory of the job's worker process", "job_pdf_peak_mb", "< 250", "MB"),
 ]
 
 
@@ -778,6 +873,9 @@ def main() -> None:
         "--only", nargs="*", choices=["section", "inbox", "report", "import", "job"]
     )
     parser.add_argument("--skip", nargs="*", default=[], choices=["xlsx", "docx", "floor"])
+    parser.add_argument(
+        "--job-formats", nargs="*", default=["xlsx"], choices=["xlsx", "docx", "pdf", "csv"]
+    )
     parser.add_argument("--regenerate", action="store_true", help="generate the data afresh")
     parser.add_argument("--label", help="column of bench/RESULTS.md (default: the database)")
     parser.add_argument("--no-write", action="store_true", help="do not touch bench/RESULTS.md")

@@ -28,8 +28,9 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from consult import cli, i18n, security, templating
+    from consult import cache, cli, i18n, security, templating
 
+    cache.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)

@@ -41,6 +41,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from consult.exceptions import UserFacingError
 from consult.extensions import db
+from consult.models.text_index import trigram_schema
 from consult.private_files import create_private, make_tree_private
 
 FORMAT = "consult-backup"
@@ -280,6 +281,10 @@ def _pg_restore(dump: Path) -> None:
     ]
     use_list = dump.with_suffix(".list")
     use_list.write_text("\n".join(entries) + "\n", encoding="utf-8")
+    # The dump holds the portal's schema only; its text index names pg_trgm's operator
+    # class in "public", where a database new to the portal may not have it yet.
+    with db.engine.begin() as conn:
+        trigram_schema(conn)
     # One transaction: the database is either fully the backup's, or left as it was.
     _run_pg(
         [

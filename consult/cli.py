@@ -24,10 +24,11 @@ from consult.validators import password_problem
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 departments_cli = AppGroup("departments", help="Manage departments.")
-drafts_cli = AppGroup("drafts", help="Import drafts of proposals.")
+drafts_cli = AppGroup("drafts", help="Import and export drafts of proposals.")
 notify_cli = AppGroup("notify", help="Send notifications and deadline reminders.")
 proposals_cli = AppGroup("proposals", help="Create proposals and seat their boards.")
 attachments_cli = AppGroup("attachments", help="Look after the uploaded files.")
+comments_cli = AppGroup("comments", help="Department comments: read a marked-up Word file.")
 api_tokens_cli = AppGroup("api-tokens", help="Personal access tokens for the JSON API.")
 
 
@@ -528,6 +529,92 @@ def restore_command(path, yes):
     click.echo(_("Now run `flask --app run db upgrade`, then start the portal again."))
 
 
+def _draft_or_fail(draft_id: int):
+    from consult.models import Draft
+
+    draft = db.session.get(Draft, draft_id)
+    if draft is None:
+        _fail(_("No draft with id %(id)d.", id=draft_id))
+    return draft
+
+
+@drafts_cli.command("export")
+@click.option("--draft", "draft_id", type=int, required=True, help="The draft's id.")
+@click.option("--for-review", "mode", flag_value="review", help="The copy made for review.")
+@click.option(
+    "--with-comments", "mode", flag_value="comments", help="With every submitted comment."
+)
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), required=True)
+def export_draft_command(draft_id, mode, output):
+    """Write a draft as .docx: made for review, or with its comments and proposed changes."""
+    from consult.services import word as word_service
+
+    draft = _draft_or_fail(draft_id)
+    if mode is None:
+        _fail(_("Choose --for-review or --with-comments."))
+    data = (
+        word_service.review_copy(draft) if mode == "review" else word_service.comments_copy(draft)
+    )
+    Path(output).write_bytes(data)
+    click.echo(_("Written to %(path)s.", path=output))
+
+
+@comments_cli.command("import-word")
+@click.option("--draft", "draft_id", type=int, required=True, help="The draft's id.")
+@click.option("--department", "code", required=True, help="The department's code, e.g. STTTT.")
+@click.option("--user", "email", required=True, help="The reviewer or lead who saves them.")
+@click.option("--file", "path", required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Show what the file holds; save nothing.")
+def import_word_command(draft_id, code, email, path, dry_run):
+    """Read a marked-up Word file as a department's draft comments."""
+    from consult.services import word as word_service
+    from consult.services.comments import CommentError
+
+    draft = _draft_or_fail(draft_id)
+    user = User.by_email(email)
+    department = db.session.scalar(select(Department).where(Department.code == code))
+    if department is None:
+        _fail(_("No department with code %(code)s.", code=code))
+    if user is None or user.department_id != department.id:
+        _fail(_("%(email)s is not an account of %(code)s.", email=email, code=code))
+    file = Path(path)
+    data = file.read_bytes()
+    try:
+        word_service.check_upload(data, current_app.config["MAX_IMPORT_BYTES"])
+        lines = word_service.read_file(draft, department.id, data, file.name)
+    except CommentError as exc:
+        _fail(str(exc))
+    for line in lines:
+        state = (
+            _("cannot be placed: %(why)s", why=line.problem)
+            if line.problem
+            else _("already saved")
+            if line.duplicate
+            else _("new")
+        )
+        click.echo(f"{line.number}. [{line.origin}] {line.section_title} — {state}")
+        if line.quote:
+            click.echo(f"   «{line.quote}»")
+        click.echo(f"   {line.body}")
+        if line.proposes_deletion:
+            click.echo("   " + _("Proposed: delete this passage."))
+        elif line.proposed_text:
+            click.echo("   " + _("Proposed wording:") + f" {line.proposed_text}")
+    savable = [line for line in lines if line.can_save]
+    if dry_run or not savable:
+        click.echo(
+            _("%(n)d lines found, %(k)d to save; nothing was saved.", n=len(lines), k=len(savable))
+        )
+        return
+    choices = [word_service.Choice(line.number, line.body, line.proposed_text) for line in savable]
+    try:
+        created = word_service.save_lines(draft, user, lines, choices, file.name)
+    except CommentError as exc:
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(_("%(n)d comments saved as drafts of the department.", n=len(created)))
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(departments_cli)
@@ -535,6 +622,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(notify_cli)
     app.cli.add_command(proposals_cli)
     app.cli.add_command(attachments_cli)
+    app.cli.add_command(comments_cli)
     app.cli.add_command(api_tokens_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(report_command)

@@ -168,6 +168,12 @@ class Config:
     # After a commit that wrote e-mails, ask the worker to send the outbox at once.
     JOBS_SEND_MAIL_AT_ONCE = env_flag("JOBS_SEND_MAIL_AT_ONCE", True)
 
+    # Rendered comment cards (consult/cache.py): "memory" (each process its own), a Redis URL
+    # (one cache for every app server), or "none"; unset, REDIS_URL's Redis if set.
+    CACHE_URL = os.environ.get("CACHE_URL") or None
+    CACHE_MAX_ENTRIES = int(os.environ.get("CACHE_MAX_ENTRIES", 20_000))  # memory, per process
+    CACHE_TTL_SECONDS = int(os.environ.get("CACHE_TTL_SECONDS", 7 * 24 * 3600))  # Redis
+
 
 class TestConfig(Config):
     TESTING = True
@@ -182,5 +188,6 @@ class TestConfig(Config):
     PORTAL_URL = "http://localhost"
     MAIL_SERVER = None
     JOBS_QUEUE = "memory"
+    CACHE_URL = "memory"
     JOB_NOTIFY_AFTER_SECONDS = 0
     JOBS_SEND_MAIL_AT_ONCE = False  # tests run the outbox themselves (test_jobs.py turns it on)

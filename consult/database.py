@@ -29,8 +29,13 @@ def init_app(app: Flask) -> None:
 
 def include_migration_object(obj, name, type_, reflected, compare_to) -> bool:
     """Leave out of migration checks an index the models create on another database only
-    (``Index(...).ddl_if(dialect=...)``), which Alembic would otherwise report missing."""
+    (``Index(...).ddl_if(dialect=...)``), which Alembic would otherwise report missing, and
+    the text index's table and index, which are made by DDL outside the models' metadata."""
     from consult.extensions import db
+    from consult.models.text_index import NAMES
+
+    if reflected and name in NAMES:
+        return False
 
     condition = getattr(obj, "_ddl_if", None) if type_ == "index" and not reflected else None
     if condition is not None and condition.dialect:

@@ -52,3 +52,12 @@ def make_tree_private(root: Path) -> None:
         os.chmod(folder, FOLDER_MODE)
         for name in files:
             os.chmod(Path(folder) / name, FILE_MODE)
+
+
+def remove_older_than(folder: Path, pattern: str, cutoff: float) -> None:
+    """Remove the files of ``folder`` matching ``pattern`` last changed before ``cutoff``
+    (a timestamp): uploads a job never got to (its worker died, or it was cancelled)."""
+    for path in Path(folder).glob(pattern):
+        with contextlib.suppress(FileNotFoundError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)

@@ -270,6 +270,12 @@ def _split_name(filename: str) -> tuple[str, str]:
     return stem.strip(" ."), "." + extension
 
 
+def clean_filename(filename: str, kind: str) -> str:
+    """An uploaded file's name as the portal shows it (see ``_split_name``)."""
+    stem, extension = _split_name(filename or "")
+    return _display_name(stem, extension or KIND_EXTENSIONS[kind][0])
+
+
 def _display_name(stem: str, extension: str) -> str:
     stem = stem[: MAX_NAME_LENGTH - len(extension)].rstrip(" .") or FALLBACK_STEM
     return stem + extension

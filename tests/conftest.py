@@ -331,3 +331,19 @@ def consultation(app, make_user, make_department, make_proposal, make_seated, le
         proposal=proposal, draft=draft, stttt=stttt, sxd=sxd, people=people, other=other,
         section=draft.sections[1], base=f"/proposals/{proposal.code}/drafts/1",
     )  # fmt: skip
+
+
+@pytest.fixture
+def redis_url():
+    """The test Redis (TEST_REDIS_URL, database 15 by default): skipped if it is not running,
+    except in CI or with CONSULT_REQUIRE_REDIS=1, where its absence fails the test."""
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        if os.environ.get("CI") == "true" or os.environ.get("CONSULT_REQUIRE_REDIS") == "1":
+            pytest.fail(f"Redis is required here but not reachable at {url}: {exc}")
+        pytest.skip(f"Redis not reachable at {url}")
+    return url

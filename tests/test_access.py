@@ -129,6 +129,18 @@ ACCESS: dict[str, Rule] = {
     "comments.agree_with_draft": Rule(frozenset({LEAD})),
     "comments.view_response": Rule(INSIDERS | DEPARTMENT, refusal=404),
     "comments.participation": INSIDERS_ONLY,
+    # Working in Word: the page and the copy to review are the draft's (every reader); the
+    # upload is for a consulted body's people (one not invited is told so, 302); a preview
+    # is its requester's alone (this job is someone else's: 404); the copy with every
+    # comment is the board's and organizers', like the report; the letter is the lead's.
+    "comments.word_page": ANY_ACCOUNT,
+    "comments.review_copy": ANY_ACCOUNT,
+    "comments.word_upload": Rule(DEPARTMENT | {OUTSIDER}),
+    "comments.word_preview": Rule(
+        frozenset(), overrides=((REVIEWER, 404), (LEAD, 404), (OUTSIDER, 404))
+    ),
+    "comments.comments_copy": INSIDERS_ONLY,
+    "comments.response_letter": Rule(frozenset({LEAD})),
     "comments.grant_extension": BOARD_ONLY,
     # "Remind now" is the board's; organizers read participation and download its table.
     "comments.remind_bodies": BOARD_ONLY,

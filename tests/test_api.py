@@ -76,6 +76,7 @@ def test_anonymous_callers_read_public_proposals_published_drafts_only(client, m
     assert [p["code"] for p in listing["items"]] == [public.code]
     draft = client.get(f"{V1}/proposals/CONG-KHAI/drafts/1").get_json()
     assert draft["status"] == "open" and draft["period"] == "open"
+    assert draft["invited"] == []  # who is consulted is the board's business
     sections = client.get(f"{V1}/proposals/CONG-KHAI/drafts/1/sections").get_json()["items"]
     assert sections[1]["number"] == "1.1" and "**đô thị thông minh**" in sections[1]["text"]
     assert "<strong>đô thị thông minh</strong>" in sections[1]["html"]
@@ -96,7 +97,10 @@ def test_a_token_reads_as_its_owner_and_a_bad_one_is_refused(client, consultatio
     me = client.get(f"{V1}/", headers=headers).get_json()
     assert me["user"] == c.people.reviewer.email and me["scope"] == "read"
     draft = client.get(draft_url(c), headers=headers).get_json()
-    assert {i["department"]["code"] for i in draft["invited"]} == {"STTTT", "SXD"}
+    # A consulted body sees its own invitation and deadline; the board sees every body's.
+    assert [i["department"]["code"] for i in draft["invited"]] == ["STTTT"]
+    board = client.get(draft_url(c), headers=bearer(c.people.organizer)).get_json()
+    assert {i["department"]["code"] for i in board["invited"]} == {"STTTT", "SXD"}
     for header in ("Bearer nope", "Basic abc", "Bearer "):
         refused = client.get(draft_url(c), headers={"Authorization": header})
         assert refused.status_code == 401
@@ -231,6 +235,10 @@ def test_a_reviewer_writes_a_draft_comment_through_the_service(client, consultat
     assert data["submitted_at"] is None and data["departments"][0]["code"] == "STTTT"
     comment = db.session.get(Comment, data["id"])
     assert comment.author_id == c.people.reviewer.id and comment.quote == "đô thị thông minh"
+    event = db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.action == AuditAction.COMMENT_CREATE)
+    ).one()
+    assert event.actor_id == c.people.reviewer.id
     # The board writes no comment; another proposal's board neither.
     for who in (c.people.drafting, c.people.outsider):
         assert client.post(url, json=body, headers=bearer(who, ApiScope.WRITE)).status_code in (
@@ -349,6 +357,16 @@ def test_cors_is_off_by_default_and_configurable(app, client, make_proposal):
     assert allowed.headers["Access-Control-Allow-Origin"] == origin["Origin"]
     stranger = client.get(f"{V1}/proposals", headers={"Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in stranger.headers
+    # The browser's preflight before a write with a token.
+    preflight = client.options(
+        f"{V1}/proposals/CONG-KHAI/drafts/1/comments",
+        headers={**origin, "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "authorization, content-type"},
+    )  # fmt: skip
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == origin["Origin"]
+    assert "Authorization" in preflight.headers["Access-Control-Allow-Headers"]
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
 
 
 def test_rate_limits_are_per_token(app, client, consultation):
@@ -393,3 +411,13 @@ def test_the_account_page_makes_shows_once_and_revokes_tokens(client, consultati
     assert db.session.get(ApiToken, token.id).revoked_at is not None
     headers = {"Authorization": f"Bearer {secret}"}
     assert client.get(f"{V1}/", headers=headers).status_code == 401
+
+
+def test_a_body_that_is_not_json_is_a_400_problem(client, consultation):
+    headers = {
+        **bearer(consultation.people.reviewer, ApiScope.WRITE),
+        "Content-Type": "application/json",
+    }
+    broken = client.post(draft_url(consultation, "/comments"), data="{nope", headers=headers)
+    assert broken.status_code == 400 and broken.mimetype == "application/problem+json"
+    assert broken.get_json()["errors"] == {"json": ["Nội dung JSON không hợp lệ."]}

@@ -40,6 +40,8 @@ NOT_ON_A_PAGE: dict[str, str] = {
     # Shown only before the workshop's day; the fuzzed world's workshop is under way
     # (tests/test_workshops.py posts it).
     "workshops.set_early_recording": "a workshop still to come",
+    # Shown only once a marked-up Word file was read by a job (tests/test_word.py posts it).
+    "comments.word_preview": "preview step of a Word upload",
     # The JSON API takes JSON, not forms: tests/test_api_fuzz.py runs Schemathesis on it.
     "api.create_comment": "JSON API",
     "api.submit_response": "JSON API",
@@ -68,7 +70,7 @@ EDGES = [
 URL_PARAMETERS = {
     "page", "after", "next", "q", "section", "department", "kind", "status", "source",
     "assignee", "answered", "sort", "from", "to", "start", "end", "action", "user", "role",
-    "present", "all", "change_note", "body", "since", "cursor", "limit",
+    "present", "all", "change_note", "tracked", "body", "since", "cursor", "limit",
 }  # fmt: skip
 FORM_FIELDS = {
     "comment_id", "duplicate_id", "session_id", "token_id", "direction", "department_id",

@@ -463,24 +463,6 @@ def test_embedded_queue_in_a_sqlite_file(app, client, commented, tmp_path):
     assert (tmp_path / "q.sqlite3").exists()
 
 
-def _redis_url() -> str:
-    return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-@pytest.fixture
-def redis_url():
-    import redis
-
-    url = _redis_url()
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        if os.environ.get("CI") == "true" or os.environ.get("CONSULT_REQUIRE_REDIS") == "1":
-            pytest.fail(f"Redis is required here but not reachable at {url}: {exc}")
-        pytest.skip(f"Redis not reachable at {url}")
-    return url
-
-
 def test_redis_queue_shared_by_two_app_servers(app, client, commented, redis_url, test_config):
     from huey import RedisHuey
 

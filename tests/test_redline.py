@@ -248,6 +248,19 @@ def test_compare_docx_marks_insertions_and_deletions():
     assert heading_styles == {"Heading 1"}
 
 
+def test_compare_docx_as_tracked_changes_word_accepts_or_rejects():
+    from consult.documents.word_review import read_back
+
+    old = [Sec("a", "1", "Mở đầu", "Thành phố Cần Thơ phát triển."), Sec("b", "2", "Kinh phí", "")]
+    new = [Sec("a", "1", "Mở đầu", "Thành phố Cần Thơ thông minh phát triển.")]
+    data = compare_docx("So sánh", compare_sections(old, new), tracked=True)
+    back = read_back(data)
+    assert "thông minh " in back["insertions"] and "2. Kinh phí" in back["deletions"]
+    # Tracked, not formatted: accepting a change leaves plain text.
+    body = Document(io.BytesIO(data)).element.body.xml
+    assert "<w:ins " in body and "<w:u " not in body and "<w:strike" not in body
+
+
 def test_compare_sections_reports_the_fewest_moves():
     old = [FlatSec(i, str(i), f"Mục {i}") for i in range(1, 11)]
     new = old[1:] + old[:1]  # the first section moved to the end

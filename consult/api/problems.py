@@ -52,8 +52,8 @@ def from_http_exception(error: HTTPException, title: str, detail: str):
     if isinstance(errors, dict) and set(errors) <= {"json", "query", "headers", "path"}:
         # webargs files messages under where it read them: one level is enough.
         merged: dict = {}
-        for messages in errors.values():
-            merged.update(messages if isinstance(messages, dict) else {"_": messages})
+        for location, messages in errors.items():
+            merged.update(messages if isinstance(messages, dict) else {location: messages})
         errors = merged
     return problem(
         error.code or 500, title, data.get("message") or detail, errors=errors, headers=headers

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
@@ -84,9 +85,18 @@ def draft_data(draft: Draft) -> dict:
                 "department": department_data(i.department),
                 "deadline": draft.deadline_for(i.department_id),
             }
-            for i in sorted(draft.invitations, key=lambda i: i.department.name)
+            for i in sorted(_invitations_seen(draft), key=lambda i: i.department.name)
         ],
     }
+
+
+def _invitations_seen(draft: Draft) -> list:
+    """Every invited body for those who read participation; else the caller's own body's
+    invitation and deadline, as its department page shows them."""
+    if draft.can_report(current_user):
+        return list(draft.invitations)
+    own = draft.invitation_for(draft.proposal.speaks_for(current_user))
+    return [own] if own is not None else []
 
 
 def section_data(section) -> dict:
@@ -310,7 +320,12 @@ def list_comments(code: str, number: int, cursor=None, limit=s.DEFAULT_LIMIT, **
         .where(Comment.visible_clause(draft, current_user), Comment.id > after)
         .order_by(None)
         .order_by(Comment.id)
-        .options(*triage_service.inbox_loading())
+        .options(
+            *triage_service.inbox_loading(),
+            # What a comment's bodies are: its own and its duplicates' (credited_departments).
+            selectinload(Comment.duplicates).selectinload(Comment.department),
+            selectinload(Comment.duplicate_of).selectinload(Comment.duplicates),
+        )
         .limit(limit + 1)
     )
     items, next_cursor = paging.take(db.session.scalars(query), limit, key=lambda c: c.id)

@@ -107,7 +107,14 @@ class DraftSchema(Schema):
     published_at = fields.DateTime(allow_none=True, required=True)
     closed_at = fields.DateTime(allow_none=True, required=True)
     sections = fields.Integer(required=True, metadata={"description": "How many sections."})
-    invited = fields.List(fields.Nested(InvitationSchema), required=True)
+    invited = fields.List(
+        fields.Nested(InvitationSchema),
+        required=True,
+        metadata={
+            "description": "Every invited body and its deadline for the board and organizers; "
+            "for a consulted body, its own."
+        },
+    )
 
 
 class SectionSchema(Schema):
@@ -317,4 +324,5 @@ MARSHMALLOW_MESSAGES = (
     _l("Must be greater than or equal to 1 and less than or equal to 200."),
     _l("Longer than maximum length 200."),
     _l("Not a valid aware datetime."),
+    _l("Invalid JSON body."),
 )

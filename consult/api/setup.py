@@ -10,6 +10,7 @@ requests are not.
 from __future__ import annotations
 
 import http
+import re
 
 from flask import Flask, abort, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
@@ -47,18 +48,36 @@ class ConsultApi(Api):
         prepare_response(response, self.spec, PROBLEM_TYPE)
         self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
 
-    def document_not_modified(self) -> None:
-        for operations in self.spec._paths.values():
-            if "get" in operations:
-                operations["get"]["responses"].setdefault(
-                    "304", {"description": "Not modified: If-None-Match holds the current ETag."}
-                )
-
     def _openapi_swagger_ui(self):
         # The vendored Swagger UI, started by a script file: the portal allows no inline script.
         return render_template(
             "api/docs.html", spec_url=url_for(f"{self._make_doc_blueprint_name()}.openapi_json")
         )
+
+    def finish_document(self, app: Flask) -> None:
+        """What flask-smorest leaves out: operation ids (the view's name), the ETag of every
+        read and its 304."""
+        ids = {}
+        for rule in app.url_map.iter_rules():
+            if rule.endpoint.startswith(f"{bp.name}."):
+                path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+                for method in rule.methods - {"HEAD", "OPTIONS"}:
+                    ids[(path, method.lower())] = rule.endpoint.split(".", 1)[1]
+        for path, operations in self.spec._paths.items():
+            for method, operation in operations.items():
+                if (path, method) in ids:
+                    operation.setdefault("operationId", ids[(path, method)])
+            if "get" in operations:
+                responses = operations["get"]["responses"]
+                ok = responses.get("200")
+                if isinstance(ok, dict) and "content" in ok:
+                    ok.setdefault("headers", {})["ETag"] = {
+                        "description": "Send it back in If-None-Match: 304 while unchanged.",
+                        "schema": {"type": "string"},
+                    }
+                responses.setdefault(
+                    "304", {"description": "Not modified: If-None-Match holds the current ETag."}
+                )
 
 
 def current_token() -> ApiToken | None:
@@ -150,7 +169,7 @@ def init_app(app: Flask) -> None:
     # Flask-Login sends an anonymous caller of a hidden object to 401, not to the login page.
     login_manager.blueprint_login_views[bp.name] = None
     api.register_blueprint(bp)
-    api.document_not_modified()
+    api.finish_document(app)
     app.extensions["consult_api"] = api
     # First of all: the signed-in user (and the language) come from the token.
     app.before_request_funcs.setdefault(None, []).insert(0, authenticate)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField, MultipleFileField
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from consult.forms import Form
 from consult.models import CommentKind
+from consult.services.word import Choice
 from consult.uploads import megabytes
 from consult.validators import PlausibleDate
 
@@ -118,3 +119,37 @@ class ConsultationSettingsForm(Form):
         option_widget=widgets.CheckboxInput(),
     )
     submit = SubmitField(_l("Save"))
+
+
+class WordUploadForm(Form):
+    file = FileField(
+        _l("The marked-up Word file (.docx)"),
+        validators=[FileRequired(_l("Choose the file."))],
+        description=_l(
+            "The copy downloaded for review (or any .docx of this draft), with comments and "
+            "tracked changes made in Word, LibreOffice or an online office suite."
+        ),
+    )
+    submit = SubmitField(_l("Read the file"))
+
+
+MAX_LINE_TEXT = 20000
+
+
+def word_choices(data, lines) -> tuple[list, list[str]]:
+    """The preview's ticked lines with their edited text, and the problems found in them."""
+    choices, problems = [], []
+    for line in lines:
+        if not line.can_save or not data.get(f"keep-{line.number}"):
+            continue
+        body = (data.get(f"body-{line.number}") or "").strip()
+        proposed = (data.get(f"proposed-{line.number}") or "").strip() or None
+        if not body:
+            problems.append(_("Line %(n)d: write the comment.", n=line.number))
+        elif len(body) > MAX_LINE_TEXT or len(proposed or "") > MAX_LINE_TEXT:
+            problems.append(
+                _("Line %(n)d: at most %(max)d characters.", n=line.number, max=MAX_LINE_TEXT)
+            )
+        else:
+            choices.append(Choice(line.number, body, proposed))
+    return choices, problems

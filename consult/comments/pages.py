@@ -6,12 +6,16 @@ Shown by the drafts blueprint, and again by the comments blueprint when a commen
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template
+from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
+from consult import cache
 from consult.comments.forms import CommentForm
+from consult.extensions import db
 from consult.forms import EmptyForm
-from consult.models import Draft, Section
+from consult.models import Comment, Draft, Section
 from consult.services import comments as comment_service
 from consult.services import drafts as draft_service
 
@@ -43,7 +47,19 @@ def render_section_page(draft: Draft, section: Section, form=None, status: int =
     commenting = draft.can_comment(current_user)
     if commenting and form is None:
         form = CommentForm(section_id=section.id)
-    comments = comment_service.comments_for_section(draft, section, current_user)
+    states = comment_service.section_card_states(draft, section, current_user)
+    cards = comment_cards(draft, states)
+    editable = {
+        s.id
+        for s in states
+        if Comment.editable_by(
+            draft,
+            current_user,
+            submitted_at=s.submitted_at,
+            deleted_at=s.deleted_at,
+            department_id=s.department_id,
+        )
+    }
     return render_template(
         "drafts/section.html",
         draft=draft,
@@ -52,7 +68,45 @@ def render_section_page(draft: Draft, section: Section, form=None, status: int =
         previous=previous,
         next=following,
         can_edit=draft.can_edit(current_user),
-        threads=comment_service.threads_by_quote(comments),
-        comment_total=len(comments),
+        threads=comment_service.threads_by_quote(states),
+        cards=cards,
+        editable=editable,
+        comment_total=len(states),
         form=form if commenting else None,
     ), status
+
+
+def comment_cards(draft: Draft, states) -> dict[int, Markup]:
+    """Each card's HTML, from the fragment cache or rendered (and cached) if missing.
+
+    A card's key is everything it shows: the versions of the comment and of what it names
+    (``CardState``), the reader's view of it (own department, whether the draft it was taken
+    into is visible), the language and the release. The links under it (which depend on the
+    reader and on the deadline) are drawn outside it, on every request.
+    """
+    locale = str(get_locale())
+    visible_drafts: dict[int, bool] = {}
+    keys = {}
+    for state in states:
+        target = state.addressed_draft_id
+        if target is not None and target not in visible_drafts:
+            visible_drafts[target] = db.session.get(Draft, target).can_view(current_user)
+        own = Comment.own_department_of(draft, current_user, state.department_id)
+        keys[state.id] = cache.key_of(
+            "card", state.id, state.versions, locale, own, visible_drafts.get(target)
+        )
+    store = cache.fragments()
+    found = store.get_many(list(keys.values()))
+    missing = [cid for cid, key in keys.items() if key not in found]
+    if missing:
+        # One template context for all the cards drawn (its processors run once).
+        context: dict = {}
+        current_app.update_template_context(context)
+        template = current_app.jinja_env.get_template("comments/_card.html")
+        drawn = {
+            keys[c.id]: template.render(context, comment=c)
+            for c in comment_service.comments_by_ids(missing)
+        }
+        store.set_many(drawn)
+        found.update(drawn)
+    return {cid: Markup(found[key]) for cid, key in keys.items()}  # noqa: S704 (our own HTML)

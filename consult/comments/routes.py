@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -11,17 +20,21 @@ from sqlalchemy.exc import IntegrityError
 
 from consult import uploads
 from consult.comments import bp
+from consult.comments import jobs as word_jobs
 from consult.comments.forms import (
     AgreeForm,
     CommentForm,
     ConsultationSettingsForm,
     ExtensionForm,
     ResponseForm,
+    WordUploadForm,
+    word_choices,
 )
 from consult.comments.pages import render_draft_page, render_section_page
 from consult.documents.participation import XLSX_MIMETYPE, write_participation_xlsx
 from consult.extensions import db
 from consult.forms import EmptyForm
+from consult.jobs.views import started
 from consult.models import (
     Attachment,
     Comment,
@@ -33,10 +46,13 @@ from consult.models import (
 from consult.permissions import load_draft, load_or_404, load_section, login_required
 from consult.services import comments as comment_service
 from consult.services import exports
+from consult.services import word as word_service
 from consult.services.comments import CommentError
 from consult.timeutil import from_vietnam_local
 from consult.triage.forms import MessageForm
 from consult.utils import download_response, draft_url, flash_form_errors, parse_id, parse_ids
+
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _speaking_body(draft: Draft) -> int:
@@ -449,3 +465,141 @@ def consultation_settings(code: str, number: int):
     return render_template(
         "comments/settings.html", draft=draft, proposal=draft.proposal, form=form
     ), (422 if form.errors else 200)
+
+
+# --- working in Word ------------------------------------------------------------------------
+
+
+def _word_url(draft: Draft, endpoint: str = "comments.word_page", **values) -> str:
+    return url_for(endpoint, code=draft.proposal.code, number=draft.number, **values)
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/word")
+@login_required
+def word_page(code: str, number: int):
+    draft = load_draft(code, number)
+    return render_template(
+        "comments/word.html",
+        draft=draft,
+        proposal=draft.proposal,
+        form=WordUploadForm(),
+        can_upload=draft.can_comment(current_user),
+        can_read_all=draft.can_report(current_user),
+        can_letter=draft.can_work_as_department(current_user) and current_user.is_lead,
+    )
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/review.docx")
+@login_required
+def review_copy(code: str, number: int):
+    draft = load_draft(code, number)
+    exports.record_download(
+        "draft", draft, actor=current_user, allowed=draft.can_view, format="docx-review"
+    )
+    db.session.commit()
+    filename = f"{draft.proposal.code}-du-thao-{draft.number}-gop-y.docx"
+    return download_response(word_service.review_copy(draft), filename, DOCX_MIMETYPE)
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/with-comments.docx")
+@login_required
+def comments_copy(code: str, number: int):
+    draft = load_draft(code, number, can="report")
+    exports.record_download(
+        "draft", draft, actor=current_user, allowed=draft.can_report, format="docx-comments"
+    )
+    db.session.commit()
+    filename = f"{draft.proposal.code}-du-thao-{draft.number}-kem-y-kien.docx"
+    return download_response(word_service.comments_copy(draft), filename, DOCX_MIMETYPE)
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/word/upload", methods=["POST"])
+@login_required
+def word_upload(code: str, number: int):
+    draft = load_draft(code, number)
+    department_id = _speaking_body(draft)
+    if not draft.can_comment(current_user):
+        flash(str(comment_service.closed_message(current_user)), "error")
+        return redirect(_word_url(draft))
+    form = WordUploadForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(_word_url(draft))
+    limit = current_app.config["MAX_IMPORT_BYTES"]
+    data = form.file.data.stream.read(limit + 1)
+    try:
+        word_service.check_upload(data, limit)
+    except CommentError as exc:
+        flash(str(exc), "error")
+        return redirect(_word_url(draft))
+    filename = uploads.clean_filename(form.file.data.filename or "", "docx")
+    return started(word_jobs.start(draft, department_id, data, filename, current_user))
+
+
+@bp.route(
+    "/proposals/<code>/drafts/<int:number>/word/preview/<int:job_id>", methods=["GET", "POST"]
+)
+@login_required
+def word_preview(code: str, number: int, job_id: int):
+    draft = load_draft(code, number)
+    _speaking_body(draft)
+    job = word_jobs.finished_job(job_id, current_user, draft)
+    if job is None:
+        abort(404)
+    lines = word_service.lines_from_json(job.params["lines"])
+    form = EmptyForm()
+    status = 200
+    if request.method == "POST":
+        choices, problems = (
+            word_choices(request.form, lines)
+            if form.validate_on_submit()
+            else (
+                [],
+                [_("The form has expired. Please try again.")],
+            )
+        )
+        for problem in problems:
+            flash(problem, "error")
+        if not problems:
+            try:
+                created = word_service.save_lines(
+                    draft, current_user, lines, choices, job.params.get("filename", "")
+                )
+            except CommentError as exc:
+                db.session.rollback()
+                flash(str(exc), "error")
+            else:
+                db.session.commit()
+                flash(
+                    _(
+                        "%(n)d comments saved as drafts of your department. The lead submits them.",
+                        n=len(created),
+                    ),
+                    "success",
+                )
+                return redirect(department_url(draft))
+        status = 422
+    return render_template(
+        "comments/word_preview.html",
+        draft=draft,
+        proposal=draft.proposal,
+        lines=lines,
+        form=form,
+        filename=job.params.get("filename", ""),
+        posted=request.form if request.method == "POST" else None,
+    ), status
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/my-department/letter.docx")
+@login_required
+def response_letter(code: str, number: int):
+    draft = load_draft(code, number)
+    _lead_of_body(draft)
+    exports.record_download(
+        "response-letter", draft, actor=current_user, allowed=draft.can_work_as_department
+    )
+    db.session.commit()
+    filename = f"{draft.proposal.code}-cong-van-gop-y-{current_user.department.code}.docx"
+    return download_response(
+        word_service.response_letter(draft, current_user), filename, DOCX_MIMETYPE
+    )

@@ -25,7 +25,7 @@ from markdown_it.token import Token
 from consult.documents.convert import ConversionError, doc_to_docx, soffice
 from consult.documents.structure import Heading, Item, find_headings, is_capitals
 from consult.exceptions import UserFacingError
-from consult.numbering import STRUCTURE_WORD
+from consult.numbering import STRUCTURE_WORD, join_heading_number  # noqa: F401  (re-exported)
 from consult.text import xml_safe
 from consult.zipsafety import expands_too_far
 

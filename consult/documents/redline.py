@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import RGBColor
 from docx.text.paragraph import Paragraph
 from flask_babel import lazy_gettext as _l
@@ -342,9 +344,11 @@ def _delimiter(cell: str) -> str:
 # Word comparison document
 
 
-def compare_docx(title: str, changes: Sequence[SectionChange]) -> bytes:
-    """A Word document of the changes: insertions underlined, deletions struck through."""
+def compare_docx(title: str, changes: Sequence[SectionChange], *, tracked: bool = False) -> bytes:
+    """A Word document of the changes: insertions underlined, deletions struck through; or,
+    ``tracked``, as Word's own tracked changes (w:ins, w:del) to accept or reject."""
     document = new_document()
+    document.part._consult_tracked = tracked
     document.add_paragraph(single_line(str(title)), style="Title")
     legend = document.add_paragraph()
     legend.add_run(str(_l("Legend:")) + " ")
@@ -403,11 +407,28 @@ def _add_text_runs(document, runs: list[tuple[str, str]]) -> None:
 
 
 def _add_runs(paragraph: Paragraph, runs: list[tuple[str, str]]) -> None:
+    tracked = getattr(paragraph.part, "_consult_tracked", False)
     for op, text in runs:
         run = paragraph.add_run(xml_safe(text))
-        if op == INSERT:
+        if tracked and op in (INSERT, DELETE):
+            _track(run, op)
+        elif op == INSERT:
             run.font.underline = True
             run.font.color.rgb = INSERT_COLOUR
         elif op == DELETE:
             run.font.strike = True
             run.font.color.rgb = DELETE_COLOUR
+
+
+def _track(run, op: str) -> None:
+    """Make ``run`` a tracked insertion or deletion of the comparison."""
+    mark = OxmlElement("w:ins" if op == INSERT else "w:del")
+    counter = getattr(run.part, "_consult_revision", 0) + 1
+    run.part._consult_revision = counter
+    mark.set(qn("w:id"), str(counter))
+    mark.set(qn("w:author"), str(_l("Comparison of drafts")))
+    run._r.addprevious(mark)
+    mark.append(run._r)
+    if op == DELETE:
+        for t in run._r.findall(qn("w:t")):
+            t.tag = qn("w:delText")

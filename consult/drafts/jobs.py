@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from consult.extensions import db
 from consult.models import Proposal
 from consult.models.job_kinds import JobError, JobKind, register
+from consult.private_files import remove_older_than
 
 
 def _uploads() -> Path:
@@ -85,9 +86,7 @@ def _preview_url(job) -> str | None:
 def purge_old_uploads(now) -> None:
     """Uploads a job never got to (its worker died on every attempt, or it was cancelled)."""
     cutoff = now.timestamp() - current_app.config["JOB_RESULT_HOURS"] * 3600
-    for path in _uploads().glob("*.upload"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+    remove_older_than(_uploads(), "*.upload", cutoff)
 
 
 DRAFT_IMPORT = register(

@@ -633,8 +633,11 @@ def compare_drafts_docx(code: str):
         a=older.number,
         b=newer.number,
     )
-    data = compare_docx(title, compare_sections(older.sections, newer.sections))
-    filename = f"{proposal.code}-so-sanh-{older.number}-{newer.number}.docx"
+    # ?tracked=1: Word's own tracked changes, to accept or reject, instead of formatting.
+    tracked = request.args.get("tracked") == "1"
+    data = compare_docx(title, compare_sections(older.sections, newer.sections), tracked=tracked)
+    suffix = "-theo-doi-thay-doi" if tracked else ""
+    filename = f"{proposal.code}-so-sanh-{older.number}-{newer.number}{suffix}.docx"
     exports.record_download(
         "comparison", newer, actor=current_user, allowed=older.can_view, older=older.number
     )

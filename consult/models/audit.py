@@ -36,10 +36,12 @@ class AuditAction(enum.StrEnum):
     DEPARTMENT_DEACTIVATE = "department.deactivate"
     DEPARTMENT_ACTIVATE = "department.activate"
     DEPARTMENT_IMPORT = "department.import"
+    COMMENT_CREATE = "comment.create"
     RESPONSE_SUBMIT = "response.submit"
     COMMENT_STATUS = "comment.status"
     COMMENT_ANSWER = "comment.answer"
     COMMENT_MERGE = "comment.merge"
+    COMMENT_IMPORT = "comment.import"
     COMMENT_ASSIGN = "comment.assign"
     DRAFT_PUBLISH = "draft.publish"
     DRAFT_CLOSE = "draft.close"
@@ -81,6 +83,7 @@ AUDIT_ACTION_LABELS = {
     AuditAction.DEPARTMENT_DEACTIVATE: _l("Department deactivated"),
     AuditAction.DEPARTMENT_ACTIVATE: _l("Department reactivated"),
     AuditAction.DEPARTMENT_IMPORT: _l("Departments imported"),
+    AuditAction.COMMENT_CREATE: _l("Draft comment written"),
     AuditAction.RESPONSE_SUBMIT: _l("Official response submitted"),
     AuditAction.PROPOSAL_CREATE: _l("Proposal created"),
     AuditAction.PROPOSAL_UPDATE: _l("Proposal edited"),
@@ -90,6 +93,7 @@ AUDIT_ACTION_LABELS = {
     AuditAction.COMMENT_STATUS: _l("Comment status changed"),
     AuditAction.COMMENT_ANSWER: _l("Comment answered"),
     AuditAction.COMMENT_MERGE: _l("Comments merged or separated"),
+    AuditAction.COMMENT_IMPORT: _l("Comments read from a Word file"),
     AuditAction.COMMENT_ASSIGN: _l("Comments assigned"),
     AuditAction.DRAFT_PUBLISH: _l("Draft published"),
     AuditAction.DRAFT_CLOSE: _l("Comment period closed"),

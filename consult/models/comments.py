@@ -20,15 +20,20 @@ from sqlalchemy import (
     exists,
     false,
     func,
+    literal_column,
     or_,
+    select,
+    table,
     true,
 )
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from consult.extensions import db
+from consult.models import text_index
 from consult.models.accounts import Department, User, enum_column
 from consult.models.base import TimestampMixin, UTCDateTime, utcnow
 from consult.models.drafts import Draft, DraftStatus, IllegalTransition, Section
+from consult.textsearch import fold, like_pattern
 
 # A body is reminded by hand ("remind now") at most once within this interval.
 REMIND_INTERVAL = timedelta(hours=24)
@@ -152,7 +157,8 @@ def _match_index(text: str) -> tuple[str, list[int], list[int]]:
     return "".join(key), starts, ends
 
 
-def _key(text: str | None) -> str:
+def match_key(text: str | None) -> str:
+    """How a quote is compared with a text: NFC, without whitespace or invisible characters."""
     return _match_index(text or "")[0]
 
 
@@ -172,10 +178,10 @@ def _common_prefix(a: str, b: str) -> int:
 
 def _scored_occurrences(text, quote, prefix, suffix) -> list[tuple[int, int, int]]:
     key, starts, ends = _match_index(text)
-    needle = _key(quote)
+    needle = match_key(quote)
     if not needle:
         return []
-    before, after = _key(prefix), _key(suffix)
+    before, after = match_key(prefix), match_key(suffix)
     found = []
     at = key.find(needle)
     while at >= 0:
@@ -499,16 +505,32 @@ class Comment(TimestampMixin, db.Model):
 
     def is_own_department(self, user) -> bool:
         """The department's own people, who alone see its drafts and their edit history."""
-        own = self.draft.proposal.speaks_for(user)
-        return own is not None and own == self.department_id
+        return self.own_department_of(self.draft, user, self.department_id)
+
+    @staticmethod
+    def own_department_of(draft: Draft, user, department_id: int | None) -> bool:
+        """``is_own_department`` from a comment's columns (a card drawn from a cache)."""
+        own = draft.proposal.speaks_for(user)
+        return own is not None and own == department_id
 
     def can_edit(self, user) -> bool:
         """Reviewers and the lead of the department, on an unsubmitted comment, in time."""
+        return self.editable_by(
+            self.draft,
+            user,
+            submitted_at=self.submitted_at,
+            deleted_at=self.deleted_at,
+            department_id=self.department_id,
+        )
+
+    @staticmethod
+    def editable_by(draft: Draft, user, *, submitted_at, deleted_at, department_id) -> bool:
+        """``can_edit`` from a comment's columns (a card drawn from a cache)."""
         return (
-            not self.is_submitted
-            and not self.is_deleted
-            and self.department_id is not None
-            and self.draft.commenting_body(user) == self.department_id
+            submitted_at is None
+            and deleted_at is None
+            and department_id is not None
+            and draft.commenting_body(user) == department_id
         )
 
     def can_delete(self, user) -> bool:
@@ -650,6 +672,30 @@ class Comment(TimestampMixin, db.Model):
             return true()
         return and_(cls.duplicate_of_id.is_(None), cls.status == status)
 
+    @classmethod
+    def text_search(cls, query: str, newest: int | None = None):
+        """Comments whose text holds ``query`` anywhere, diacritics and case aside: the
+        inbox's, the reports' and the similar comments' search, from the text index.
+
+        The index (``text_index``) answers a LIKE on PostgreSQL; on SQLite a quoted FTS5
+        phrase, a substring match as LIKE's, which needs three characters: shorter terms
+        keep the LIKE. ``newest``: the caller wants only that many matches, newest first
+        (it orders by id descending and limits), so the index may stop there.
+        """
+        folded = fold(query)
+        if len(folded) >= text_index.MIN_MATCH and db.session.get_bind().dialect.name == "sqlite":
+            phrase = '"' + folded.replace('"', '""') + '"'
+            rowid = literal_column("rowid")
+            matches = (
+                select(rowid)
+                .select_from(table(text_index.FTS_TABLE))
+                .where(literal_column(text_index.FTS_TABLE).op("MATCH")(phrase))
+            )
+            if newest is not None:
+                matches = matches.order_by(rowid.desc()).limit(newest)
+            return cls.id.in_(matches)
+        return cls.search_text.like(like_pattern(query), escape="\\")
+
     def credited_departments(self) -> list[Department]:
         """Every department that made this point: the comment's and its duplicates'."""
         group = self._merged_group()
@@ -667,6 +713,9 @@ class Comment(TimestampMixin, db.Model):
     @property
     def active_duplicates(self) -> list[Comment]:
         return [d for d in self.duplicates if not d.is_deleted]
+
+
+text_index.listen(Comment.__table__)
 
 
 class CommentEvent(db.Model):

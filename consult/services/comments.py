@@ -11,8 +11,8 @@ from datetime import date, datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy import case, func, or_, select, update
+from sqlalchemy.orm import aliased, defer, joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
 from consult import uploads
@@ -30,6 +30,7 @@ from consult.models import (
     ResponseKind,
     Section,
     User,
+    Workshop,
 )
 from consult.models.audit import AuditAction
 from consult.models.base import utcnow
@@ -48,10 +49,14 @@ class CommentError(ValueError):
     """A comment rule was broken; the message is for the user."""
 
 
-def filter_comments(query, *, section=None, kind=None, status=None, duplicates=False, source=None):
-    """Narrow a select() of comments; ``section`` 0 means the general comments.
+def filter_comments(
+    query, *, section=None, kind=None, status=None, duplicates=False, source=None, q=None
+):
+    """Narrow a select() of comments; ``section`` 0 means the general comments, ``q`` is a
+    search of the text (diacritics aside, from the text index).
 
-    The triage inbox and the summary report offer the same filters: one place applies them.
+    The triage inbox, the summary report and the API offer the same filters: one place
+    applies them.
     """
     if section == 0:
         query = query.where(Comment.section_id.is_(None))
@@ -63,6 +68,8 @@ def filter_comments(query, *, section=None, kind=None, status=None, duplicates=F
         query = query.where(Comment.status_clause(status, duplicates=duplicates))
     if source:
         query = query.where(Comment.source == source)
+    if q:
+        query = query.where(Comment.text_search(q))
     return query
 
 
@@ -258,6 +265,12 @@ def create_comment(
     except uploads.UploadError as exc:
         raise CommentError(str(exc)) from exc
     db.session.flush()
+    audit.record(
+        AuditAction.COMMENT_CREATE,
+        comment,
+        actor=author,
+        detail={"department": body_id, "section": section.key if section else None},
+    )
     return comment
 
 
@@ -665,6 +678,78 @@ def comments_for_section(draft: Draft, section: Section, user) -> list[Comment]:
             .options(*card_loading())
             .order_by(Comment.created_at, Comment.id)
         )
+    )
+
+
+@dataclass(frozen=True)
+class CardState:
+    """What a comment card shows, as versions: equal states draw the same card."""
+
+    id: int
+    quote: str | None
+    department_id: int | None
+    submitted_at: datetime | None
+    deleted_at: datetime | None
+    addressed_draft_id: int | None
+    versions: tuple
+
+
+def section_card_states(draft: Draft, section: Section, user) -> list[CardState]:
+    """The cards of a section's comments that ``user`` may read, in their order, without
+    loading them: a row of versions each (the comment's, its primary's for a duplicate, its
+    department's, author's, workshop's, attachments', and the section it was taken into)."""
+    primary = aliased(Comment)
+    addressed = aliased(Section)
+    addressed_draft = aliased(Draft)
+    addressed_id = case(
+        (Comment.duplicate_of_id.is_(None), Comment.addressed_in_id),
+        else_=primary.addressed_in_id,
+    )
+    files = (
+        select(func.count(Attachment.id), func.max(Attachment.id))
+        .where(Attachment.comment_id == Comment.id)
+        .correlate(Comment)
+    )
+    query = (
+        select(
+            Comment.id,
+            Comment.quote,
+            Comment.department_id,
+            Comment.submitted_at,
+            Comment.deleted_at,
+            addressed.draft_id,
+            Comment.version,
+            Comment.updated_at,
+            primary.version,
+            primary.updated_at,
+            Department.updated_at,
+            User.updated_at,
+            Workshop.updated_at,
+            files.with_only_columns(func.count(Attachment.id)).scalar_subquery(),
+            files.with_only_columns(func.max(Attachment.id)).scalar_subquery(),
+            addressed.updated_at,
+            addressed_draft.updated_at,
+        )
+        .select_from(Comment)
+        .outerjoin(primary, primary.id == Comment.duplicate_of_id)
+        .outerjoin(Department, Department.id == Comment.department_id)
+        .join(User, User.id == Comment.author_id)
+        .outerjoin(Workshop, Workshop.id == Comment.workshop_id)
+        .outerjoin(addressed, addressed.id == addressed_id)
+        .outerjoin(addressed_draft, addressed_draft.id == addressed.draft_id)
+        .where(Comment.visible_clause(draft, user), Comment.section_id == section.id)
+        .order_by(Comment.created_at, Comment.id)
+    )
+    return [
+        CardState(*row[:6], versions=tuple(str(v) for v in row[6:]))
+        for row in db.session.execute(query)
+    ]
+
+
+def comments_by_ids(ids) -> list[Comment]:
+    """Comments with what their cards show."""
+    return list(
+        db.session.scalars(select(Comment).where(Comment.id.in_(ids)).options(*card_loading()))
     )
 
 

@@ -47,6 +47,7 @@ class ReportFilters:
     source: CommentSource | None = None
     date_from: date | None = None
     date_to: date | None = None
+    q: str = ""  # a search of the text, as in the inbox
 
     @classmethod
     def from_args(cls, args) -> ReportFilters:
@@ -65,6 +66,7 @@ class ReportFilters:
             source=parse_enum(CommentSource, args.get("source")),
             date_from=day(args.get("from")),
             date_to=day(args.get("to")),
+            q=(args.get("q") or "").strip()[:200],
         )
 
     def to_args(self) -> dict[str, str]:
@@ -76,6 +78,7 @@ class ReportFilters:
             "source": self.source.value if self.source else None,
             "from": self.date_from.isoformat() if self.date_from else None,
             "to": self.date_to.isoformat() if self.date_to else None,
+            "q": self.q or None,
         }
         return {k: str(v) for k, v in values.items() if v is not None}
 
@@ -114,6 +117,7 @@ def _primary_comments(draft: Draft, filters: ReportFilters):
         kind=filters.kind,
         status=filters.status,
         source=filters.source,
+        q=filters.q,
     )
     if filters.date_from:
         start = from_vietnam_local(datetime.combine(filters.date_from, time.min))

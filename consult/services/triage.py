@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from consult.extensions import db
@@ -30,7 +30,7 @@ from consult.models import (
 from consult.models.drafts import IllegalTransition
 from consult.services import audit, notifications
 from consult.services.comments import filter_comments
-from consult.textsearch import cosine, features, like_pattern
+from consult.textsearch import cosine, features
 from consult.utils import parse_enum, parse_id
 
 
@@ -137,6 +137,7 @@ def inbox_query(draft: Draft, filters: InboxFilters) -> Select:
         status=filters.status,
         duplicates=filters.duplicates,
         source=filters.source,
+        q=filters.q,
     )
     if filters.department:
         query = query.where(Comment.department_id == filters.department)
@@ -150,8 +151,6 @@ def inbox_query(draft: Draft, filters: InboxFilters) -> Select:
         query = query.where(~Comment.answered_clause())
     if filters.since:
         query = query.where(Comment.submitted_at >= filters.since)
-    if filters.q:
-        query = query.where(Comment.search_text.like(like_pattern(filters.q), escape="\\"))
     return query.order_by(*SORTS[filters.sort]())
 
 
@@ -365,30 +364,49 @@ class Similar:
 
 
 MAX_PAIRS = 6
-MAX_CANDIDATES = 3000
+# Candidates scored per word pair (and from the comment's section), newest first, out of
+# the newest matches of any draft read from the text index: the page costs the same at a
+# thousand comments as at a million.
+CANDIDATES_PER_KEY = 25
+MATCHES_PER_KEY = 4 * CANDIDATES_PER_KEY
 
 
 def similar_comments(comment: Comment, limit: int = 5, threshold: float = 0.15) -> list[Similar]:
     """The submitted comments of the same draft that say the most alike, best first."""
-    mine = features(comment.search_text)
+    mine = features(comment.search_text, folded=True)
     # Candidates share at least one of the comment's word pairs (or its section): the
-    # database narrows thousands of comments to a few before any scoring in Python.
+    # text index narrows thousands of comments to a few before any scoring in Python.
     pairs = sorted((k for k in mine if "_" in k), key=len, reverse=True)[:MAX_PAIRS]
-    conditions = [
-        Comment.search_text.like(like_pattern(pair.replace("_", " ")), escape="\\")
-        for pair in pairs
-    ]
+    keys = [Comment.text_search(p.replace("_", " "), newest=MATCHES_PER_KEY) for p in pairs]
     if comment.section_id is not None:
-        conditions.append(Comment.section_id == comment.section_id)
-    if not conditions:
-        return []
-    rows = db.session.execute(
-        submitted_comments(comment.draft)
-        .with_only_columns(Comment.id, Comment.search_text)
-        .where(Comment.id != comment.id, or_(*conditions))
-        .limit(MAX_CANDIDATES)
-    ).all()
-    scored = sorted(((cosine(mine, features(text)), cid) for cid, text in rows), reverse=True)
+        keys.append(Comment.section_id == comment.section_id)
+    matches = [
+        db.session.scalars(
+            select(Comment.id).where(key).order_by(Comment.id.desc()).limit(MATCHES_PER_KEY)
+        ).all()
+        for key in keys
+    ]
+    # The draft and state are checked here, on a few hundred rows read by primary key: in
+    # the query, the database would rather read the draft's whole index.
+    rows = {
+        cid: text
+        for cid, draft_id, submitted, deleted, text in db.session.execute(
+            select(
+                Comment.id,
+                Comment.draft_id,
+                Comment.submitted_at,
+                Comment.deleted_at,
+                Comment.search_text,
+            ).where(Comment.id.in_({cid for ids in matches for cid in ids}))
+        )
+        if draft_id == comment.draft_id and submitted and not deleted and cid != comment.id
+    }
+    candidates = {
+        cid for ids in matches for cid in [i for i in ids if i in rows][:CANDIDATES_PER_KEY]
+    }
+    scored = sorted(
+        ((cosine(mine, features(rows[cid], folded=True)), cid) for cid in candidates), reverse=True
+    )
     best = [(score, cid) for score, cid in scored[:limit] if score >= threshold]
     by_id = {
         c.id: c

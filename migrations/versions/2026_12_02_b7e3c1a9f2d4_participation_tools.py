@@ -1,7 +1,7 @@
 """Participation tools: a body's phone, when it was last reminded, early floor comments.
 
 Revision ID: b7e3c1a9f2d4
-Revises: b3e8d1f02a6c
+Revises: c3f1a9e7b2d4
 Create Date: 2026-12-02 00:05:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b7e3c1a9f2d4"
-down_revision = "b3e8d1f02a6c"
+down_revision = "c3f1a9e7b2d4"
 branch_labels = None
 depends_on = None
 

@@ -604,3 +604,99 @@ def test_board_exports_the_summary_report_as_a_job(journey, worker_at_work):
     expect(plain.page).to_have_url(re.compile(r"/jobs/\d+$"))
     expect(plain.page.get_by_role("link", name=re.compile("^Tải xuống .*\\.csv$"))).to_be_visible()
     plain.check("job-done")
+
+
+def test_department_works_in_word(journey, worker_at_work):
+    """A reviewer downloads draft 3 for review, marks it up in "Word" (comments, a reply and
+    tracked changes, written with lxml as Word writes them), uploads it, keeps all lines but
+    one; the lead downloads the generated letter and submits with its scan."""
+    from tests.wordfiles import MarkUp
+
+    j = journey("8-word")
+    page = j.page
+    j.login("chuyenvien.sxd@demo.example.vn")
+    j.check("home")
+    open_draft_3(j)
+    page.get_by_role("link", name="Làm việc với Word").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Làm việc với Word")
+    j.check("word-page")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Tải về để góp ý (.docx)").click()
+    review = Path(info.value.path()).read_bytes()
+    assert "consult_" in docx_xml(review)
+
+    markup = MarkUp(review)
+    # Passages of the body, each inside one run of the file (as a reader selects them).
+    body_runs = [
+        " ".join(run.text.split()[:7])
+        for paragraph in docx.Document(io.BytesIO(review)).paragraphs
+        if not paragraph.style.name.startswith(("Heading", "Title"))
+        for run in paragraph.runs
+        if len(run.text.split()) > 12
+    ]
+    first, second, third = body_runs[2], body_runs[6], body_runs[10]
+    markup.comment(
+        first,
+        "Đề nghị làm rõ trách nhiệm của Sở Xây dựng.",
+        author="Lê Văn Xây",
+        replies=[("Trần Thị Dựng", "Đồng ý, bổ sung lộ trình.")],
+    )
+    markup.replace(second.split()[-1], second.split()[-1] + " (sửa)")
+    markup.replace(third, None)
+    marked = markup.save()
+
+    page.get_by_label("Tệp Word đã góp ý (.docx)").set_input_files(
+        {"name": "du-thao-3-SXD-gop-y.docx", "mimeType": DOCX_MIME, "buffer": marked}
+    )
+    page.get_by_role("button", name="Đọc tệp").click()
+    expect(page).to_have_url(re.compile(r"/jobs/\d+$"))
+    preview_link = page.get_by_role("link", name="Mở bản xem trước")
+    expect(preview_link).to_be_visible()
+    j.check("word-job")
+    preview_link.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nội dung đọc được từ tệp Word")
+    lines = page.locator("li.word-line")
+    expect(lines).to_have_count(3)
+    expect(lines.first).to_contain_text("Đồng ý, bổ sung lộ trình.")
+    j.check("word-preview")
+    # Keep all but the second line (the changed word).
+    lines.nth(1).get_by_role("checkbox").uncheck()
+    page.get_by_role("button", name="Lưu các dòng đã chọn thành góp ý dự thảo của cơ quan").click()
+    expect(flash(page)).to_contain_text("Đã lưu 2 góp ý dự thảo của cơ quan.")
+    expect(page.locator("article.comment", has_text="trách nhiệm của Sở Xây dựng")).to_be_visible()
+    expect(page.get_by_text("Đề xuất: bỏ đoạn này.")).to_be_visible()
+    j.check("word-saved")
+
+    j.logout()
+    j.login("lanhdao.sxd@demo.example.vn")
+    j.check("lead-home")
+    open_draft_3(j)
+    page.get_by_role("link", name="Làm việc với Word").first.click()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Tải công văn (.docx)").click()
+    letter = Path(info.value.path()).read_bytes()
+    letter_text = docx_text(letter)
+    assert "V/v góp ý" in letter_text and "Sở Xây dựng".upper() in letter_text.upper()
+    assert "trách nhiệm của Sở Xây dựng" in letter_text and "Nơi nhận" in letter_text
+    j.check("letter")
+    # The signed letter comes back scanned, and goes with the response.
+    j.goto(DRAFT + "/my-department")
+    expect(page.locator("#pending-title .badge")).to_have_text("2")
+    page.get_by_label("Số công văn").fill("1402/SXD-QHKT")
+    page.get_by_label("Ngày công văn").fill("2018-05-09")
+    page.get_by_label("Bản quét công văn").set_input_files(
+        {**PDF_LETTER, "name": "cong-van-1402-SXD.pdf"}
+    )
+    page.get_by_role("button", name="Gửi ý kiến chính thức của cơ quan").click()
+    expect(flash(page)).to_contain_text("Đã gửi ý kiến của Sở Xây dựng (2 góp ý).")
+    j.check("submitted")
+
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def docx_xml(data: bytes) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read("word/document.xml").decode()
