@@ -20,6 +20,7 @@ from consult.models import ApiScope, Department, Role, User
 from consult.services import accounts as account_service
 from consult.services import api_tokens
 from consult.services.accounts import AccountError
+from consult.timeutil import format_datetime
 from consult.validators import password_problem
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -518,14 +519,14 @@ def restore_command(path, yes):
                 _(
                     "Replace the database and every uploaded file with the backup taken on "
                     "%(date)s? What was written since then will be lost.",
-                    date=manifest.created_at,
+                    date=format_datetime(manifest.created_at),
                 ),
                 abort=True,
             )
         restore_backup(path)
     except BackupError as exc:
         _fail(str(exc))
-    click.echo(_("Backup of %(date)s restored.", date=manifest.created_at))
+    click.echo(_("Backup of %(date)s restored.", date=format_datetime(manifest.created_at)))
     click.echo(_("Now run `flask --app run db upgrade`, then start the portal again."))
 
 

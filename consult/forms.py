@@ -1,13 +1,24 @@
 """The base form of every form in the portal, and forms used across areas."""
 
 from flask_babel import get_translations
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, TextAreaField
+from wtforms import Field, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.widgets import TextInput
 
 from consult.text import single_line, xml_safe
+from consult.timeutil import (
+    DATE_FORMAT,
+    DATE_PLACEHOLDER,
+    DATETIME_FORMAT,
+    DATETIME_PLACEHOLDER,
+    DateInputError,
+    parse_date,
+    parse_datetime,
+)
 
 
 class _PortalTranslations:
@@ -77,6 +88,94 @@ class Form(FlaskForm):
 
 class EmptyForm(Form):
     """A POST-only button: carries the CSRF token and nothing else."""
+
+
+def date_input_message(error: DateInputError, with_time: bool) -> str:
+    """What is wrong with a typed date, in the user's language."""
+    if error.kind == "day":
+        return _("%(value)s is not a real date.", value=error.text.strip())
+    if error.kind == "year":
+        return _("Enter a date between 1900 and 2199.")  # MIN_YEAR, MAX_YEAR
+    if with_time:
+        if error.kind == "time":
+            return _("Give the time as HH:MM after the date, for example 31/12/2026 17:00.")
+        return _("Enter the date and time as dd/mm/yyyy HH:MM, for example 31/12/2026 17:00.")
+    return _("Enter the date as dd/mm/yyyy, for example 31/12/2026.")
+
+
+class _OfficeDateBase(Field):
+    """A date typed as Vietnamese offices write it, parsed on the server (consult.timeutil).
+
+    A plain text box, not ``<input type="date">``: the browser's own picker follows the
+    browser's language (one showed mm/dd/yyyy), and its value cannot be checked or
+    explained in the portal's words. Required fields use ``InputRequired`` (``DataRequired``
+    would replace the message about a date that does not exist with "required").
+    """
+
+    widget = TextInput()
+    with_time = False
+    placeholder = DATE_PLACEHOLDER
+    inputmode = "numeric"
+    # A hint for the browser; the server decides (it also takes 31-12-2026 and 31122026).
+    pattern = r"\s*(\d{1,2}[\/.\-]\d{1,2}[\/.\-]\d{4}|\d{8}|\d{4}-\d{2}-\d{2})\s*"
+    hint = _l("Day/month/year, for example 31/12/2026.")
+    display_format = DATE_FORMAT
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("description", self.hint)
+        render_kw = {
+            "placeholder": self.placeholder,
+            "pattern": self.pattern,
+            "title": kwargs["description"],
+            "autocomplete": "off",
+            "class": "date-input",
+        }
+        if self.inputmode:
+            render_kw["inputmode"] = self.inputmode
+        kwargs["render_kw"] = {**render_kw, **(kwargs.get("render_kw") or {})}
+        super().__init__(label, validators, **kwargs)
+
+    def _parse(self, text: str):
+        return parse_date(text)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.strftime(self.display_format) if self.data else ""
+
+    def process_formdata(self, valuelist) -> None:
+        if not valuelist or not valuelist[0] or not valuelist[0].strip():
+            self.data = None
+            self.raw_data = []  # blanks are no input: InputRequired and Optional see none
+            return
+        try:
+            self.data = self._parse(valuelist[0])
+        except DateInputError as error:
+            self.data = None
+            raise ValueError(date_input_message(error, self.with_time)) from None
+
+
+class OfficeDateField(_OfficeDateBase):
+    """A day typed as dd/mm/yyyy; ``data`` is a ``date``."""
+
+
+class OfficeDateTimeField(_OfficeDateBase):
+    """A day and a time typed as dd/mm/yyyy HH:MM (Vietnam time); ``data`` is a naive
+    wall-clock ``datetime`` (consult.timeutil.from_vietnam_local makes it UTC)."""
+
+    with_time = True
+    placeholder = DATETIME_PLACEHOLDER
+    inputmode = None  # a digit pad has no space or colon
+    pattern = (
+        r"\s*(\d{1,2}[\/.\-]\d{1,2}[\/.\-]\d{4}|\d{8}|\d{4}-\d{2}-\d{2})"
+        r"(\s+|\s*[,T]\s*)\d{1,2}([:hHgG.]\d{2})?\s*"
+        r"|\s*\d{1,2}([:hHgG.]\d{2})?(\s+|\s*,\s*)\d{1,2}[\/.\-]\d{1,2}[\/.\-]\d{4}\s*"
+    )
+    hint = _l("Day/month/year and hour:minute, for example 31/12/2026 17:00.")
+    display_format = DATETIME_FORMAT
+
+    def _parse(self, text: str):
+        return parse_datetime(text)
 
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"

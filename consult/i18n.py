@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_datetime
 from flask_login import current_user
 
 from consult.extensions import babel
@@ -37,13 +35,6 @@ def select_locale() -> str:
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
-def vn_datetime(value: datetime | None, format: str = "short") -> str:
-    """Show a stored UTC time in Vietnam time (BABEL_DEFAULT_TIMEZONE), in the user's locale."""
-    if value is None:
-        return ""
-    return format_datetime(value, format)
 
 
 def compiled_catalogues(source: Path, fallback: Path) -> list[str]:

@@ -6,7 +6,8 @@ from flask import Flask, current_app, request
 from flask_babel import get_locale
 
 from consult.forms import EmptyForm
-from consult.i18n import vn_datetime
+from consult.history import describe_comment_event
+from consult.timeutil import format_date, format_datetime, format_time
 
 
 def duration(seconds: float | None) -> str:
@@ -42,7 +43,11 @@ def _unread_notifications() -> int:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters["vn_datetime"] = vn_datetime
+    # Dates as Vietnamese offices write them, in every language: 02/12/2026, 02/12/2026 08:30.
+    app.jinja_env.filters["vn_date"] = format_date
+    app.jinja_env.filters["vn_datetime"] = format_datetime
+    app.jinja_env.filters["vn_time"] = format_time
+    app.jinja_env.filters["history_sentence"] = describe_comment_event
     app.jinja_env.filters["duration"] = duration
     app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.trim_blocks = True

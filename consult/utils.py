@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from werkzeug.routing import IntegerConverter
 
 from consult.extensions import db
+from consult.timeutil import parse_date_or_none
 
 if TYPE_CHECKING:
     from consult.models import Draft
@@ -125,12 +126,9 @@ def send_written(write, mimetype: str, filename: str):
 
 
 def parse_date(value: str | None) -> date | None:
-    """A date typed in a URL (YYYY-MM-DD, years 1900-2199), or None when it is not one."""
-    try:
-        day = date.fromisoformat(value) if value and len(value) == 10 else None
-    except ValueError:
-        return None
-    return day if day is not None and 1900 <= day.year < 2200 else None
+    """A date typed in a filter or a URL (dd/mm/yyyy, or yyyy-mm-dd in an older link; years
+    1900-2199), or None when it is not one."""
+    return parse_date_or_none(value)
 
 
 # Ids are PostgreSQL INTEGER columns: a larger number is no id, and would be a query error.

@@ -22,14 +22,6 @@ def password_problem(password: str, email: str | None = None) -> str | None:
     return None
 
 
-class PlausibleDate:
-    """A date people mean: years 1900-2199. Year 1 or 9999 would overflow time zone maths."""
-
-    def __call__(self, form, field) -> None:
-        if field.data is not None and not 1900 <= field.data.year < 2200:
-            raise ValidationError(_l("Enter a date between 1900 and 2199."))
-
-
 class PasswordPolicy:
     """WTForms validator applying :func:`password_problem`; reads an ``email`` field if any."""
 

@@ -92,6 +92,7 @@ def test_seed_demo_is_idempotent_and_loads_the_proposal(runner, client):
     from consult.demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
     from consult.models import DraftStatus, Proposal, Section
     from consult.models.base import utcnow
+    from consult.timeutil import in_vietnam
 
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
@@ -116,8 +117,10 @@ def test_seed_demo_is_idempotent_and_loads_the_proposal(runner, client):
     assert statuses == [DraftStatus.SUPERSEDED, DraftStatus.SUPERSEDED, DraftStatus.OPEN]
     draft3 = proposal.drafts[2]
     assert draft3.is_accepting_comments()
+    # Due in about two days, at the end of a working day (reminders are due at once).
     hours_left = (draft3.closes_at - utcnow()).total_seconds() / 3600
-    assert 47 < hours_left <= 48
+    assert 1 < hours_left <= 72
+    assert in_vietnam(draft3.closes_at).strftime("%H:%M") == "17:00"
     keys2 = {s.key for s in proposal.drafts[1].sections}
     carried = [s for s in draft3.sections if s.key in keys2]
     assert len(carried) >= len(draft3.sections) - 3  # a section keeps its identity

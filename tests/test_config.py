@@ -7,7 +7,7 @@ from sqlalchemy import text
 from consult.config import load_secret_key, normalise_database_url
 from consult.extensions import db
 from consult.models import Role
-from consult.templating import vn_datetime
+from consult.timeutil import format_datetime as vn_datetime
 
 
 def test_secret_key_is_generated_once_into_instance(tmp_path, monkeypatch):

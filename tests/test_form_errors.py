@@ -43,7 +43,7 @@ def test_response_with_an_invalid_letter_date_submits_nothing(client, consultati
         data={"response-letter_date": "31/31/2018"},
         follow_redirects=True,
     ).get_data(as_text=True)
-    assert "Ngày không hợp lệ." in page
+    assert "31/31/2018 không phải là ngày có thật." in page
     assert db.session.query(DepartmentResponse).count() == 0
 
 

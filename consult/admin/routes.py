@@ -14,10 +14,12 @@ from consult.documents.report import MIMETYPES
 from consult.documents.xlsx import write_audit_xlsx
 from consult.extensions import db
 from consult.forms import EmptyForm
+from consult.history import describe_audit_event, detail_of
 from consult.models import AuditAction, Department, DepartmentKind, Role, User
 from consult.models.base import utcnow
 from consult.permissions import admin_required, load_or_404
 from consult.services import accounts as account_service
+from consult.services import audit as audit_service
 from consult.services import exports
 from consult.services.accounts import AccountError
 from consult.services.audit import AuditFilter
@@ -311,9 +313,14 @@ def _audit_filter() -> AuditFilter:
 def audit_log():
     filters = _audit_filter()
     page = paginate(filters.query())
+    details = [detail_of(e) for e in page.items]
+    refs = audit_service.references(page.items, details)
     return render_template(
         "admin/audit.html",
         page=page,
+        entries=[
+            (e, describe_audit_event(e, d, refs)) for e, d in zip(page.items, details, strict=True)
+        ],
         filters=filters,
         actions=list(AuditAction),
         export_args={k: v for k, v in request.args.items() if k != "page"},

@@ -8,8 +8,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
-    DateField,
-    DateTimeLocalField,
     HiddenField,
     SelectField,
     SelectMultipleField,
@@ -18,13 +16,12 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from consult.forms import Form
+from consult.forms import Form, OfficeDateField, OfficeDateTimeField
 from consult.models import CommentKind
 from consult.services.word import Choice
 from consult.uploads import megabytes
-from consult.validators import PlausibleDate
 
 
 class CommentForm(Form):
@@ -73,7 +70,7 @@ class LetterMixin:
         _l("Official letter number (công văn)"),
         validators=[Optional(), Length(max=64)],
     )
-    letter_date = DateField(_l("Letter date"), validators=[Optional(), PlausibleDate()])
+    letter_date = OfficeDateField(_l("Letter date"), validators=[Optional()])
     letter = FileField(
         _l("Scanned official letter (optional)"), description=_l("PDF, PNG or JPEG.")
     )
@@ -97,10 +94,9 @@ class AgreeForm(LetterMixin, Form):
 
 class ExtensionForm(Form):
     department_id = SelectField(_l("Department"), coerce=int, validators=[DataRequired()])
-    until = DateTimeLocalField(
+    until = OfficeDateTimeField(
         _l("Its own deadline (Vietnam time)"),
-        validators=[DataRequired(), PlausibleDate()],
-        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired()],
     )
     submit = SubmitField(_l("Grant the extension"))
 

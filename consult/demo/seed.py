@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from consult.demo import content
+from consult.demo.clock import DemoClock
 from consult.documents.importer import ParsedSection
 from consult.extensions import db
 from consult.markup import render_markdown
@@ -123,16 +124,28 @@ def seed_seats(proposal: Proposal) -> None:
 
 
 # Draft 3 stays open: its deadline is set relative to the day the demo is loaded, so
-# that comments can be written and reminders are due right away.
+# that comments can be written and reminders are due right away. Every time is an office
+# time (consult.demo.clock), whatever the hour the demo is loaded.
 DRAFT3_OPENED_DAYS_AGO = 14
 DRAFT3_CLOSES_IN_DAYS = 2
+WORKSHOP_AT = (8, 30)
 
 
 def _vietnam_day(day: str, at: time) -> datetime:
     return from_vietnam_local(datetime.combine(date.fromisoformat(day), at))
 
 
-def seed_proposal(author: User, departments: dict[str, Department]) -> Proposal:
+def _open_period(clock: DemoClock, opened_days_ago: int, closes_in_days: int):
+    """A comment period that opened at 08:00 and closes at 17:00, on working days; the
+    deadline is at least an hour away (else the next working day's)."""
+    opens = clock.at(clock.working_day(-opened_days_ago), 8)
+    closes = clock.at(clock.working_day(closes_in_days), 17)
+    if closes <= clock.now + timedelta(hours=1):
+        closes = clock.at(clock.working_day(1, forward=True), 17)
+    return opens, closes
+
+
+def seed_proposal(author: User, departments: dict[str, Department], clock: DemoClock) -> Proposal:
     proposal = Proposal.by_code(content.PROPOSAL["code"])
     if proposal is not None:
         return proposal
@@ -148,7 +161,6 @@ def seed_proposal(author: User, departments: dict[str, Department]) -> Proposal:
         **content.PAPERS,
     )
     seed_seats(proposal)
-    now = utcnow()
     for spec in content.DRAFTS:
         sections = [
             ParsedSection(level, number, heading, body)
@@ -165,12 +177,9 @@ def seed_proposal(author: User, departments: dict[str, Department]) -> Proposal:
             draft.status = DraftStatus.SUPERSEDED
             comment_service.invite_departments(draft)
         else:
-            comment_service.publish_draft(
-                draft,
-                now - timedelta(days=DRAFT3_OPENED_DAYS_AGO),
-                now + timedelta(days=DRAFT3_CLOSES_IN_DAYS),
-                now=now,
-            )
+            opens, closes = _open_period(clock, DRAFT3_OPENED_DAYS_AGO, DRAFT3_CLOSES_IN_DAYS)
+            comment_service.publish_draft(draft, opens, closes, now=clock.now)
+            draft.published_at = opens
         db.session.flush()
     return proposal
 
@@ -203,19 +212,21 @@ def _department_author(department: Department, proposal: Proposal, lead: bool = 
     )
 
 
-def _letter_time(draft, day: str) -> datetime:
+def _letter_time(draft, day: str, clock: DemoClock) -> datetime:
     """When a letter of the content arrived. The open draft's 2018 period is mapped onto
-    the demo's (opened two weeks ago), so its responses arrived between then and now."""
+    the demo's (opened two weeks ago), so its responses arrived between then and now, in
+    office hours."""
     arrived = _vietnam_day(day, time(9, 0))
     if draft.status is not DraftStatus.OPEN:
         return arrived
     start, end = (_vietnam_day(d, time(8, 0)) for d in content.DRAFT_PERIODS[draft.number])
     share = (arrived - start) / (end - start)
-    return draft.opens_at + share * (utcnow() - timedelta(hours=1) - draft.opens_at)
+    mapped = draft.opens_at + share * (clock.now - timedelta(hours=1) - draft.opens_at)
+    return max(draft.opens_at, clock.snap(mapped))
 
 
-def _response(draft, department: Department, kind: ResponseKind, letter: str, day: str):
-    submitted_at = _letter_time(draft, day)
+def _response(draft, department: Department, kind: ResponseKind, letter: str, day: str, clock):
+    submitted_at = _letter_time(draft, day, clock)
     response = DepartmentResponse(
         draft=draft,
         department=department,
@@ -231,7 +242,7 @@ def _response(draft, department: Department, kind: ResponseKind, letter: str, da
 
 
 def seed_comments(
-    proposal: Proposal, departments: dict[str, Department], team_member: User
+    proposal: Proposal, departments: dict[str, Department], team_member: User, clock: DemoClock
 ) -> None:
     """The comments and official responses of each draft, as the demo content tells them."""
     if (
@@ -249,10 +260,10 @@ def seed_comments(
             if code in STILL_WRITING.get(draft.number, set()):
                 continue
             responses[code] = _response(
-                draft, departments[code], ResponseKind.COMMENTS, number, day
+                draft, departments[code], ResponseKind.COMMENTS, number, day, clock
             )
         for code, number, day in content.AGREED.get(draft.number, []):
-            _response(draft, departments[code], ResponseKind.AGREE, number, day)
+            _response(draft, departments[code], ResponseKind.AGREE, number, day, clock)
         for spec in (s for s in content.COMMENTS if s["draft"] == draft.number):
             department = departments[spec["department"]]
             response = responses.get(spec["department"])
@@ -269,15 +280,21 @@ def seed_comments(
             )
             comment_service.set_body(comment, spec["body"])
             if response is not None:
-                written = max(draft.opens_at, response.submitted_at - timedelta(days=1))
-                comment.created_at = comment.updated_at = written
+                # Written the working day before the letter, at its hour.
+                written = clock.snap(response.submitted_at - timedelta(days=1))
+                written = written if written >= draft.opens_at else response.submitted_at
+            else:  # still being written: this morning, or the last working day's
+                written = clock.snap(clock.now)
+            comment.created_at = comment.updated_at = written
             db.session.add(comment)
             if response is not None:
-                _seed_answer(comment, spec, team_member, groups)
+                _seed_answer(comment, spec, team_member, groups, clock)
     db.session.flush()
 
 
-def _seed_answer(comment: Comment, spec: dict, team_member: User, groups: dict) -> None:
+def _seed_answer(
+    comment: Comment, spec: dict, team_member: User, groups: dict, clock: DemoClock
+) -> None:
     """The drafting board's answer as the content tells it; duplicates join their group."""
     group = spec.get("duplicate_group")
     if group and groups.setdefault(group, comment) is not comment:
@@ -288,11 +305,15 @@ def _seed_answer(comment: Comment, spec: dict, team_member: User, groups: dict) 
         comment.answer = spec["answer"]
         comment.answer_html = str(render_markdown(spec["answer"]))
         comment.answered_by = team_member
-        comment.answered_at = min(utcnow(), comment.response.submitted_at + timedelta(days=3))
+        answered = clock.snap(comment.response.submitted_at + timedelta(days=3))
+        comment.answered_at = max(answered, comment.response.submitted_at)
 
 
-def seed_workshop(proposal: Proposal, departments: dict[str, Department], organizer: User) -> None:
-    """The workshop on the open draft, held yesterday, with comments from the floor."""
+def seed_workshop(
+    proposal: Proposal, departments: dict[str, Department], organizer: User, clock: DemoClock
+) -> None:
+    """The workshop on the open draft, held on the last working day at 08:30, with
+    comments from the floor spoken through the morning."""
     draft = proposal.drafts[-1]
     if db.session.query(Workshop).filter_by(draft_id=draft.id).count():
         return
@@ -304,13 +325,14 @@ def seed_workshop(proposal: Proposal, departments: dict[str, Department], organi
         draft=draft,
         organizer=organizer,
         title=spec["title"],
-        starts_at=utcnow() - timedelta(days=1),
+        starts_at=clock.at(clock.last_working_day(), *WORKSHOP_AT),
         place=spec["place"],
         notes="",
         agenda=[sections[h] for h in spec["agenda_headings"]],
         invited=list(dict.fromkeys(speakers)),
     )
-    for floor in spec["floor_comments"]:
+    floors = spec["floor_comments"]
+    for n, floor in enumerate(floors):
         if floor["department"]:
             participant = next(
                 p for p in workshop.participants
@@ -318,7 +340,7 @@ def seed_workshop(proposal: Proposal, departments: dict[str, Department], organi
             )  # fmt: skip
         else:
             participant = workshop_service.add_guest(workshop, floor["guest_name"], None)
-        workshop_service.record_floor_comment(
+        comment = workshop_service.record_floor_comment(
             workshop,
             organizer,
             section=sections.get(floor["section_heading"]),
@@ -326,6 +348,9 @@ def seed_workshop(proposal: Proposal, departments: dict[str, Department], organi
             kind=CommentKind.GENERAL,
             body=floor["body"],
         )
+        # Spoken between 08:45 and 11:15, in the order of the programme.
+        spoken = workshop.starts_at + timedelta(minutes=15 + 150 * n // max(1, len(floors)))
+        comment.created_at = comment.updated_at = comment.submitted_at = spoken
 
 
 def seed_notifications(proposal: Proposal) -> None:
@@ -340,7 +365,7 @@ def seed_notifications(proposal: Proposal) -> None:
         notification.emailed_at = draft.published_at
 
 
-def seed_agriculture_plan(departments: dict[str, Department]) -> Proposal:
+def seed_agriculture_plan(departments: dict[str, Department], clock: DemoClock) -> Proposal:
     """The second consultation: the agriculture department's plan, with its own board;
     draft 1 is open, the Department of Planning and Investment among those consulted."""
     spec = content.AGRI_PROPOSAL
@@ -363,15 +388,14 @@ def seed_agriculture_plan(departments: dict[str, Department]) -> Proposal:
     draft = draft_service.import_draft(
         proposal, [ParsedSection(*s) for s in content.AGRI_SECTIONS], "Bản dự thảo đầu tiên"
     )
-    now = utcnow()
     comment_service.invite_departments(draft, [departments[c] for c in spec["invited"]])
-    comment_service.publish_draft(
-        draft, now - timedelta(days=5), now + timedelta(days=10), now=now, actor=chair
-    )
+    opens, closes = _open_period(clock, 5, 10)
+    comment_service.publish_draft(draft, opens, closes, now=clock.now, actor=chair)
+    draft.published_at = opens
     sections = {s.heading: s for s in draft.sections}
 
     def respond(code: str, kind: ResponseKind, letter: str, days_ago: int) -> DepartmentResponse:
-        at = now - timedelta(days=days_ago)
+        at = max(opens, clock.office(clock.working_day(-days_ago), 0.3 + 0.1 * days_ago))
         response = DepartmentResponse(
             draft=draft,
             department=departments[code],
@@ -406,25 +430,30 @@ def seed_agriculture_plan(departments: dict[str, Department]) -> Proposal:
             status=CommentStatus(c["status"]),
         )
         comment_service.set_body(comment, c["body"])
+        written = clock.snap(comment.submitted_at - timedelta(hours=2))
+        comment.created_at = comment.updated_at = max(opens, written)
         if c["answer"]:
             comment.answer = c["answer"]
             comment.answer_html = str(render_markdown(c["answer"]))
-            comment.answered_by, comment.answered_at = chair, now - timedelta(days=1)
+            comment.answered_by = chair
+            comment.answered_at = clock.office(clock.last_working_day(), 0.75)
         db.session.add(comment)
     db.session.flush()
     return proposal
 
 
-def seed_demo() -> list[User]:
-    """Load the demo; running it again changes nothing that is already there."""
+def seed_demo(now: datetime | None = None) -> list[User]:
+    """Load the demo; running it again changes nothing that is already there. ``now``
+    (default: the clock) is the moment the demo is loaded at: tests give their own."""
+    clock = DemoClock(now or utcnow())
     with notification_service.muted():
         departments = seed_departments()
         users = seed_accounts(departments)
         author = User.by_email(f"bst@{DEMO_DOMAIN}")
-        proposal = seed_proposal(author, departments)
-        seed_comments(proposal, departments, author)
-        seed_workshop(proposal, departments, User.by_email(f"hoithao@{DEMO_DOMAIN}"))
-        seed_agriculture_plan(departments)
+        proposal = seed_proposal(author, departments, clock)
+        seed_comments(proposal, departments, author, clock)
+        seed_workshop(proposal, departments, User.by_email(f"hoithao@{DEMO_DOMAIN}"), clock)
+        seed_agriculture_plan(departments, clock)
     seed_notifications(proposal)
     db.session.commit()
     return users

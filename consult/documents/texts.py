@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from consult.i18n import vn_datetime
 from consult.models import CommentStatus, Notification, NotificationKind, Seat
+from consult.timeutil import format_datetime
 
 
 @dataclass
@@ -19,7 +18,7 @@ class Text:
 
 
 def _when(value: str | None) -> str:
-    return vn_datetime(datetime.fromisoformat(value), "HH:mm, dd/MM/yyyy") if value else "?"
+    return format_datetime(value) if value else "?"
 
 
 def _draft(params: dict) -> str:

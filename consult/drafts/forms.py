@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     HiddenField,
     IntegerField,
     SelectChoice,
@@ -17,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
+    InputRequired,
     Length,
     NumberRange,
     Optional,
@@ -24,9 +24,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from consult.forms import Form, short_code_field
+from consult.forms import Form, OfficeDateTimeField, short_code_field
 from consult.models import Department, Proposal, Seat, User, Visibility
-from consult.validators import PlausibleDate
 
 IMPORT_EXTENSIONS = ["docx", "doc", "md", "markdown", "txt"]
 
@@ -216,15 +215,13 @@ class NewSectionForm(SectionForm):
 
 
 class PublishForm(Form):
-    opens_at = DateTimeLocalField(
+    opens_at = OfficeDateTimeField(
         _l("Comments open at (Vietnam time)"),
-        validators=[DataRequired(), PlausibleDate()],
-        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired()],
     )
-    closes_at = DateTimeLocalField(
+    closes_at = OfficeDateTimeField(
         _l("Deadline (Vietnam time)"),
-        validators=[DataRequired(), PlausibleDate()],
-        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired()],
     )
     # Sent by the "Publish anyway" button of the confirmation step, when an earlier draft
     # is still open for comments.
@@ -237,10 +234,9 @@ class PublishForm(Form):
 
 
 class ExtendDeadlineForm(Form):
-    closes_at = DateTimeLocalField(
+    closes_at = OfficeDateTimeField(
         _l("New deadline (Vietnam time)"),
-        validators=[DataRequired(), PlausibleDate()],
-        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired()],
     )
     submit = SubmitField(_l("Extend the deadline"))
 

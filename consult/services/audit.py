@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from consult.extensions import db
-from consult.models import AuditAction, AuditEvent, User
+from consult.models import AuditAction, AuditEvent, Department, User
 from consult.timeutil import VIETNAM
 
 DETAIL_MAX = 2000
@@ -84,3 +85,50 @@ class AuditFilter:
 
 def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=VIETNAM)
+
+
+@dataclass
+class References:
+    """The people and objects a page of audit entries names, loaded at once."""
+
+    objects: dict[tuple[str, int], object] = field(default_factory=dict)
+    users: dict[int, User] = field(default_factory=dict)
+    users_by_email: dict[str, User] = field(default_factory=dict)
+    departments_by_code: dict[str, Department] = field(default_factory=dict)
+
+
+def _model_classes() -> dict[str, type]:
+    return {m.class_.__name__: m.class_ for m in db.Model.registry.mappers}
+
+
+def references(events: Iterable[AuditEvent], details: Iterable[dict]) -> References:
+    """Everything the entries name: their objects, and the people and bodies in their
+    details (board seats by email, assignees by id, bodies by code); a few queries a page."""
+    events, details = list(events), list(details)
+    refs = References()
+    wanted: dict[str, set[int]] = {}
+    for event in events:
+        if event.object_type and event.object_id is not None:
+            wanted.setdefault(event.object_type, set()).add(event.object_id)
+    classes = _model_classes()
+    for name, ids in wanted.items():
+        model = classes.get(name)
+        if model is None:
+            continue
+        for obj in db.session.scalars(select(model).where(model.id.in_(ids))):
+            refs.objects[(name, obj.id)] = obj
+    emails = {str(d[k]).lower() for d in details for k in ("person", "before") if d.get(k)}
+    user_ids = {d["assignee"] for d in details if isinstance(d.get("assignee"), int)}
+    codes = {str(d["department"]) for d in details if d.get("department")}
+    codes |= {str(d["lead_agency"]) for d in details if d.get("lead_agency")}
+    codes |= {str(c) for d in details for c in d.get("invited") or [] if isinstance(c, str)}
+    if emails:
+        for user in db.session.scalars(select(User).where(func.lower(User.email).in_(emails))):
+            refs.users_by_email[user.email.lower()] = user
+    if user_ids:
+        for user in db.session.scalars(select(User).where(User.id.in_(user_ids))):
+            refs.users[user.id] = user
+    if codes:
+        for dept in db.session.scalars(select(Department).where(Department.code.in_(codes))):
+            refs.departments_by_code[dept.code] = dept
+    return refs

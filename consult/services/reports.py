@@ -32,7 +32,7 @@ from consult.models import (
 )
 from consult.models.base import utcnow
 from consult.services.comments import filter_comments
-from consult.timeutil import from_vietnam_local, to_vietnam_local
+from consult.timeutil import from_vietnam_local, parse_date_or_none, to_vietnam_local
 from consult.utils import parse_enum, parse_id
 
 STREAM_BATCH = 1000
@@ -51,21 +51,14 @@ class ReportFilters:
 
     @classmethod
     def from_args(cls, args) -> ReportFilters:
-        def day(value):
-            try:
-                parsed = date.fromisoformat(value) if value else None
-            except ValueError:
-                return None
-            return parsed if parsed and 1900 <= parsed.year < 2200 else None
-
         return cls(
             section=parse_id(args.get("section")),
             department=parse_id(args.get("department")),
             status=parse_enum(CommentStatus, args.get("status")),
             kind=parse_enum(CommentKind, args.get("kind")),
             source=parse_enum(CommentSource, args.get("source")),
-            date_from=day(args.get("from")),
-            date_to=day(args.get("to")),
+            date_from=parse_date_or_none(args.get("from")),
+            date_to=parse_date_or_none(args.get("to")),
             q=(args.get("q") or "").strip()[:200],
         )
 

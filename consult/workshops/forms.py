@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    DateTimeLocalField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -12,11 +11,10 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from consult.forms import Form
+from consult.forms import Form, OfficeDateTimeField
 from consult.models import CommentKind
-from consult.validators import PlausibleDate
 
 
 class CheckboxList(SelectMultipleField):
@@ -26,10 +24,9 @@ class CheckboxList(SelectMultipleField):
 
 class WorkshopForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=500)])
-    starts_at = DateTimeLocalField(
+    starts_at = OfficeDateTimeField(
         _l("Date and time (Vietnam time)"),
-        validators=[DataRequired(), PlausibleDate()],
-        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired()],
     )
     place = StringField(_l("Place"), validators=[DataRequired(), Length(max=500)])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
