@@ -88,6 +88,8 @@ def test_empty_settings_take_the_offices_defaults(client, consultation):
     assert "- Lưu: VT, BST." in texts  # "Nơi nhận" never stands alone
     assert "TM. BAN SOẠN THẢO" in texts
     assert c.people.drafting.full_name in texts  # the chair signs
+    page = client.get(f"{c.base}/report").get_data(as_text=True)
+    assert "UBND THÀNH PHỐ CẦN THƠ" in page
 
 
 def test_bad_paper_settings_are_refused_and_change_nothing(client, consultation):

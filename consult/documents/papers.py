@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from consult.documents.exporter import add_markdown
 from consult.documents.frame import OfficialFrame
+from consult.documents.labels import document_labels
 from consult.documents.official import official_docx, official_pdf, pdf_paragraph
 from consult.markup import markdown_to_text
 from consult.text import single_line, xml_safe
@@ -32,6 +33,7 @@ def paper_frame(workshop: Workshop, packet: bool) -> OfficialFrame:
         place=proposal.place,
         issued_on=to_vietnam_local(datetime.now(UTC)).date(),
         title_lines=[kind.upper(), single_line(workshop.title)],
+        labels=document_labels(),  # the heading and closing in the reader's language too
         **proposal.official_paper(),
     )
 
