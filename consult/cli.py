@@ -12,6 +12,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from consult.extensions import db
@@ -223,6 +224,20 @@ def import_draft_command(proposal_code, path, change_note, dry_run):
         )
     if report.not_kept:
         click.echo(_("Not kept:") + " " + ", ".join(report.not_kept))
+    reference = draft_service.import_reference(proposal)
+    removed = draft_service.removed_sections(
+        reference, draft_service.resolve_keys(reference, sections)
+    )
+    if removed:
+        click.echo(
+            ngettext(
+                "Saving removes %(num)d section of the draft:",
+                "Saving removes %(num)d sections of the draft:",
+                len(removed),
+            )
+            + " "
+            + "; ".join(s.title for s in removed)
+        )
     if dry_run:
         click.echo(_("Dry run: nothing was saved."))
         return

@@ -142,6 +142,9 @@ ACCESS: dict[str, Rule] = {
     "comments.comments_copy": INSIDERS_ONLY,
     "comments.response_letter": Rule(frozenset({LEAD})),
     "comments.grant_extension": BOARD_ONLY,
+    # "Remind now" is the board's; organizers read participation and download its table.
+    "comments.remind_bodies": BOARD_ONLY,
+    "comments.participation_xlsx": INSIDERS_ONLY,
     "comments.consultation_settings": BOARD_ONLY,
     "triage.inbox": BOARD_ONLY,
     "triage.bulk_action": BOARD_ONLY,
@@ -175,6 +178,10 @@ ACCESS: dict[str, Rule] = {
     "workshops.record_attendance": INSIDERS_ONLY,
     "workshops.add_guest": INSIDERS_ONLY,
     "workshops.record_comment": INSIDERS_ONLY,
+    # The board's chair and the organizers decide early recording; a member sees the page.
+    "workshops.set_early_recording": Rule(
+        frozenset({ADMIN, CHAIR, ORGANIZER}), refusal=404, insider_refusal=403
+    ),
     # Background jobs: each user's list; a job is seen by its requester and by those who may
     # see its subject's page (tested in test_jobs.py). This one is about no draft: its
     # requester's alone, so everyone here gets 404.

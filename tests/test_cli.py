@@ -239,3 +239,15 @@ def test_drafts_import_prints_the_preview_and_dry_run_saves_nothing(
     db.session.expire_all()
     sections = db.session.get(Proposal, proposal.id).drafts[0].sections
     assert [s.number for s in sections] == ["", "Điều 1"]
+
+
+def test_drafts_import_says_which_sections_it_removes(runner, make_proposal, tmp_path):
+    """Issue 18: the preview (and so the command's) said nothing of the sections removed."""
+    proposal = make_proposal(publish=False)
+    path = tmp_path / "du-thao.md"
+    path.write_text("# Chương I. Sự cần thiết và căn cứ pháp lý\n\nMới.\n", encoding="utf-8")
+    args = ["drafts", "import", "--proposal", proposal.code, "--file", str(path), "--dry-run"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert "removes 4 sections" in result.output or "xoá 4 phần" in result.output
+    assert "2.1 Hạ tầng công nghệ thông tin" in result.output

@@ -602,3 +602,33 @@ def test_another_departments_lead_cannot_merge_its_comment_into_theirs(client, c
     # Through the service too: the rule is the model's, not the route's.
     with pytest.raises(comment_service.CommentError):
         comment_service.merge_comments([ours, theirs], c.people.other_lead)
+
+
+def test_a_lead_with_nothing_to_submit_is_told_why_instead(client, consultation):
+    """Issue 18: the lead was offered "submit" with no comment to submit."""
+    c = consultation
+    login(client, c.people.lead)
+    page = client.get(f"{c.base}/my-department").get_data(as_text=True)
+    assert "/my-department/submit" not in page
+    assert "Chưa có gì để gửi" in page
+    # Once a reviewer has written a comment, the lead may submit it.
+    comment_service.create_comment(
+        c.draft, c.section, c.people.reviewer, kind="change", body="Đề nghị bổ sung."
+    )
+    db.session.commit()
+    page = client.get(f"{c.base}/my-department").get_data(as_text=True)
+    assert "/my-department/submit" in page and "Chưa có gì để gửi" not in page
+
+
+def test_the_letter_number_example_is_the_bodys_own_code(client, consultation, make_user,
+                                                         make_department):  # fmt: skip
+    from consult.models import Role
+
+    c = consultation
+    sgtvt = make_department(code="SGTVT", name="Sở Giao thông vận tải")
+    comment_service.invite_departments(c.draft, [c.stttt, c.sxd, sgtvt])
+    db.session.commit()
+    login(client, make_user(Role.LEAD, department=sgtvt))
+    page = client.get(f"{c.base}/my-department").get_data(as_text=True)
+    assert 'placeholder="125/SGTVT-VP"' in page and "Ví dụ: 125/SGTVT-VP." in page
+    assert "STTTT-VP" not in page

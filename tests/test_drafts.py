@@ -36,9 +36,11 @@ def _import(client, proposal, data, change_note=""):
     assert preview.status_code == 200, preview.get_data(as_text=True)[:2000]
     page = preview.get_data(as_text=True)
     token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
+    # An import that removes sections is saved only once the team confirms it (issue 18).
+    removes = {"remove_ok": "y"} if 'id="import-removes"' in page else {}
     confirm = client.post(
         f"/proposals/{proposal.code}/import/confirm",
-        data={"token": token, "change_note": change_note},
+        data={"token": token, "change_note": change_note, **removes},
     )
     assert confirm.status_code == 302
     return page
@@ -553,8 +555,9 @@ def test_import_preview_lists_what_changes_and_the_team_corrects_a_match(
     # The team says Chương I "Tổng quan" is a new section, not the old "Quy định chung".
     confirm = client.post(
         f"/proposals/{proposal.code}/import/confirm",
-        data={"token": token, "match-0": "", "match-1": before["Chương II"], "match-2": ""},
-    )
+        data={"token": token, "match-0": "", "match-1": before["Chương II"], "match-2": "",
+              "remove_ok": "y"},
+    )  # fmt: skip
     assert confirm.status_code == 302
     after = _reload(proposal).drafts[0].sections
     assert [s.number for s in after] == ["Chương I", "Chương IV", "Chương V"]
@@ -767,3 +770,90 @@ def test_days_left_are_rounded_up(make_proposal):
     assert draft.days_left(draft.closes_at - timedelta(days=2, hours=1)) == 3
     assert draft.days_left(draft.closes_at - timedelta(days=2)) == 2
     assert draft.days_left(draft.closes_at + timedelta(minutes=1)) == 0
+
+
+def test_an_import_that_removes_sections_says_so_and_is_confirmed(client, make_proposal):
+    """Issue 18: an import removed 33 sections with only "found 9 sections" shown. The
+    preview lists what goes before the save button, and saving needs the box ticked."""
+    proposal = make_proposal(publish=False)
+    login(client, proposal.chair)
+    before = [s.title for s in _reload(proposal).drafts[0].sections]
+    preview = client.post(
+        f"/proposals/{proposal.code}/import",
+        data=_md_upload("# Chương I. Sự cần thiết và căn cứ pháp lý\n\nMới.\n"),
+        content_type="multipart/form-data",
+    )
+    page = preview.get_data(as_text=True)
+    warning = page.split('id="import-removes"')[1].split("</div>")[0]
+    assert "Lưu sẽ xoá 4 phần của dự thảo" in warning
+    for title in before[1:]:
+        assert title in warning
+    assert page.index('id="import-removes"') < page.index('id="submit"')
+    token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
+    refused = client.post(f"/proposals/{proposal.code}/import/confirm", data={"token": token})
+    assert refused.status_code == 422
+    assert "Đánh dấu ô để xác nhận" in refused.get_data(as_text=True)
+    assert [s.title for s in _reload(proposal).drafts[0].sections] == before
+    # The page shown again carries a new token; with the box ticked the import is saved.
+    token = refused.get_data(as_text=True).split('name="token" type="hidden" value="')[1]
+    token = token.split('"')[0]
+    done = client.post(
+        f"/proposals/{proposal.code}/import/confirm", data={"token": token, "remove_ok": "y"}
+    )
+    assert done.status_code == 302
+    assert len(_reload(proposal).drafts[0].sections) == 1
+
+
+def test_the_service_refuses_an_unconfirmed_removal(make_proposal):
+    from consult.documents.importer import ParsedSection
+
+    proposal = make_proposal(publish=False)
+    with pytest.raises(draft_service.SectionsWouldBeRemoved) as refused:
+        draft_service.import_draft(
+            proposal, [ParsedSection(1, "I", "Mới", "")], allow_removal=False
+        )
+    assert len(refused.value.removed) == 5
+    db.session.rollback()
+    assert len(_reload(proposal).drafts[0].sections) == 5
+
+
+def test_the_whole_draft_page_renders_headings_at_their_level(client, auth, make_proposal):
+    """Issue 18: headings all alike with a stray "§" before each, numbers without the
+    punctuation the exports give them ("a)", "1.")."""
+    from consult.models import Role
+
+    sections = [
+        (1, "I", "Sự cần thiết", "Mở đầu."),
+        (2, "1", "Bối cảnh", "Nội dung."),
+        (3, "a", "Kinh nghiệm Singapore", "Nội dung."),
+        (2, "Điều 5", "Phạm vi", "Nội dung."),
+    ]
+    proposal = make_proposal(sections=sections)
+    auth.login_as(Role.REVIEWER)
+    page = client.get(f"/proposals/{proposal.code}/drafts/1/full").get_data(as_text=True)
+    assert "§" not in page
+    article = page.split('class="document"')[1]
+    for tag, number, heading in (
+        ("h2", "I.", "Sự cần thiết"),
+        ("h3", "1.", "Bối cảnh"),
+        ("h4", "a)", "Kinh nghiệm Singapore"),
+        ("h3", "Điều 5.", "Phạm vi"),
+    ):
+        shown = f'<span class="sec-number">{number}</span> {heading}'
+        heading_html = article.split(shown)[0].rsplit("<h", 1)[1]
+        assert heading_html.startswith(tag[1:]), (number, heading_html[:40])
+        assert f'<span class="toc-number">{number}</span> {heading}' in article
+    # The same punctuation as the Word export.
+    exported = client.get(f"/proposals/{proposal.code}/drafts/1/export.docx").data
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(exported)).paragraphs)
+    assert "a) Kinh nghiệm Singapore" in text and "1. Bối cảnh" in text
+
+
+@pytest.mark.nodb
+def test_a_number_typed_with_its_punctuation_keeps_it():
+    from consult.numbering import join_heading_number, punctuated_number
+
+    assert join_heading_number("a)", "Kinh nghiệm") == "a) Kinh nghiệm"
+    assert punctuated_number("a)", "Kinh nghiệm") == "a)"
+    assert punctuated_number("1.2", "Quốc tế") == "1.2."
+    assert punctuated_number("b", "") == "b)"

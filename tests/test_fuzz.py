@@ -37,6 +37,9 @@ LOGGING_TABLES = {"audit_events", "sign_in_failures", "user_sessions"}
 NOT_ON_A_PAGE: dict[str, str] = {
     # Shown only after a file was uploaded and previewed (tests/test_drafts.py posts it).
     "drafts.confirm_import": "preview step of an upload",
+    # Shown only before the workshop's day; the fuzzed world's workshop is under way
+    # (tests/test_workshops.py posts it).
+    "workshops.set_early_recording": "a workshop still to come",
     # Shown only once a marked-up Word file was read by a job (tests/test_word.py posts it).
     "comments.word_preview": "preview step of a Word upload",
     # The JSON API takes JSON, not forms: tests/test_api_fuzz.py runs Schemathesis on it.
@@ -69,7 +72,10 @@ URL_PARAMETERS = {
     "assignee", "answered", "sort", "from", "to", "start", "end", "action", "user", "role",
     "present", "all", "change_note", "tracked", "body", "since", "cursor", "limit",
 }  # fmt: skip
-FORM_FIELDS = {"comment_id", "duplicate_id", "session_id", "token_id", "direction"}
+FORM_FIELDS = {
+    "comment_id", "duplicate_id", "session_id", "token_id", "direction", "department_id",
+    "allowed",
+}  # fmt: skip
 TEXT = st.one_of(
     st.sampled_from(NASTY),
     st.text(max_size=40),

@@ -18,13 +18,13 @@ from consult.documents import importer
 from consult.documents.importer import (
     DraftImportError,
     ParsedSection,
-    join_heading_number,
     parse_docx,
     parse_markdown,
     parse_upload,
     split_heading_number,
     validate_levels,
 )
+from consult.numbering import join_heading_number
 
 pytestmark = pytest.mark.nodb
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from datetime import timedelta
 
 import docx
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy import select
 
 from consult.extensions import db
 from consult.models import Comment, CommentSource, CommentStatus, Workshop
+from consult.models.base import utcnow
 from consult.services import triage as triage_service
 from tests.conftest import login
 
@@ -33,6 +35,12 @@ def workshop(client, consultation):
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     c.workshop = db.session.scalar(select(Workshop))
+    # Comments from the floor are recorded from the workshop's day on: it was yesterday,
+    # at the same 08:00 (Vietnam time).
+    c.workshop.starts_at = c.workshop.starts_at.replace(
+        year=utcnow().year, month=utcnow().month, day=utcnow().day
+    ) - timedelta(days=1)
+    db.session.commit()
     return c
 
 
@@ -325,3 +333,55 @@ def test_control_characters_in_old_comments_do_not_break_the_papers(client, work
         assert response.status_code == 200, paper
     packet = docx.Document(io.BytesIO(client.get(f"/workshops/{c.workshop.id}/packet.docx").data))
     assert "Sửa chỉ tiêu cụ thể." in "\n".join(p.text for p in packet.paragraphs)
+
+
+def test_floor_comments_wait_for_the_workshops_day_unless_the_board_allows(client, workshop):
+    """Issue 18: comments from the floor were accepted weeks before the workshop."""
+    from consult.models import AuditAction, AuditEvent
+
+    c = workshop
+    c.workshop.starts_at = utcnow() + timedelta(days=3)
+    db.session.commit()
+    participant = c.workshop.participants[0]
+    login(client, c.people.organizer)
+    page = client.get(f"/workshops/{c.workshop.id}").get_data(as_text=True)
+    assert "/comments" not in page.split('id="floor"')[1]  # no form offered
+    assert "Cho phép ghi trước ngày hội thảo" in page
+    refused = client.post(
+        f"/workshops/{c.workshop.id}/comments",
+        data={"participant_id": participant.id, "section_id": c.section.id, "kind": "change",
+              "body": "Sớm quá."},
+        follow_redirects=True,
+    )  # fmt: skip
+    assert "từ ngày hội thảo" in refused.get_data(as_text=True)
+    assert db.session.query(Comment).count() == 0
+    # A board member may not decide it; an organizer may, and it shows on the page.
+    login(client, c.people.member)
+    early = f"/workshops/{c.workshop.id}/early-recording"
+    assert client.post(early, data={"allowed": "1"}).status_code == 403
+    login(client, c.people.organizer)
+    assert client.post(early, data={"allowed": "1"}).status_code == 302
+    page = client.get(f"/workshops/{c.workshop.id}").get_data(as_text=True)
+    assert "cho phép ghi trước" in page
+    assert record(client, c, participant, "Ý kiến ghi trước.").status_code == 302
+    assert db.session.query(Comment).count() == 1
+    (event,) = [
+        e
+        for e in db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == AuditAction.WORKSHOP_CHANGE)
+        )
+        if "early_recording" in (e.detail or "")
+    ]
+    assert event.actor_id == c.people.organizer.id
+
+
+@pytest.mark.nodb
+def test_the_workshops_day_is_the_vietnam_date():
+    from datetime import UTC, datetime
+
+    # 08:00 on 15 May in Vietnam is 01:00 UTC; 23:30 UTC on 14 May is already the 15th there.
+    w = Workshop(starts_at=datetime(2030, 5, 15, 1, 0, tzinfo=UTC), allows_early_recording=False)
+    assert not w.accepts_floor_comments(datetime(2030, 5, 14, 16, 59, tzinfo=UTC))
+    assert w.accepts_floor_comments(datetime(2030, 5, 14, 17, 0, tzinfo=UTC))
+    w.allows_early_recording = True
+    assert w.accepts_floor_comments(datetime(2030, 5, 1, tzinfo=UTC))

@@ -6,7 +6,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from consult.forms import Form, short_code_field
 from consult.models import Department, DepartmentKind, Role
@@ -20,6 +20,15 @@ class DepartmentForm(Form):
     email = EmailField(
         _l("Contact email"),
         validators=[Optional(), Email(check_deliverability=False), Length(max=255)],
+    )
+    phone = StringField(
+        _l("Contact phone"),
+        validators=[
+            Optional(),
+            Length(max=32),
+            Regexp(r"^\+?[0-9][0-9 .()-]*$", message=_l("Digits, spaces, +, -, ( ) and . only.")),
+        ],
+        description=_l("For example 0292 3820 123."),
     )
     submit = SubmitField(_l("Save"))
 

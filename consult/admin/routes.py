@@ -69,6 +69,7 @@ def create_department():
                 name=form.name.data,
                 kind=DepartmentKind(form.kind.data),
                 email=form.email.data,
+                phone=form.phone.data,
             )
         except AccountError as exc:
             form.code.errors.append(str(exc))
@@ -95,6 +96,7 @@ def edit_department(department_id: int):
                 name=form.name.data,
                 kind=DepartmentKind(form.kind.data),
                 email=form.email.data,
+                phone=form.phone.data,
                 department=department,
             )
         except AccountError as exc:

@@ -69,12 +69,18 @@ class LetterMixin:
     letter_number = StringField(
         _l("Official letter number (công văn)"),
         validators=[Optional(), Length(max=64)],
-        description=_l("For example 125/STTTT-VP."),
     )
     letter_date = OfficeDateField(_l("Letter date"), validators=[Optional()])
     letter = FileField(
         _l("Scanned official letter (optional)"), description=_l("PDF, PNG or JPEG.")
     )
+
+    def number_example_for(self, department) -> None:
+        """The letter number's example in the body's own symbol (125/SGTVT-VP for SGTVT)."""
+        example = f"125/{department.code}-VP"
+        self.letter_number.description = _("For example %(number)s.", number=example)
+        self.letter_number.render_kw = {**(self.letter_number.render_kw or {}),
+                                        "placeholder": example}  # fmt: skip
 
 
 class ResponseForm(LetterMixin, Form):

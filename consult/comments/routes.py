@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +31,7 @@ from consult.comments.forms import (
     word_choices,
 )
 from consult.comments.pages import render_draft_page, render_section_page
+from consult.documents.participation import XLSX_MIMETYPE, write_participation_xlsx
 from consult.extensions import db
 from consult.forms import EmptyForm
 from consult.jobs.views import started
@@ -218,6 +220,9 @@ def my_department(code: str, number: int):
     responses = comment_service.responses_of(draft, department_id)
     at_workshops = comment_service.said_at_workshops(draft, department_id)
     submitted = [c for r in responses for c in r.comments] + list(at_workshops)
+    response_form, agree_form = ResponseForm(prefix="response"), AgreeForm(prefix="agree")
+    for form in (response_form, agree_form):
+        form.number_example_for(current_user.department)
     return render_template(
         "comments/my_department.html",
         draft=draft,
@@ -232,8 +237,8 @@ def my_department(code: str, number: int):
         deadline=draft.deadline_for(department_id),
         invited=draft.invitation_for(department_id) is not None,
         is_lead=current_user.is_lead,
-        response_form=ResponseForm(prefix="response"),
-        agree_form=AgreeForm(prefix="agree"),
+        response_form=response_form,
+        agree_form=agree_form,
         button=EmptyForm(),
     )
 
@@ -357,6 +362,61 @@ def participation(code: str, number: int):
         rows=rows,
         extension_form=form,
         can_extend=draft.can_manage(current_user),
+        can_remind=draft.can_manage(current_user),
+        to_remind=[r for r in rows if r.can_remind],
+        button=EmptyForm(),
+    )
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/participation/remind", methods=["POST"])
+@login_required
+def remind_bodies(code: str, number: int):
+    """ "Remind now": one body (``department_id``) or every body that has not responded."""
+    draft = load_draft(code, number, can="manage")
+    if EmptyForm().validate_on_submit():
+        departments = None
+        if request.form.get("department_id"):
+            department_id = parse_id(request.form["department_id"])
+            invitation = draft.invitation_for(department_id)
+            if invitation is None:
+                abort(404)
+            departments = [invitation.department]
+        try:
+            reminded = comment_service.remind_bodies(draft, departments, actor=current_user)
+        except CommentError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            if reminded:
+                flash(
+                    ngettext(
+                        "%(num)d body reminded: %(names)s.",
+                        "%(num)d bodies reminded: %(names)s.",
+                        len(reminded),
+                        names=", ".join(d.name for d in reminded),
+                    ),
+                    "success",
+                )
+            else:
+                flash(_("No body to remind: each has responded or was reminded today."), "info")
+    return redirect(draft_url(draft, "comments.participation"))
+
+
+@bp.route("/proposals/<code>/drafts/<int:number>/participation.xlsx")
+@login_required
+def participation_xlsx(code: str, number: int):
+    draft = load_draft(code, number, can="report")
+    rows = comment_service.participation(draft)
+    exports.record_download(
+        "participation", draft, actor=current_user, allowed=draft.can_report, format="xlsx"
+    )
+    db.session.commit()
+    title = f"{draft.proposal.title} — {draft.title}"
+    return download_response(
+        write_participation_xlsx(title, rows),
+        f"{draft.proposal.code}-tham-gia-du-thao-{draft.number}.xlsx",
+        XLSX_MIMETYPE,
     )
 
 

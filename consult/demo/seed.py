@@ -81,12 +81,16 @@ DEMO_ACCOUNTS = [
 
 def seed_departments() -> dict[str, Department]:
     by_code: dict[str, Department] = {}
-    for code, name, kind, email in content.DEPARTMENTS:
+    for index, (code, name, kind, email) in enumerate(content.DEPARTMENTS):
         department = Department.by_code(code)
+        # A made-up office number in Cần Thơ's area code (0292), one per body.
+        phone = f"0292 38{20 + index:02d} {(137 * index + 101) % 1000:03d}"
         if department is None:
             department = account_service.upsert_department(
-                code=code, name=name, kind=DepartmentKind(kind), email=email
+                code=code, name=name, kind=DepartmentKind(kind), email=email, phone=phone
             )
+        elif department.phone is None:  # a demo loaded before bodies had phones
+            department.phone = phone
         by_code[code] = department
     db.session.flush()
     return by_code

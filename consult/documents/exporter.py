@@ -22,7 +22,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from consult.documents.importer import escape_markdown, join_heading_number, parse_markdown
+from consult.documents.importer import escape_markdown, parse_markdown
+from consult.numbering import join_heading_number
 from consult.text import single_line, xml_safe
 
 FONT_NAME = "Times New Roman"

@@ -25,6 +25,7 @@ from markdown_it.token import Token
 from consult.documents.convert import ConversionError, doc_to_docx, soffice
 from consult.documents.structure import Heading, Item, find_headings, is_capitals
 from consult.exceptions import UserFacingError
+from consult.numbering import STRUCTURE_WORD, join_heading_number  # noqa: F401  (re-exported)
 from consult.text import xml_safe
 from consult.zipsafety import expands_too_far
 
@@ -86,7 +87,7 @@ _ORDINAL = (
     r"(?i:thứ\s+(?:nhất|hai|ba|tư|năm|sáu|bảy|tám|chín"
     r"|mười(?:\s+(?:một|hai|ba|bốn|lăm|năm|sáu|bảy|tám|chín))?))"
 )
-_STRUCTURE_WORD = r"(?i:phần|chương|tiểu\s+mục|mục|điều|khoản|điểm|phụ\s+lục)"
+_STRUCTURE_WORD = STRUCTURE_WORD
 _DASH = r"[-–—]"
 
 _STRUCTURED_RE = re.compile(
@@ -101,8 +102,6 @@ _BARE_RES = (
     re.compile(rf"(?P<number>{_ROMAN}|{_ROMAN_LOWER})(?:\s*[.):]|\s*{_DASH})(?:\s+|$)"),
     re.compile(rf"(?P<number>{_LETTER})\s*[.)](?:\s+|$)"),
 )
-_STRUCTURED_NUMBER_RE = re.compile(rf"{_STRUCTURE_WORD}\s")
-_LETTER_NUMBER_RE = re.compile(r"[a-zđ]")
 
 
 def split_heading_number(text: str) -> tuple[str, str]:
@@ -114,17 +113,6 @@ def split_heading_number(text: str) -> tuple[str, str]:
             number = _collapse_spaces(match.group("number"))
             return number, text[match.end() :].strip()
     return "", text
-
-
-def join_heading_number(number: str, heading: str) -> str:
-    """Inverse of :func:`split_heading_number`, in the usual Vietnamese style ("1.2. ", "a) ")."""
-    number, heading = number.strip(), heading.strip()
-    if not number:
-        return heading
-    if _STRUCTURED_NUMBER_RE.match(number + " "):
-        return f"{number}. {heading}" if heading else number
-    separator = ")" if _LETTER_NUMBER_RE.fullmatch(number) else "."
-    return f"{number}{separator} {heading}".rstrip()
 
 
 def _collapse_spaces(text: str) -> str:

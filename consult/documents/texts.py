@@ -63,6 +63,7 @@ def _reminder(p: dict) -> Text:
                 "The department lead submits the comments as the official response, "
                 "or answers that the department agrees with the draft."
             ),
+            *([_("The drafting board sent this reminder.")] if p.get("by_board") else []),
         ],
     )
 

@@ -168,6 +168,8 @@ class DraftImportConfirmForm(Form):
         ],
         default="articles",
     )
+    # Required when the import removes sections (the preview lists them).
+    remove_ok = BooleanField(_l("Yes, remove these sections from the draft"), default=False)
     submit = SubmitField(_l("Save the draft"))
 
 

@@ -259,8 +259,13 @@ def import_draft(code: str):
     ), status
 
 
-def _import_preview(proposal: Proposal, report, change_note: str, split: str):
-    """The preview of an import: what will change, what was kept; the file kept for saving."""
+def _import_preview(
+    proposal: Proposal, report, change_note: str, split: str, keys=None, refused=False
+):
+    """The preview of an import: what will change, what was kept; the file kept for saving.
+
+    ``keys``: the matching the team chose (kept when the preview is shown again);
+    ``refused``: saving was refused because sections would be removed unconfirmed."""
     token = import_store.save(report, user_id=current_user.id, proposal_id=proposal.id)
     # Not filled from the request: a preview again must carry its new token.
     confirm = DraftImportConfirmForm(
@@ -269,8 +274,14 @@ def _import_preview(proposal: Proposal, report, change_note: str, split: str):
     sections = split_articles(report.sections, split)
     reference = draft_service.import_reference(proposal)
     matches = draft_service.match_sections(reference, sections)
-    claimed = {m.section.key for m in matches if m.section is not None}
-    removed = [s for s in reference if s.key not in claimed]
+    resolved = draft_service.resolve_keys(reference, sections, keys)
+    by_key = {s.key: s for s in reference}
+    for match, key in zip(matches, resolved, strict=True):
+        if (match.section.key if match.section else None) != key:
+            match.section, match.on = by_key.get(key), ""  # the team's own choice
+    if refused:
+        confirm.remove_ok.errors = [_("Tick the box to confirm that these sections go.")]
+    removed = draft_service.removed_sections(reference, resolved)
     return render_template(
         "drafts/import_preview.html",
         proposal=proposal,
@@ -281,7 +292,7 @@ def _import_preview(proposal: Proposal, report, change_note: str, split: str):
         removed=removed,
         lost_changes=consolidation.changes_in(removed),
         form=confirm,
-    )
+    ), (422 if refused else 200)
 
 
 @bp.route("/proposals/<code>/import/preview/<token>")
@@ -316,9 +327,20 @@ def confirm_import(code: str):
     keys = None
     if any(name.startswith("match-") for name in request.form):
         keys = [request.form.get(f"match-{i}") or None for i in range(len(sections))]
-    draft = draft_service.import_draft(
-        proposal, sections, form.change_note.data or "", keys, actor=current_user
-    )
+    try:
+        draft = draft_service.import_draft(
+            proposal,
+            sections,
+            form.change_note.data or "",
+            keys,
+            actor=current_user,
+            allow_removal=bool(form.remove_ok.data),
+        )
+    except draft_service.SectionsWouldBeRemoved:
+        db.session.rollback()
+        return _import_preview(
+            proposal, report, form.change_note.data or "", form.split.data, keys, refused=True
+        )
     db.session.commit()
     flash(
         _("%(n)d sections imported into draft %(d)d.", n=len(sections), d=draft.number), "success"

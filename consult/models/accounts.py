@@ -91,6 +91,8 @@ class Department(TimestampMixin, db.Model):
         enum_column(DepartmentKind), nullable=False, default=DepartmentKind.DEPARTMENT
     )
     email: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # The body's contact telephone, shown to the board on the participation page.
+    phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
     is_active: Mapped[bool] = mapped_column(nullable=False, default=True)
 
     users: Mapped[list[User]] = relationship(back_populates="department")

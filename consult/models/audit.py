@@ -47,6 +47,7 @@ class AuditAction(enum.StrEnum):
     DRAFT_CLOSE = "draft.close"
     DRAFT_EXTEND = "draft.extend"
     DRAFT_SETTINGS = "draft.settings"
+    DRAFT_REMIND = "draft.remind"
     WORKSHOP_CHANGE = "workshop.change"
     EXPORT = "export"
     PROPOSAL_CREATE = "proposal.create"
@@ -102,6 +103,7 @@ AUDIT_ACTION_LABELS = {
     AuditAction.DRAFT_CLOSE: _l("Comment period closed"),
     AuditAction.DRAFT_EXTEND: _l("Deadline extended"),
     AuditAction.DRAFT_SETTINGS: _l("Consultation settings changed"),
+    AuditAction.DRAFT_REMIND: _l("Bodies reminded to respond"),
     AuditAction.WORKSHOP_CHANGE: _l("Workshop changed"),
     AuditAction.EXPORT: _l("Export or download"),
 }

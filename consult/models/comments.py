@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -32,8 +32,11 @@ from consult.extensions import db
 from consult.models import text_index
 from consult.models.accounts import Department, User, enum_column
 from consult.models.base import TimestampMixin, UTCDateTime, utcnow
-from consult.models.drafts import Draft, IllegalTransition, Section
+from consult.models.drafts import Draft, DraftStatus, IllegalTransition, Section
 from consult.textsearch import fold, like_pattern
+
+# A body is reminded by hand ("remind now") at most once within this interval.
+REMIND_INTERVAL = timedelta(hours=24)
 
 
 class CommentKind(enum.StrEnum):
@@ -235,10 +238,28 @@ class DraftInvitation(db.Model):
     )
     # A deadline of its own, granted by the drafting team to this department only.
     extended_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # When the board last sent this body a "remind now" (never twice within REMIND_INTERVAL).
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     draft: Mapped[Draft] = relationship()
     department: Mapped[Department] = relationship()
+
+    def can_be_reminded(self, responded: bool, now: datetime | None = None) -> bool:
+        """Whether the board may send this body a reminder now: it is silent (``responded``:
+        it has a response), may still comment (open, active, before its deadline), and was
+        not reminded within the last REMIND_INTERVAL. The rule of the button and service."""
+        now = now or utcnow()
+        return (
+            self.draft.status is DraftStatus.OPEN
+            and not responded
+            and self.draft.is_accepting_comments_from(self.department_id, now)
+            and (self.reminded_at is None or now - self.reminded_at >= REMIND_INTERVAL)
+        )
+
+    @property
+    def next_reminder_at(self) -> datetime | None:
+        return self.reminded_at + REMIND_INTERVAL if self.reminded_at else None
 
 
 class DepartmentResponse(db.Model):

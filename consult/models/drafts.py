@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from consult.extensions import db
 from consult.models.accounts import Department, User, enum_column
 from consult.models.base import TimestampMixin, UTCDateTime, utcnow
+from consult.numbering import punctuated_number
 
 
 class IllegalTransition(ValueError):
@@ -589,6 +590,11 @@ class Section(TimestampMixin, db.Model):
     @property
     def title(self) -> str:
         return f"{self.number} {self.heading}".strip() if self.number else self.heading
+
+    @property
+    def display_number(self) -> str:
+        """The number as documents write it before the heading: "1.", "a)", "Điều 5."."""
+        return punctuated_number(self.number or "", self.heading or "")
 
     @property
     def anchor(self) -> str:

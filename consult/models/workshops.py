@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import Column, ForeignKey, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.extensions import db
 from consult.models.accounts import Department, User
-from consult.models.base import TimestampMixin, UTCDateTime
-from consult.models.drafts import Draft, Section
+from consult.models.base import TimestampMixin, UTCDateTime, utcnow
+from consult.models.drafts import Draft, Seat, Section
+from consult.timeutil import VIETNAM
 
 workshop_sections = Table(
     "workshop_sections",
@@ -36,6 +37,10 @@ class Workshop(TimestampMixin, db.Model):
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
     # Bumped when the time, place or title changes: the SEQUENCE of its calendar invitation.
     revision: Mapped[int] = mapped_column(nullable=False, default=0, server_default="0")
+    # The board let the organizers record comments from the floor before the workshop's day.
+    allows_early_recording: Mapped[bool] = mapped_column(
+        nullable=False, default=False, server_default=false()
+    )
 
     draft: Mapped[Draft] = relationship()
     organizer: Mapped[User] = relationship()
@@ -55,6 +60,24 @@ class Workshop(TimestampMixin, db.Model):
     def can_edit(self, user) -> bool:
         """The proposal's organizers and board (and administrators) run its workshops."""
         return self.can_view(user)
+
+    def can_allow_early_recording(self, user) -> bool:
+        """The proposal's board chair and organizers (and administrators) decide."""
+        proposal = self.draft.proposal
+        return self.can_edit(user) and (
+            proposal.can_manage_board(user) or proposal.seat_of(user) is Seat.ORGANIZER
+        )
+
+    @property
+    def day(self) -> date:
+        """The workshop's day, in Vietnam."""
+        return self.starts_at.astimezone(VIETNAM).date()
+
+    def accepts_floor_comments(self, now: datetime | None = None) -> bool:
+        """Comments from the floor are recorded from the workshop's day on (Vietnam date),
+        or earlier when the board allowed it. The one rule for the page, route and service."""
+        today = (now or utcnow()).astimezone(VIETNAM).date()
+        return self.allows_early_recording or today >= self.day
 
 
 class WorkshopParticipant(db.Model):

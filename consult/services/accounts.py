@@ -290,13 +290,20 @@ def record_sign_out(user: User) -> None:
 
 
 def upsert_department(
-    *, code: str, name: str, kind: DepartmentKind, email: str | None, department=None
+    *,
+    code: str,
+    name: str,
+    kind: DepartmentKind,
+    email: str | None,
+    phone: str | None = None,
+    department=None,
 ) -> Department:
     """Create (or, given ``department``, edit) a body, with its audit entry."""
     action = AuditAction.DEPARTMENT_UPDATE if department else AuditAction.DEPARTMENT_CREATE
     department = _upsert_department(
         code=code, name=name, kind=kind, email=email, department=department
     )
+    department.phone = " ".join((phone or "").split()) or None
     audit.record(action, department, detail={"code": department.code})
     return department
 

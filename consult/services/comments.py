@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from datetime import date, datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import aliased, defer, joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
@@ -33,7 +34,12 @@ from consult.models import (
 )
 from consult.models.audit import AuditAction
 from consult.models.base import utcnow
-from consult.models.comments import locate_passage, passage_context, passage_occurrences
+from consult.models.comments import (
+    REMIND_INTERVAL,
+    locate_passage,
+    passage_context,
+    passage_occurrences,
+)
 from consult.services import audit, notifications, require
 from consult.text import xml_safe
 from consult.textsearch import fold
@@ -800,6 +806,65 @@ class Participation:
         if all(r.kind is ResponseKind.AGREE for r in self.responses):
             return "agreed"
         return "commented"
+
+    @property
+    def can_remind(self) -> bool:
+        return self.invitation.can_be_reminded(bool(self.responses))
+
+
+def remind_bodies(
+    draft: Draft,
+    departments: list[Department] | None = None,
+    *,
+    actor: User | None = None,
+    now: datetime | None = None,
+) -> list[Department]:
+    """ "Remind now": the reviewers and leads of each given body (default: every invited body
+    that has not responded) are told in the portal and by e-mail (the outbox, sent by the
+    worker or cron, never in the request). A body reminded within REMIND_INTERVAL is skipped,
+    also by a concurrent click; one body asked for by name is refused instead."""
+    require(actor, draft.can_manage, _l("Only the proposal's board sends reminders."))
+    now = now or utcnow()
+    rows = {r.department.id: r for r in participation(draft)}
+    wanted = [rows.get(d.id) for d in departments] if departments is not None else rows.values()
+    if departments is not None and any(
+        r is None or not r.can_remind for r in wanted
+    ):  # fmt: skip
+        raise CommentError(
+            _l("This body cannot be reminded now: it has responded, or was reminded today.")
+        )
+    reminded = []
+    for row in wanted:
+        if not row.can_remind:
+            continue
+        # One conditional UPDATE claims the reminder: two clicks at once send one.
+        claimed = db.session.execute(
+            update(DraftInvitation)
+            .where(
+                DraftInvitation.id == row.invitation.id,
+                or_(
+                    DraftInvitation.reminded_at.is_(None),
+                    DraftInvitation.reminded_at <= now - REMIND_INTERVAL,
+                ),
+            )
+            .values(reminded_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if not claimed:
+            continue
+        row.invitation.reminded_at = now
+        days = math.ceil((row.deadline - now).total_seconds() / 86400)
+        notifications.remind_now(draft, row.department, days=days)
+        reminded.append(row.department)
+    db.session.flush()
+    if reminded:
+        audit.record(
+            AuditAction.DRAFT_REMIND,
+            draft,
+            actor=actor,
+            detail={"departments": [d.code for d in reminded]},
+        )
+    return reminded
 
 
 def participation(draft: Draft) -> list[Participation]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
 from sqlalchemy import select, update
 from sqlalchemy.orm import load_only
 
@@ -351,27 +352,53 @@ def import_reference(proposal: Proposal) -> list[Section]:
     return list(earlier.sections) if earlier is not None else []
 
 
+def resolve_keys(
+    reference: Sequence[Section],
+    incoming: Sequence[SectionLike],
+    keys: Sequence[str | None] | None = None,
+) -> list[str | None]:
+    """The earlier section each incoming one continues: the drafting team's ``keys`` (one per
+    incoming section, None for a new one) where it gave them, else the automatic matching;
+    keys of no earlier section, or used twice, count as new sections."""
+    if keys is None or len(keys) != len(incoming):
+        return match_section_keys(reference, incoming)
+    known, seen, checked = {s.key for s in reference}, set(), []
+    for key in keys:
+        checked.append(key if key in known and key not in seen else None)
+        seen.add(key)
+    return checked
+
+
+def removed_sections(reference: Sequence[Section], keys: Sequence[str | None]) -> list[Section]:
+    """The sections of the earlier text that an import continuing ``keys`` removes."""
+    kept = set(keys)
+    return [s for s in reference if s.key not in kept]
+
+
+class SectionsWouldBeRemoved(IllegalTransition):
+    """An import would remove sections and the drafting team has not confirmed it."""
+
+    def __init__(self, removed: list[Section]):
+        self.removed = removed
+        super().__init__(
+            _ln(
+                "This import removes %(num)d section: confirm it to save.",
+                "This import removes %(num)d sections: confirm it to save.",
+                len(removed),
+            )
+        )
+
+
 def replace_sections(
     draft: Draft, incoming: Sequence[SectionLike], keys: Sequence[str | None] | None = None
 ) -> None:
-    """Put ``incoming`` in place of the draft's sections, keeping identities where they match.
-
-    ``keys`` (one per incoming section, None for a new one) replaces the automatic matching
-    where the drafting team corrected it in the preview; keys of no earlier section, or used
-    twice, count as new sections.
-    """
+    """Put ``incoming`` in place of the draft's sections, keeping identities where they match;
+    ``keys`` as in :func:`resolve_keys`."""
     if draft.status is not DraftStatus.PREPARATION:
         raise IllegalTransition(_l("A published draft's text can no longer be changed."))
     previous_draft = draft.previous()
     reference = list(draft.sections) or (list(previous_draft.sections) if previous_draft else [])
-    if keys is None or len(keys) != len(incoming):
-        keys = match_section_keys(reference, incoming)
-    else:
-        known, seen, checked = {s.key for s in reference}, set(), []
-        for key in keys:
-            checked.append(key if key in known and key not in seen else None)
-            seen.add(key)
-        keys = checked
+    keys = resolve_keys(reference, incoming, keys)
     # Sections that continue are updated in place, so that what points at them (comments
     # on the previous draft "taken into account" here) keeps pointing at them.
     existing = {s.key: s for s in draft.sections}
@@ -400,10 +427,19 @@ def import_draft(
     keys: Sequence[str | None] | None = None,
     *,
     actor: User | None = None,
+    allow_removal: bool = True,
 ) -> Draft:
     """Import a file's sections as the draft in preparation (replacing its text), or as
-    a new draft N+1 when none is in preparation; ``keys`` as in :func:`replace_sections`."""
+    a new draft N+1 when none is in preparation; ``keys`` as in :func:`resolve_keys`.
+
+    ``allow_removal`` False (the preview's save button, until the team ticks the box):
+    an import that would remove sections raises :class:`SectionsWouldBeRemoved`."""
     require(actor, proposal.can_manage)
+    reference = import_reference(proposal)
+    keys = resolve_keys(reference, incoming, keys)
+    removed = removed_sections(reference, keys)
+    if removed and not allow_removal:
+        raise SectionsWouldBeRemoved(removed)
     draft = proposal.draft_in_preparation()
     if draft is None:
         draft = start_next_draft(proposal, change_note)

@@ -292,6 +292,17 @@ def deadline_extended(draft: Draft, department: Department | None = None) -> Non
         )
 
 
+def remind_now(draft: Draft, department: Department, *, days: int) -> list[Notification]:
+    """The board's "remind now": the body's reviewers and leads, in the portal and by
+    e-mail (the outbox), with the days left before its deadline."""
+    return notify(
+        department_members([department.id], draft.proposal),
+        NotificationKind.DEADLINE_REMINDER,
+        {**_draft_params(draft, department.id), "days": days, "by_board": True},
+        _draft_link(draft, "comments.my_department"),
+    )
+
+
 def response_received(response: DepartmentResponse, comments: int) -> None:
     draft = response.draft
     notify(

@@ -129,6 +129,14 @@ def record_floor_comment(
     require(organizer, workshop.can_edit)
     if workshop.draft.status not in (DraftStatus.OPEN, DraftStatus.CLOSED):
         raise WorkshopError(_l("Workshops are held on the current published draft."))
+    if not workshop.accepts_floor_comments():
+        raise WorkshopError(
+            _l(
+                "Comments from the floor are recorded from the workshop's day on (%(day)s), "
+                "unless the board allows early recording.",
+                day=workshop.day.strftime("%d/%m/%Y"),
+            )
+        )
     if participant.workshop_id != workshop.id:
         raise WorkshopError(_l("Choose who spoke among the workshop's participants."))
     if section is not None and section.draft_id != workshop.draft_id:
@@ -154,6 +162,26 @@ def record_floor_comment(
         AuditAction.WORKSHOP_CHANGE, workshop, actor=organizer, detail={"change": "comment"}
     )
     return comment
+
+
+def set_early_recording(workshop: Workshop, allowed: bool, *, actor: User | None = None) -> None:
+    """The board chair or an organizer lets comments from the floor be recorded before the
+    workshop's day (or withdraws it)."""
+    require(
+        actor,
+        workshop.can_allow_early_recording,
+        _l("Only the board's chair and the organizers decide this."),
+    )
+    if workshop.allows_early_recording == allowed:
+        return
+    workshop.allows_early_recording = allowed
+    db.session.flush()
+    audit.record(
+        AuditAction.WORKSHOP_CHANGE,
+        workshop,
+        actor=actor,
+        detail={"change": "early_recording", "allowed": allowed},
+    )
 
 
 def submitted_comments_on(sections: list[Section]) -> dict[int, list[Comment]]:

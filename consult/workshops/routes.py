@@ -132,6 +132,8 @@ def view_workshop(workshop_id: int):
         comments=comments,
         draft=workshop.draft,
         can_edit=workshop.can_edit(current_user),
+        accepts_floor_comments=workshop.accepts_floor_comments(),
+        can_allow_early=workshop.can_allow_early_recording(current_user),
         guest_form=GuestForm(),
         comment_form=FloorCommentForm(workshop),
         button=EmptyForm(),
@@ -192,6 +194,22 @@ def record_comment(workshop_id: int):
             flash(_("Comment recorded; it enters triage."), "success")
     else:
         flash_form_errors(form)
+    return redirect(workshop_url(workshop, _anchor="floor"))
+
+
+@bp.route("/workshops/<int:workshop_id>/early-recording", methods=["POST"])
+@login_required
+def set_early_recording(workshop_id: int):
+    """The board chair or an organizer allows comments from the floor before the day."""
+    workshop = load_or_404(Workshop, workshop_id, can="allow_early_recording")
+    if EmptyForm().validate_on_submit():
+        allowed = request.form.get("allowed") == "1"
+        workshop_service.set_early_recording(workshop, allowed, actor=current_user)
+        db.session.commit()
+        if allowed:
+            flash(_("Comments from the floor can be recorded before the workshop."), "success")
+        else:
+            flash(_("Comments from the floor are recorded from the workshop's day on."), "success")
     return redirect(workshop_url(workshop, _anchor="floor"))
 
 
