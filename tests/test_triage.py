@@ -473,10 +473,11 @@ def test_merging_is_never_offered_in_the_direction_that_does_nothing(client, sub
     page = client.get(f"/comments/{twin.id}/triage").get_data(as_text=True)
     assert f"#{first.id}" in page
     assert f'name="duplicate_id" value="{first.id}"' not in page
-    assert "đã gộp với #" in page
-    # The primary's page does not offer its own duplicate either.
+    assert "góp ý chính của góp ý này" in page and f"đã gộp với #{first.id}" not in page
+    # The primary's page does not offer its own duplicate either: it names its group.
     page = client.get(f"/comments/{first.id}/triage").get_data(as_text=True)
     assert f'name="duplicate_id" value="{twin.id}"' not in page
+    assert f"đã gộp với #{first.id}" in page
     before = db.session.scalar(
         db.select(db.func.count()).select_from(Comment).where(Comment.duplicate_of_id.is_not(None))
     )

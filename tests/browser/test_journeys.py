@@ -279,7 +279,11 @@ def test_drafting_team_answers_every_comment(journey):
     expect(flash(page)).to_have_text(
         f"Đã gộp 1 góp ý: các góp ý này nhận chung ý kiến trả lời của #{first_id}."
     )
-    expect(page.locator(f"ul.similar input[value='{duplicate_id}']")).to_be_disabled()
+    # The merged comment is no longer offered: it shows its group instead of a checkbox.
+    expect(page.locator(f"ul.similar input[value='{duplicate_id}']")).to_have_count(0)
+    expect(page.locator("ul.similar li.merged", has_text=f"#{duplicate_id}")).to_contain_text(
+        f"đã gộp với #{first_id}"
+    )
     j.check("merged")
 
     # Answer comments with each result; link the first to a section of draft 4.
