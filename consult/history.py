@@ -193,6 +193,10 @@ WORKSHOP_CHANGES = {
     "guest": lambda: _("Added a guest to the workshop %(workshop)s."),
     "attendance": lambda: _("Recorded who attended the workshop %(workshop)s."),
     "comment": lambda: _("Recorded a comment from the floor at the workshop %(workshop)s."),
+    "early_recording": lambda: _(
+        "Changed whether comments from the floor may be recorded "
+        "before the day of the workshop %(workshop)s."
+    ),  # fmt: skip
 }
 
 
@@ -358,6 +362,22 @@ DESCRIPTIONS: dict[AuditAction, Describer] = {
         draft=o,
         opens=format_datetime(d.get("opens_at")),
         closes=format_datetime(d.get("closes_at")),
+    ),
+    AuditAction.DRAFT_REMIND: lambda e, d, o, r: say(
+        _("Reminded %(bodies)s to respond to %(draft)s."),
+        bodies=Markup(", ").join(_department(c, r) for c in d.get("departments", [])) or "—",
+        draft=o,
+    ),
+    AuditAction.CHANGE_APPLY: lambda e, d, o, r: say(
+        _("Applied %(comments)s to section %(section)s of draft %(draft)s."),
+        comments=_comments(d.get("comments")),
+        section=d.get("section") or "—",
+        draft=d.get("draft") or "—",
+    ),
+    AuditAction.CHANGE_UNDO: lambda e, d, o, r: say(
+        _("Undid the change that applied %(comments)s to section %(section)s."),
+        comments=_comments(d.get("comments")),
+        section=d.get("section") or "—",
     ),
     AuditAction.DRAFT_CLOSE: lambda e, d, o, r: say(
         _("Closed the comment period of %(draft)s."), draft=o

@@ -156,7 +156,8 @@ def test_letter_date_is_typed_dd_mm_yyyy(client, consultation):
     c = consultation
     login(client, c.people.lead)
     page = client.get(f"{c.base}/my-department").get_data(as_text=True)
-    assert 'name="response-letter_date"' in page
+    # With no draft comment the lead is offered "agrees with the draft", with its letter date.
+    assert 'name="agree-letter_date"' in page and 'type="date"' not in page
     assert 'placeholder="dd/mm/yyyy"' in page and 'inputmode="numeric"' in page
 
 

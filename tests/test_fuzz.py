@@ -22,7 +22,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from consult.extensions import db
-from consult.models import Attachment, CommentKind, Role, SignInFailures, Workshop
+from consult.models import (
+    Attachment,
+    CommentKind,
+    CommentStatus,
+    Role,
+    SignInFailures,
+    Workshop,
+)
 from consult.models.base import utcnow
 from consult.services import comments as comment_service
 from consult.services import drafts as draft_service
@@ -42,6 +49,8 @@ NOT_ON_A_PAGE: dict[str, str] = {
     "workshops.set_early_recording": "a workshop still to come",
     # Shown only once a marked-up Word file was read by a job (tests/test_word.py posts it).
     "comments.word_preview": "preview step of a Word upload",
+    # Shown only on the redline a preview returns (tests/test_consolidation.py posts it).
+    "consolidation.apply_change": "redline of a previewed change",
     # The JSON API takes JSON, not forms: tests/test_api_fuzz.py runs Schemathesis on it.
     "api.create_comment": "JSON API",
     "api.submit_response": "JSON API",
@@ -175,10 +184,20 @@ def _world(consultation, make_user, make_department, make_proposal):
     c = consultation
     p = c.people
     sections = c.draft.sections
+    # Proposed wordings on sections 1 and 3, so that draft 2's consolidation page offers its
+    # forms (apply, preview, apply all, and undo of the one applied below).
+    wordings = {1: ("đô thị thông minh", "đô thị thông minh, bền vững"),
+                3: ("toàn thành phố", "toàn bộ thành phố")}  # fmt: skip
     submitted = [
         comment_service.create_comment(
-            c.draft, sections[i], p.reviewer, kind=CommentKind.CHANGE, body=f"Góp ý số {i}."
-        )
+            c.draft,
+            sections[i],
+            p.reviewer,
+            kind=CommentKind.CHANGE,
+            body=f"Góp ý số {i}.",
+            quote=wordings.get(i, (None, None))[0],
+            proposed_text=wordings.get(i, (None, ""))[1],
+        )  # fmt: skip
         for i in (1, 2, 3)
     ]
     db.session.commit()
@@ -209,7 +228,14 @@ def _world(consultation, make_user, make_department, make_proposal):
     from consult.services import workshops as workshop_service
 
     workshop_service.add_guest(workshop, "Khách", "Trường Đại học Cần Thơ")
-    draft_service.start_next_draft(c.proposal)
+    for comment in (submitted[0], submitted[2]):
+        triage_service.answer_comment(
+            comment, p.drafting, status=CommentStatus.ACCEPTED, answer="Tiếp thu."
+        )
+    draft2 = draft_service.start_next_draft(c.proposal)
+    from consult.services import consolidation
+
+    consolidation.apply_all(draft2, p.drafting, section=draft2.sections[1])
     # A department that has written nothing yet (its lead sees "agree with the draft"), an
     # account locked by failed sign-ins, a proposal ready for its next draft.
     quiet = make_department(code="SYT", name="Sở Y tế")
