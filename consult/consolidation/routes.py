@@ -74,17 +74,26 @@ def _proposed(draft, form: ChangeForm):
     return section, comments, proposed
 
 
+def _read_change(draft, form: ChangeForm):
+    """The posted change as (section, comments, proposed, None), or with the page to go back
+    to, the reason flashed, as its last item."""
+    if not form.validate_on_submit():
+        flash(_("The change could not be read: open the consolidation page again."), "error")
+        return None, [], None, _page(draft)
+    section, comments, proposed = _proposed(draft, form)
+    if proposed is None:
+        return section, comments, None, _page(draft, section.anchor)
+    return section, comments, proposed, None
+
+
 @bp.route(f"{URL}/preview", methods=["POST"])
 @login_required
 def preview_change(code: str, number: int):
     draft = load_draft(code, number, can="consolidate")
     form = ChangeForm()
-    if not form.validate_on_submit():
-        flash(_("The change could not be read: open the consolidation page again."), "error")
-        return _page(draft)
-    section, comments, proposed = _proposed(draft, form)
-    if proposed is None:
-        return _page(draft, section.anchor)
+    section, comments, proposed, refused = _read_change(draft, form)
+    if refused is not None:
+        return refused
     return render_template(
         "consolidation/preview.html",
         draft=draft,
@@ -101,12 +110,9 @@ def preview_change(code: str, number: int):
 def apply_change(code: str, number: int):
     draft = load_draft(code, number, can="consolidate")
     form = ChangeForm()
-    if not form.validate_on_submit():
-        flash(_("The change could not be read: open the consolidation page again."), "error")
-        return _page(draft)
-    section, comments, proposed = _proposed(draft, form)
-    if proposed is None:
-        return _page(draft, section.anchor)
+    section, comments, proposed, refused = _read_change(draft, form)
+    if refused is not None:
+        return refused
     wording = passages.normalise(proposed.wording)
     edited = all(passages.normalise(c.proposed_text or "") not in wording for c in comments)
     try:
