@@ -5,9 +5,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_wtf import FlaskForm
-from wtforms import Field, PasswordField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Regexp
-from wtforms.widgets import TextInput
+from wtforms import (
+    Field,
+    IntegerField,
+    PasswordField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Regexp
+from wtforms.widgets import HiddenInput, TextInput
 
 from consult.text import single_line, xml_safe
 from consult.timeutil import (
@@ -19,6 +26,7 @@ from consult.timeutil import (
     parse_date,
     parse_datetime,
 )
+from consult.utils import MAX_ID, parse_id
 
 
 class _PortalTranslations:
@@ -240,3 +248,33 @@ WTFORMS_MESSAGES = (
     _l("The CSRF token is missing."),
     _l("The CSRF token has expired."),
 )
+
+
+class IdField(IntegerField):
+    """A database id sent back in a hidden field. A number no id column can hold is refused
+    by the form (PostgreSQL would fail the query on it, SQLite find nothing)."""
+
+    widget = HiddenInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, [*(validators or []), NumberRange(min=1, max=MAX_ID)], **kwargs)
+
+
+def _as_id(value) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID:
+        return value
+    parsed = parse_id(str(value))
+    if parsed is None:
+        raise ValueError(value)
+    return parsed
+
+
+class IdListField(SelectMultipleField):
+    """Ids sent as repeated hidden fields or checkboxes, checked by the service (which of
+    them may be used), not against a list of choices; anything but an id is refused here."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, coerce=_as_id, **kwargs)
+
+    def pre_validate(self, form):
+        pass

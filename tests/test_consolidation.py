@@ -176,6 +176,29 @@ def test_a_stale_preview_is_refused_and_changes_nothing(client, board):
     assert db.session.query(AppliedChange).count() == 0
 
 
+@pytest.mark.parametrize(
+    ("action", "field"),
+    [("apply", "section_id"), ("apply", "comments"), ("apply-all", "section_id"),
+     ("undo", "change_id")],
+)  # fmt: skip
+def test_an_id_no_column_can_hold_is_refused_and_changes_nothing(client, board, action, field):
+    # 2**31 is past PostgreSQL's INTEGER: looked up, it was a query error (a 500).
+    login(client, board.people.drafting)
+    target = candidates(board.draft2)[board.made["target"].id]
+    form = {
+        "section_id": target.section.id, "comments": board.made["target"].id, "kind": "replace",
+        "start": target.span.start, "end": target.span.end, "wording": "80% hồ sơ",
+        "base": consolidation.fingerprint(target.section.body), "change_id": 1,
+        field: 2**31,
+    }  # fmt: skip
+    response = client.post(f"/proposals/DA-GOP/drafts/2/consolidation/{action}", data=form)
+    assert response.status_code == 302
+    assert "**50%**" in reload(target.section).body
+    assert db.session.query(AppliedChange).count() == 0
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "open the consolidation page again" in page or "mở lại trang" in page.lower()
+
+
 def test_a_conflict_is_resolved_with_one_change_for_both_comments(board):
     m = board.made
     found = candidates(board.draft2)

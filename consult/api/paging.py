@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable
 from flask import abort
 from flask_babel import gettext as _
 
+from consult.utils import MAX_ID
+
 
 def encode(after: int) -> str:
     raw = json.dumps({"a": after}, separators=(",", ":")).encode()
@@ -25,7 +27,9 @@ def decode(cursor: str | None) -> int:
         after = json.loads(raw)["a"]
     except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
         after = None
-    if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after < 2**63:
+    if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after <= MAX_ID:
+        # Every cursor is an id or a number of the database (PostgreSQL INTEGER): a larger
+        # one is none we made, and would be a query error.
         abort(400, description=_("This cursor is not valid: use the next_cursor of a page."))
     return after
 

@@ -8,27 +8,19 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from consult.forms import Form
+from consult.forms import Form, IdField, IdListField
 from consult.models import ChangeKind
 
 MAX_WORDING = 20000
 
 
-class IdListField(SelectMultipleField):
-    """Comment ids sent as repeated hidden fields or checkboxes; checked by the service."""
-
-    def pre_validate(self, form):
-        pass
-
-
 class ChangeForm(Form):
-    section_id = IntegerField(widget=HiddenField.widget, validators=[DataRequired()])
-    comments = IdListField(coerce=int, validators=[DataRequired()])
+    section_id = IdField(validators=[DataRequired()])
+    comments = IdListField(validators=[DataRequired()])
     kind = SelectField(
         choices=[SelectChoice(k.value, k.label) for k in ChangeKind], validators=[DataRequired()]
     )
@@ -44,8 +36,8 @@ class ChangeForm(Form):
 
 
 class ApplyAllForm(Form):
-    section_id = IntegerField(widget=HiddenField.widget, validators=[Optional()])
+    section_id = IdField(validators=[Optional()])
 
 
 class UndoForm(Form):
-    change_id = IntegerField(widget=HiddenField.widget, validators=[DataRequired()])
+    change_id = IdField(validators=[DataRequired()])
