@@ -860,6 +860,13 @@ def test_xlsx_rows_are_the_xml_xlsxwriter_writes():
     odd = list(rows[0])
     odd[2], odd[3], odd[4], odd[5] = "  x & <y> ", "a\nb", None, ""  # edges, escapes, empties
     rows.append(odd)
+    # Windows and old Mac line ends, characters XML refuses, text past Excel's limit, a
+    # line just as wide as the column and one a character wider.
+    dirty = list(rows[0])
+    width = int(xlsx._SHEET_WIDTHS[7] - 1)
+    dirty[2], dirty[3], dirty[6] = "dòng 1\r\ndòng 2\rdòng 3", "a\x01b\x0c", "x" * 40000
+    dirty[7], dirty[8] = "y" * width, "z" * (int(xlsx._SHEET_WIDTHS[8] - 1) + 1)
+    rows.append(dirty)
     out = io.BytesIO()
     options = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
     workbook = xlsxwriter.Workbook(out, {"constant_memory": True, **options})

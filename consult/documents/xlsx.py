@@ -275,8 +275,20 @@ def _xml_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# A cell's text needs cleaning (consult.text.xml_safe) only when it holds one of these.
+_NEEDS_CLEANING = re.compile("[\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# Characters per line of each column, as `estimated_lines` counts them.
+_PER_LINE = [int(max(width - 1.0, 1.0)) for width in _SHEET_WIDTHS]
+
+
 class _SheetRows:
-    """The data rows of one sheet as SpreadsheetML, kept in a temporary file."""
+    """The data rows of one sheet as SpreadsheetML, kept in a temporary file.
+
+    `add` is the report's inner loop (a million rows, a dozen cells each): it does inline
+    what `row_height`, `_cell_text` and `_xml_text` do, taking the short way for the usual
+    cell (one line, nothing to clean or escape); tests/test_report_writers.py checks the
+    result against XlsxWriter's own.
+    """
 
     def __init__(self, styles: dict[str, int]) -> None:
         self.file = tempfile.TemporaryFile()  # noqa: SIM115 (closed once spliced)
@@ -287,31 +299,51 @@ class _SheetRows:
     def add(self, values: list[Any]) -> None:
         self.count += 1
         r = self.count + 1  # the header is row 1
-        height = row_height(values, _SHEET_WIDTHS)
-        if height:  # in whole pixels, as XlsxWriter sets it
-            height = 0.75 * int(height * 4.0 / 3.0 + 0.5)
-        out = [f'<row r="{r}" ht="{height:g}" customHeight="1">' if height else f'<row r="{r}">']
+        lines = 1
+        cells = []
+        append = cells.append
         for col, value in enumerate(values):
             if value is None or value == "":
                 continue
-            kind, style = _KINDS[col], self._styles[col]
+            kind = _KINDS[col]
             if kind == "int":
-                out.append(f'<c r="{_LETTERS[col]}{r}" s="{style}"><v>{value:.16G}</v></c>')
+                append(f'<c r="{_LETTERS[col]}{r}" s="{self._styles[col]}"><v>{value:.16G}</v></c>')
             elif kind == "datetime":
                 serial = _excel_serial(value)
-                out.append(f'<c r="{_LETTERS[col]}{r}" s="{style}"><v>{serial:.16G}</v></c>')
-            else:
-                text = _cell_text(value)
-                # XlsxWriter's rule (a space first or last), without its regex's cost.
-                edge = text[:1].isspace() or text[-1:].isspace()
-                space = ' xml:space="preserve"' if edge else ""
-                out.append(
-                    f'<c r="{_LETTERS[col]}{r}" s="{style}" t="inlineStr">'
-                    f"<is><t{space}>{_xml_text(text)}</t></is></c>"
+                append(
+                    f'<c r="{_LETTERS[col]}{r}" s="{self._styles[col]}"><v>{serial:.16G}</v></c>'
                 )
-        out.append("</row>")
-        self._batch.append("".join(out))
-        if len(self._batch) == XLSX_ROWS_BATCH:
+            else:
+                # The row's height, from the text as given (`row_height`).
+                per_line = _PER_LINE[col]
+                if len(value) > per_line or "\n" in value:
+                    n = sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
+                    if n > lines:
+                        lines = n
+                text = value
+                if _NEEDS_CLEANING.search(text) or len(text) > XLSX_MAX_TEXT // 2:
+                    text = _cell_text(text)
+                if "&" in text or "<" in text or ">" in text:
+                    text = _xml_text(text)
+                # XlsxWriter's rule (a space first or last), without its regex's cost.
+                if text[:1].isspace() or text[-1:].isspace():
+                    append(
+                        f'<c r="{_LETTERS[col]}{r}" s="{self._styles[col]}" t="inlineStr">'
+                        f'<is><t xml:space="preserve">{text}</t></is></c>'
+                    )
+                else:
+                    append(
+                        f'<c r="{_LETTERS[col]}{r}" s="{self._styles[col]}" t="inlineStr">'
+                        f"<is><t>{text}</t></is></c>"
+                    )
+        if lines > 1:  # in whole pixels, as XlsxWriter sets it
+            height = 0.75 * int(min(lines * XLSX_LINE_PT, XLSX_MAX_ROW_PT) * 4.0 / 3.0 + 0.5)
+            self._batch.append(f'<row r="{r}" ht="{height:g}" customHeight="1">')
+        else:
+            self._batch.append(f'<row r="{r}">')
+        self._batch.append("".join(cells))
+        self._batch.append("</row>")
+        if len(self._batch) >= 3 * XLSX_ROWS_BATCH:
             self.flush()
 
     def flush(self) -> None:
