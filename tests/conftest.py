@@ -15,7 +15,7 @@ import pytest
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
 from jinja2 import BytecodeCache
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, exists, literal, select, text, union_all
 
 from consult import create_app
 from consult.config import TestConfig, normalise_database_url
@@ -96,10 +96,8 @@ def _empty_tables() -> None:
     test, minutes a run.)
     """
     tables = list(reversed(db.metadata.sorted_tables))
-    probe = " UNION ALL ".join(
-        f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables
-    )
-    filled = set(db.session.scalars(text(probe)))
+    probe = union_all(*(select(literal(t.name)).where(exists().select_from(t)) for t in tables))
+    filled = set(db.session.scalars(probe))
     postgres = db.engine.dialect.name == "postgresql"
     for table in tables:
         if table.name in filled:
