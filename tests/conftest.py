@@ -140,6 +140,17 @@ def app(test_config):
         db.engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _close_connections_of_other_apps():
+    """An app made inside a test (a second app server, other settings) has engines of its
+    own: their connections are closed when the test ends, not left to the garbage collector
+    (on PostgreSQL that is a ResourceWarning, raised in whichever test runs then)."""
+    yield
+    for engines in list(db._app_engines.values()):
+        for engine in engines.values():
+            engine.dispose()
+
+
 class IsolatedClient(FlaskClient):
     """Runs each request in an app context of its own, as in production.
 

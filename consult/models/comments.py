@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -510,8 +511,14 @@ class Comment(TimestampMixin, db.Model):
     @staticmethod
     def own_department_of(draft: Draft, user, department_id: int | None) -> bool:
         """``is_own_department`` from a comment's columns (a card drawn from a cache)."""
+        return Comment.own_department_rule(draft, user)(department_id)
+
+    @staticmethod
+    def own_department_rule(draft: Draft, user) -> Callable[[int | None], bool]:
+        """``own_department_of`` for many comments of ``draft`` read by ``user``: what
+        depends on the reader is worked out once (a section page asks 300 times)."""
         own = draft.proposal.speaks_for(user)
-        return own is not None and own == department_id
+        return lambda department_id: own is not None and own == department_id
 
     def can_edit(self, user) -> bool:
         """Reviewers and the lead of the department, on an unsubmitted comment, in time."""
@@ -526,11 +533,20 @@ class Comment(TimestampMixin, db.Model):
     @staticmethod
     def editable_by(draft: Draft, user, *, submitted_at, deleted_at, department_id) -> bool:
         """``can_edit`` from a comment's columns (a card drawn from a cache)."""
-        return (
+        return Comment.editable_rule(draft, user)(submitted_at, deleted_at, department_id)
+
+    @staticmethod
+    def editable_rule(
+        draft: Draft, user
+    ) -> Callable[[datetime | None, datetime | None, int | None], bool]:
+        """``editable_by`` for many comments of ``draft`` (submitted_at, deleted_at,
+        department_id), the reader's body worked out once."""
+        body = draft.commenting_body(user)
+        return lambda submitted_at, deleted_at, department_id: (
             submitted_at is None
             and deleted_at is None
             and department_id is not None
-            and draft.commenting_body(user) == department_id
+            and body == department_id
         )
 
     def can_delete(self, user) -> bool:

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import String, case, func, or_, select, type_coerce, update
 from sqlalchemy.orm import aliased, defer, joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
@@ -719,17 +719,26 @@ def section_card_states(draft: Draft, section: Section, user) -> list[CardState]
             Comment.submitted_at,
             Comment.deleted_at,
             addressed.draft_id,
-            Comment.version,
-            Comment.updated_at,
-            primary.version,
-            primary.updated_at,
-            Department.updated_at,
-            User.updated_at,
-            Workshop.updated_at,
-            files.with_only_columns(func.count(Attachment.id)).scalar_subquery(),
-            files.with_only_columns(func.max(Attachment.id)).scalar_subquery(),
-            addressed.updated_at,
-            addressed_draft.updated_at,
+            # The versions, as the database gives them: compared, never shown, so the
+            # timestamps are read as they are stored (no datetime made of each).
+            *(
+                type_coerce(column, String).label(f"version_{n}")
+                for n, column in enumerate(
+                    (
+                        Comment.version,
+                        Comment.updated_at,
+                        primary.version,
+                        primary.updated_at,
+                        Department.updated_at,
+                        User.updated_at,
+                        Workshop.updated_at,
+                        files.with_only_columns(func.count(Attachment.id)).scalar_subquery(),
+                        files.with_only_columns(func.max(Attachment.id)).scalar_subquery(),
+                        addressed.updated_at,
+                        addressed_draft.updated_at,
+                    )
+                )
+            ),
         )
         .select_from(Comment)
         .outerjoin(primary, primary.id == Comment.duplicate_of_id)
@@ -742,8 +751,7 @@ def section_card_states(draft: Draft, section: Section, user) -> list[CardState]
         .order_by(Comment.created_at, Comment.id)
     )
     return [
-        CardState(*row[:6], versions=tuple(str(v) for v in row[6:]))
-        for row in db.session.execute(query)
+        CardState(*row[:6], versions=tuple(map(str, row[6:]))) for row in db.session.execute(query)
     ]
 
 
