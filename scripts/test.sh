@@ -78,8 +78,11 @@ except Exception as exc:
     sys.exit(1)
 PYEOF
 then
-  echo "== Test suite on PostgreSQL (the browser journeys ran in the SQLite pass) =="
-  TEST_DATABASE_URL="$PG_URL" "$PY" -m pytest "$@"
+  # In as many processes as there are cores (pytest-xdist): each has its own schema, and
+  # the server works while they wait on it. TEST_WORKERS=0 runs it in this process.
+  WORKERS=${TEST_WORKERS:-$("$PY" -c "import os; print(max(2, os.cpu_count() or 1))")}
+  echo "== Test suite on PostgreSQL, $WORKERS processes (the browser journeys ran in the SQLite pass) =="
+  TEST_DATABASE_URL="$PG_URL" "$PY" -m pytest -n "$WORKERS" "$@"
 fi
 
 echo "== Benchmark, quick run (checks that it completes; the figures are not judged) =="

@@ -35,7 +35,9 @@ def inbox(code: str, number: int):
     draft = load_draft(code, number, can="manage")
     filters = InboxFilters.from_args(request.args)
     page = paginate_by_ids(
-        triage_service.inbox_query(draft, filters), *triage_service.inbox_loading()
+        triage_service.inbox_query(draft, filters),
+        *triage_service.inbox_loading(),
+        count_apart=not filters.q,  # a text search runs once, counted as it goes
     )
     members = triage_service.team_members(draft.proposal)
     departments = comment_service.commenting_departments(draft)
@@ -49,6 +51,8 @@ def inbox(code: str, number: int):
         departments=departments,
         statuses=list(CommentStatus),
         kinds=list(CommentKind),
+        # Each status's and kind's label translated once, not once per row.
+        labels={m: str(m.label) for m in (*CommentStatus, *CommentKind)},
         bulk_form=BulkForm(members),
     )
 
