@@ -536,8 +536,10 @@ def import_docx(client: Client, code: str) -> float:
     }
     status, page, location = client.post_form(
         f"/proposals/{code}/import/confirm",
-        {k: fields[k] for k in ("csrf_token", "token", "change_note") if k in fields},
-    )
+        # The sections the file no longer has are removed, as the board confirms on the page.
+        {**{k: fields[k] for k in ("csrf_token", "token", "change_note") if k in fields},
+         "remove_ok": "y"},
+    )  # fmt: skip
     assert status == 302 and "/drafts/" in location, (status, location, page[:300])
     return time.perf_counter() - t
 
