@@ -89,6 +89,19 @@ def test_cards_come_from_the_cache_until_they_change(app, client, cards):
     assert "Đã bổ sung kinh phí." in _card(after, c.second)
 
 
+def test_a_section_with_more_cards_than_a_batch_shows_them_all_in_order(
+    client, cards, monkeypatch
+):
+    c = cards
+    login(client, c.people.drafting)
+    whole = _cards(_page(client, c.url))
+    monkeypatch.setattr(comment_service, "CARD_BATCH", 2)  # three cards: two batches
+    cache.fragments().clear()
+    assert _cards(_page(client, c.url)) == whole
+    order = [whole.index(f'id="comment-{x.id}"') for x in (c.first, c.second, c.third)]
+    assert order == sorted(order)
+
+
 def test_no_stale_card_after_edit_answer_merge_and_duplicate(client, cards):
     c = cards
     p = c.people
