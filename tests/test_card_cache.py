@@ -89,9 +89,7 @@ def test_cards_come_from_the_cache_until_they_change(app, client, cards):
     assert "Đã bổ sung kinh phí." in _card(after, c.second)
 
 
-def test_a_section_with_more_cards_than_a_batch_shows_them_all_in_order(
-    client, cards, monkeypatch
-):
+def test_a_section_with_more_cards_than_a_batch_shows_them_all_in_order(client, cards, monkeypatch):
     c = cards
     login(client, c.people.drafting)
     whole = _cards(_page(client, c.url))

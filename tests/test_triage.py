@@ -349,7 +349,8 @@ def test_inbox_paginates_and_keeps_the_filters(app, client, submitted):
     # A search is counted with its rows (one query), the rest apart: the same pages.
     found = client.get(f"{c.base}/inbox?sort=oldest&q=an+toan&page=1").get_data(as_text=True)
     assert [cm.id for cm in c.comments if f"/comments/{cm.id}/triage" in found] == [
-        c.comments[0].id, c.comments[2].id
+        c.comments[0].id,
+        c.comments[2].id,
     ]
     assert "Có 2 góp ý phù hợp." in found
     beyond = client.get(f"{c.base}/inbox?q=an+toan&page=9").get_data(as_text=True)
