@@ -261,10 +261,8 @@ class IdField(IntegerField):
 
 
 def _as_id(value) -> int:
-    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID:
-        return value
     parsed = parse_id(str(value))
-    if parsed is None:
+    if not parsed:  # not an id, or 0
         raise ValueError(value)
     return parsed
 

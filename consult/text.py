@@ -9,6 +9,9 @@ import re
 # Characters XML 1.0 cannot carry: C0 controls but tab, newline and carriage return; lone
 # surrogates; the two non-characters. Word and Excel files are XML, so are calendars' hosts.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# What `xml_safe` changes (a carriage return, or one of the above): text without any is
+# returned as it is, so a writer of many cells may search before it cleans.
+NEEDS_XML_SAFE = re.compile("[\r" + _XML_ILLEGAL.pattern[1:])
 # Everything a mail program or a word processor may take for the end of a line.
 _LINE_BREAKS = re.compile("[\r\n\t\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
 

@@ -27,6 +27,7 @@ from consult.documents.common import (
     _vietnam,
 )
 from consult.documents.summary import SummaryReport
+from consult.text import NEEDS_XML_SAFE
 
 if TYPE_CHECKING:
     from consult.models import AuditEvent
@@ -275,8 +276,6 @@ def _xml_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-# A cell's text needs cleaning (consult.text.xml_safe) only when it holds one of these.
-_NEEDS_CLEANING = re.compile("[\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 # Characters per line of each column, as `estimated_lines` counts them.
 _PER_LINE = [int(max(width - 1.0, 1.0)) for width in _SHEET_WIDTHS]
 
@@ -321,7 +320,7 @@ class _SheetRows:
                     if n > lines:
                         lines = n
                 text = value
-                if _NEEDS_CLEANING.search(text) or len(text) > XLSX_MAX_TEXT // 2:
+                if NEEDS_XML_SAFE.search(text) or len(text) > XLSX_MAX_TEXT // 2:
                     text = _cell_text(text)
                 if "&" in text or "<" in text or ">" in text:
                     text = _xml_text(text)
