@@ -666,10 +666,16 @@ def squash(text: str) -> str:
     return " ".join(nfc(text).split())
 
 
+def pdf_bytes(report: SummaryReport, **options) -> bytes:
+    out = io.BytesIO()
+    write_pdf(report, out, **options)
+    return out.getvalue()
+
+
 @pytest.fixture(scope="module")
 def pdf_reader() -> PdfReader:
     chart = render_svg_bar_chart("Kết quả tiếp thu", [("Tiếp thu", 20), ("Giải trình", 3)])
-    return PdfReader(io.BytesIO(write_pdf(make_report(), charts=[chart])))
+    return PdfReader(io.BytesIO(pdf_bytes(make_report(), charts=[chart])))
 
 
 def test_pdf_text_round_trips(pdf_reader):
@@ -723,7 +729,7 @@ def test_pdf_chart_is_drawn(pdf_reader):
 def test_pdf_rows_taller_than_a_page_are_split():
     rows = [next(make_rows())]
     rows[0].comment = "Đề nghị bổ sung nội dung về dữ liệu mở. " * 400
-    reader = PdfReader(io.BytesIO(write_pdf(make_report(rows=rows))))
+    reader = PdfReader(io.BytesIO(pdf_bytes(make_report(rows=rows))))
     assert len(reader.pages) >= 4
     text = squash(" ".join(p.extract_text() for p in reader.pages))
     # Rows split between lines, so no line is lost at a page break.
@@ -733,8 +739,57 @@ def test_pdf_rows_taller_than_a_page_are_split():
         assert "Góp ý chung (tiếp theo)" in squash(page.extract_text())
 
 
+def long_rows(count: int) -> Iterator[ReportRow]:
+    """``count`` rows, seven to a section, with the texts of `row_data` in turn."""
+    data = row_data()
+    for n in range(1, count + 1):
+        fields = {**data[n % len(data)], "section_key": f"s-{n // 7}"}
+        fields["section_number"] = str(n // 7)
+        yield ReportRow(number=n, submitted_at=datetime(2018, 5, 10, tzinfo=UTC), **fields)
+
+
+def test_pdf_built_in_parts_is_the_same_document():
+    """A long report is built in parts of a few pages and joined: the reader gets one
+    document, page for page the same as one built whole, with the same title, language
+    and opening view, page numbers running on, and every object where the file says."""
+    chart = render_svg_bar_chart("Kết quả tiếp thu", [("Tiếp thu", 20), ("Giải trình", 3)])
+    whole = pdf_bytes(make_report(rows=long_rows(60)), charts=[chart])
+    joined = pdf_bytes(make_report(rows=long_rows(60)), charts=[chart], part_pages=7)
+    one, parts = PdfReader(io.BytesIO(whole)), PdfReader(io.BytesIO(joined), strict=True)
+    assert len(one.pages) > 3 * 7  # so at least four parts
+    assert [p.extract_text() for p in parts.pages] == [p.extract_text() for p in one.pages]
+    assert [p.mediabox for p in parts.pages] == [p.mediabox for p in one.pages]
+    for number, page in enumerate(parts.pages[1:], start=2):
+        assert squash(page.extract_text()).startswith(f"{number} ")
+    assert parts.metadata.title == one.metadata.title
+    assert parts.metadata.author == "Ban Soạn thảo Đề án Đô thị thông minh"
+    assert parts.trailer["/Root"]["/Lang"] == "vi-VN"
+    assert parts.trailer["/Root"]["/OpenAction"][0] == parts.pages[0].indirect_reference
+    # Each part's fonts and graphics states (the chart's, on the first page) came along.
+    assert "/ExtGState" in parts.pages[0]["/Resources"]
+    for page, same in zip(parts.pages, one.pages, strict=True):
+        assert page["/Parent"].get_object()["/Count"] == len(one.pages)
+        assert set(page["/Resources"]) == set(same["/Resources"])
+        fonts = page["/Resources"]["/Font"].values()
+        assert all(f.get_object()["/DescendantFonts"][0]["/FontDescriptor"] for f in fonts)
+    # The cross-reference table points at each object's own "N 0 obj" line.
+    start = int(joined.rsplit(b"startxref", 1)[1].split()[0])
+    lines = joined[start:].split(b"trailer")[0].splitlines()[3:]
+    for number, line in enumerate(lines, start=1):
+        offset = int(line.split()[0])
+        assert joined[offset:].startswith(b"%d 0 obj" % number)
+
+
+def test_pdf_prints_text_as_written():
+    """fpdf2 would put the number of pages in place of "{nb}"; a comment may hold it."""
+    row = next(make_rows())
+    row.comment = "Mẫu số {nb} và {nb}/2018"
+    reader = PdfReader(io.BytesIO(pdf_bytes(make_report(rows=[row]))))
+    assert "Mẫu số {nb} và {nb}/2018" in squash(" ".join(p.extract_text() for p in reader.pages))
+
+
 def test_pdf_without_rows():
-    reader = PdfReader(io.BytesIO(write_pdf(make_report(rows=[]))))
+    reader = PdfReader(io.BytesIO(pdf_bytes(make_report(rows=[]))))
     assert "Không có ý kiến góp ý." in squash(reader.pages[-1].extract_text())
 
 
@@ -796,7 +851,7 @@ def test_writers_iterate_rows_once(fmt):
     elif fmt == "csv":
         write_csv(report, out)
     else:
-        out.write(write_pdf(report))
+        write_pdf(report, out)
     assert rows.passes == 1
     assert next(rows.rows, None) is None  # consumed to the end
     assert out.getvalue()
@@ -805,13 +860,13 @@ def test_writers_iterate_rows_once(fmt):
 def test_pdf_with_charts_logs_nothing(caplog):
     chart = render_svg_bar_chart("Kết quả", [("Tiếp thu", 2)])
     with caplog.at_level("WARNING"):
-        write_pdf(make_report(), charts=[chart, chart.encode("utf-8")])
+        pdf_bytes(make_report(), charts=[chart, chart.encode("utf-8")])
     assert not [r for r in caplog.records if r.name.startswith("fpdf")]
 
 
 def test_pdf_tall_chart_fits_on_a_page():
     chart = render_svg_bar_chart("Ý kiến theo cơ quan", [(f"Cơ quan {i}", i) for i in range(60)])
-    reader = PdfReader(io.BytesIO(write_pdf(make_report(), charts=[chart])))
+    reader = PdfReader(io.BytesIO(pdf_bytes(make_report(), charts=[chart])))
     chart_pages = [p for p in reader.pages if "Cơ quan 59" in nfc(p.extract_text())]
     assert len(chart_pages) == 1
     assert "Cơ quan 0" in nfc(chart_pages[0].extract_text())

@@ -359,22 +359,31 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", xml_safe(text))
 
 
-def new_official_pdf(pdf_class: type | None = None, lang: str = "vi-VN") -> Any:
+def new_official_pdf(
+    pdf_class: type | None = None, lang: str = "vi-VN", pages_before: int = 0
+) -> Any:
     """An A4 portrait fpdf2 document with the Decree 30 margins (20/20/30/15 mm), Liberation
-    Serif (and DejaVu Sans, which charts ask for) and page numbers from page 2."""
+    Serif (and DejaVu Sans, which charts ask for) and page numbers from page 2.
+
+    ``pages_before``: the pages of the same document written before this part of it (see
+    `consult.documents.pdfjoin`), so that its page numbers go on from theirs."""
     from fpdf import FPDF
 
     base = pdf_class or FPDF
 
     class OfficialPDF(base):
         def header(self) -> None:
-            if self.page_no() > 1:
+            number = self.pages_before + self.page_no()
+            if number > 1:
                 self.set_font(PDF_FONT, "", BODY_PT)
                 self.set_xy(self.l_margin, 10)
-                self.cell(self.epw, 5, str(self.page_no()), align="C")
+                self.cell(self.epw, 5, str(number), align="C")
             self.set_xy(self.l_margin, self.t_margin)
 
     pdf = OfficialPDF(orientation="P", unit="mm", format="A4")
+    pdf.pages_before = pages_before
+    # Text is printed as written: "{nb}" in a comment is not the number of pages.
+    pdf.str_alias_nb_pages = None
     for style, name in PDF_FONT_FILES.items():
         pdf.add_font(PDF_FONT, style, FONT_DIR / name)
     for style, name in CHART_FONT_FILES.items():

@@ -1,7 +1,8 @@
 """PDF documents (fpdf2 and Liberation Serif): the summary report in the official frame.
 
-`write_pdf` holds the document being built in memory (not the rows), so it suits reports
-of up to some tens of thousands of rows; offer XLSX, CSV or DOCX for larger ones.
+fpdf2 holds the document it builds in memory until it writes it, so `write_pdf` builds a
+long report in parts of `PART_PAGES` pages, each a PDF of its own that `PdfJoiner` copies
+into the output as soon as it is done: the memory a report takes does not grow with it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, BinaryIO
 
 from consult.documents.common import (
     _clean,
@@ -24,6 +25,7 @@ from consult.documents.common import (
 )
 from consult.documents.fonts import PDF_FONT
 from consult.documents.official import new_official_pdf, pdf_closing, pdf_heading, pdf_title
+from consult.documents.pdfjoin import PdfJoiner
 from consult.documents.summary import SummaryReport, taken_into_text
 from consult.timeutil import VIETNAM
 
@@ -32,6 +34,9 @@ PDF_TABLE_PT = 11
 PT_MM = 25.4 / 72
 # Landscape table widths (mm): 297 - 30 - 15 = 252 mm.
 PDF_TABLE_WIDTHS_MM = (11.0, 38.0, 42.0, 74.0, 63.0, 24.0)
+# The pages of one part of a long report (see the module's docstring): about 20 MB of
+# fpdf2's memory; each part embeds its own subset of the fonts (some tens of kB).
+PART_PAGES = 1000
 
 
 # fpdf2 does not draw <title> and <desc> (they are for screen readers) and logs a warning
@@ -87,8 +92,19 @@ class _PdfTable:
 
     SECTION_COL = 1
 
-    def __init__(self, pdf: Any, headings: list[str], labels: dict[str, str]) -> None:
+    def __init__(
+        self,
+        pdf: Any,
+        headings: list[str],
+        labels: dict[str, str],
+        next_part: Callable[[Any], Any] | None = None,
+        part_pages: int = PART_PAGES,
+    ) -> None:
+        """``next_part(pdf)`` ends the part ``pdf`` and returns the next one's document; it
+        is called at a page break once a part has ``part_pages`` pages."""
         self.pdf = pdf
+        self.next_part = next_part
+        self.part_pages = part_pages
         self.labels = labels
         self.widths = PDF_TABLE_WIDTHS_MM
         self.aligns = ("C", "L", "L", "L", "L", "C")
@@ -154,6 +170,8 @@ class _PdfTable:
 
     def _new_page(self) -> None:
         self._close_section()
+        if self.next_part is not None and self.pdf.page >= self.part_pages:
+            self.pdf = self.next_part(self.pdf)
         self.pdf.add_page(orientation="L")
         self.start()
 
@@ -176,13 +194,13 @@ class _PdfTable:
 
     def add(self, cols: list[list[tuple[str, str]]], section: str | None) -> None:
         """A row; `section` is the section title when the row starts a new section."""
-        pdf = self.pdf
         top_line = section is not None
         if section is not None:
             self.section_lines = self.wrap([("B", section)], self.widths[self.SECTION_COL])
             cols[self.SECTION_COL] = list(self.section_lines)
         remaining = cols
         while True:
+            pdf = self.pdf  # a page break may begin a new part: a new document
             at_top = not self.rows_on_page
             if at_top and not remaining[self.SECTION_COL] and self.section_lines:
                 cont = self.wrap([("I", self.labels["section_continued"])], self.widths[1])
@@ -209,24 +227,44 @@ class _PdfTable:
         self._close_section()
 
 
-def write_pdf(report: SummaryReport, charts: Iterable[bytes | str] = ()) -> bytes:
-    """The report as a PDF (bytes): A4, Liberation Serif, page numbers from page 2.
+def write_pdf(
+    report: SummaryReport,
+    out: BinaryIO,
+    charts: Iterable[bytes | str] = (),
+    part_pages: int = PART_PAGES,
+) -> None:
+    """Write the report as a PDF into the binary file ``out``: A4, Liberation Serif, page
+    numbers from page 2.
 
     A portrait first page with the heading block, title and counts (then the `charts`,
     SVG documents such as `render_svg_bar_chart` returns, one under the other); landscape
     pages with the table, its header row repeated on every page, rows of one section
-    grouped, rows too tall for a page split across pages; then the closing block.
+    grouped, rows too tall for a page split across pages; then the closing block. A table
+    longer than ``part_pages`` pages is built in parts (see the module's docstring).
     """
     from fpdf.enums import XPos, YPos
 
     labels = _labels(report)
     frame = report_frame(report, labels)
-    pdf = new_official_pdf(lang=labels.get("lang", "vi-VN"))
-    pdf.set_title(" ".join(_nfc(t) for t in frame.title()))
-    pdf.set_author(_nfc(report.issuing_body))
-    pdf.set_creation_date(
-        datetime.combine(report.issued_on, datetime.min.time()).replace(tzinfo=VIETNAM)
-    )
+    joiner: PdfJoiner | None = None
+
+    def new_part(pages_before: int) -> Any:
+        pdf = new_official_pdf(lang=labels.get("lang", "vi-VN"), pages_before=pages_before)
+        pdf.set_title(" ".join(_nfc(t) for t in frame.title()))
+        pdf.set_author(_nfc(report.issuing_body))
+        pdf.set_creation_date(
+            datetime.combine(report.issued_on, datetime.min.time()).replace(tzinfo=VIETNAM)
+        )
+        return pdf
+
+    def next_part(done: Any) -> Any:
+        nonlocal joiner
+        if joiner is None:
+            joiner = PdfJoiner(out)
+        joiner.add(bytes(done.output()))
+        return new_part(done.pages_before + done.page)
+
+    pdf = new_part(0)
     pdf.add_page()
     lh = PDF_BODY_PT * PT_MM * 1.3
     pdf_heading(pdf, frame)
@@ -270,7 +308,7 @@ def write_pdf(report: SummaryReport, charts: Iterable[bytes | str] = ()) -> byte
             "col_status",
         )
     ]
-    table = _PdfTable(pdf, headings, labels)
+    table = _PdfTable(pdf, headings, labels, next_part=next_part, part_pages=part_pages)
     table.start()
     current: tuple[str | None, str, str] | None = None
     any_rows = False
@@ -294,6 +332,7 @@ def write_pdf(report: SummaryReport, charts: Iterable[bytes | str] = ()) -> byte
         ]
         table.add(cols, section)
     table.finish()
+    pdf = table.pdf
     if not any_rows:
         pdf.set_font(PDF_FONT, "I", PDF_TABLE_PT)
         pdf.cell(
@@ -308,4 +347,8 @@ def write_pdf(report: SummaryReport, charts: Iterable[bytes | str] = ()) -> byte
 
     pdf_closing(pdf, frame)
 
-    return bytes(pdf.output())
+    if joiner is None:
+        out.write(pdf.output())
+    else:
+        joiner.add(bytes(pdf.output()))
+        joiner.finish()

@@ -26,7 +26,7 @@ def write_report(report: SummaryReport, fmt: str, out: io.BufferedIOBase, charts
         "docx": lambda: docx.write_docx(report, out, charts=charts),
         "xlsx": lambda: xlsx.write_xlsx(report, out),
         "csv": lambda: csv.write_csv(report, out),
-        "pdf": lambda: out.write(pdf.write_pdf(report, charts=charts)),
+        "pdf": lambda: pdf.write_pdf(report, out, charts=charts),
     }
     if fmt not in handlers:
         raise ValueError(f"unknown report format {fmt!r}")
