@@ -97,11 +97,11 @@ class _PdfTable:
         pdf: Any,
         headings: list[str],
         labels: dict[str, str],
-        next_part: Callable[[Any], Any] | None = None,
+        next_part: Callable[[], None] | None = None,
         part_pages: int = PART_PAGES,
     ) -> None:
-        """``next_part(pdf)`` ends the part ``pdf`` and returns the next one's document; it
-        is called at a page break once a part has ``part_pages`` pages."""
+        """``next_part()`` ends the part in ``self.pdf`` and puts the next one's document
+        there; it is called at a page break once a part has ``part_pages`` pages."""
         self.pdf = pdf
         self.next_part = next_part
         self.part_pages = part_pages
@@ -171,7 +171,7 @@ class _PdfTable:
     def _new_page(self) -> None:
         self._close_section()
         if self.next_part is not None and self.pdf.page >= self.part_pages:
-            self.pdf = self.next_part(self.pdf)
+            self.next_part()
         self.pdf.add_page(orientation="L")
         self.start()
 
@@ -257,12 +257,16 @@ def write_pdf(
         )
         return pdf
 
-    def next_part(done: Any) -> Any:
+    def next_part() -> None:
         nonlocal joiner
         if joiner is None:
             joiner = PdfJoiner(out)
-        joiner.add(bytes(done.output()))
-        return new_part(done.pages_before + done.page)
+        pages = table.pdf.pages_before + table.pdf.page
+        part = bytes(table.pdf.output())
+        table.pdf = None  # the part's document (pages, fonts) is let go before the next one
+        joiner.add(part)
+        del part
+        table.pdf = new_part(pages)
 
     pdf = new_part(0)
     pdf.add_page()
@@ -309,6 +313,7 @@ def write_pdf(
         )
     ]
     table = _PdfTable(pdf, headings, labels, next_part=next_part, part_pages=part_pages)
+    del pdf  # from here on the table holds the current part's document
     table.start()
     current: tuple[str | None, str, str] | None = None
     any_rows = False
