@@ -81,14 +81,25 @@ class IdsFirstPagination(Pagination):
     def _query_count(self) -> int:
         if self._total is not None:
             return self._total
-        query = self._query_args["select"].order_by(None).subquery()
-        return db.session.execute(select(func.count()).select_from(query)).scalar_one()
+        query = self._query_args.get("count_select")
+        if query is None:
+            query = self._query_args["select"]
+        entity = query.column_descriptions[0]["entity"]
+        keys = query.with_only_columns(entity.id, maintain_column_froms=True).order_by(None)
+        return db.session.execute(select(func.count()).select_from(keys.subquery())).scalar_one()
 
 
 def paginate_by_ids(
-    query, *options, per_page: int | None = None, count_apart: bool = False
+    query,
+    *options,
+    per_page: int | None = None,
+    count_apart: bool = False,
+    count_select=None,
 ) -> IdsFirstPagination:
-    """Like `paginate`, for a select() of one entity over many rows (see IdsFirstPagination)."""
+    """Like `paginate`, for a select() of one entity over many rows (see IdsFirstPagination).
+
+    ``count_select``: the same rows as ``query`` without what only its order needs (joins
+    for a sort key), for the database to count them from an index alone."""
     return IdsFirstPagination(
         page=page_number(),
         per_page=per_page or current_app.config["PER_PAGE"],
@@ -97,6 +108,7 @@ def paginate_by_ids(
         select=query,
         options=options,
         count_apart=count_apart,
+        count_select=count_select,
     )
 
 

@@ -316,9 +316,8 @@ def list_comments(code: str, number: int, cursor=None, limit=s.DEFAULT_LIMIT, **
     draft = load_draft(code, number)
     after = paging.decode(cursor)
     query = (
-        triage_service.inbox_query(draft, _filters(draft, args))
+        triage_service.inbox_filtered(draft, _filters(draft, args))
         .where(Comment.visible_clause(draft, current_user), Comment.id > after)
-        .order_by(None)
         .order_by(Comment.id)
         .options(
             *triage_service.inbox_loading(),

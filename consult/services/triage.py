@@ -125,13 +125,20 @@ def inbox_loading():
 
 
 def inbox_query(draft: Draft, filters: InboxFilters) -> Select:
+    """The inbox's comments, filtered and in the order it shows them."""
     query = (
-        submitted_comments(draft)
+        inbox_filtered(draft, filters)
         .outerjoin(Section, Comment.section_id == Section.id)
         .outerjoin(Department, Comment.department_id == Department.id)
     )
+    return query.order_by(*SORTS[filters.sort]())
+
+
+def inbox_filtered(draft: Draft, filters: InboxFilters) -> Select:
+    """The inbox's comments, filtered, in no order and joined to nothing: what counting
+    them, or an order of their own (the API's), needs."""
     query = filter_comments(
-        query,
+        submitted_comments(draft),
         section=filters.section,
         kind=filters.kind,
         status=filters.status,
@@ -151,7 +158,7 @@ def inbox_query(draft: Draft, filters: InboxFilters) -> Select:
         query = query.where(~Comment.answered_clause())
     if filters.since:
         query = query.where(Comment.submitted_at >= filters.since)
-    return query.order_by(*SORTS[filters.sort]())
+    return query
 
 
 # --- changes, each recorded in the comment's history --------------------------------------

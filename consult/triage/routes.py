@@ -38,6 +38,7 @@ def inbox(code: str, number: int):
         triage_service.inbox_query(draft, filters),
         *triage_service.inbox_loading(),
         count_apart=not filters.q,  # a text search runs once, counted as it goes
+        count_select=triage_service.inbox_filtered(draft, filters),
     )
     members = triage_service.team_members(draft.proposal)
     departments = comment_service.commenting_departments(draft)
