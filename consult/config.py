@@ -92,6 +92,8 @@ class Config:
     ZIP_MAX_ENTRIES = 2000
     ZIP_MAX_COMPRESSION_RATIO = 100
     PER_PAGE = 50
+    # Rows of the summary report's web page (its downloads hold every row).
+    REPORT_PER_PAGE = 200
     # Sign-in throttling. The per-address limit counts failed attempts only, so an office
     # behind one address signs in as many people as it likes; memory:// is per process,
     # several gunicorn workers share redis://host:6379 instead.

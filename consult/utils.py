@@ -89,6 +89,22 @@ class IdsFirstPagination(Pagination):
         return db.session.execute(select(func.count()).select_from(keys.subquery())).scalar_one()
 
 
+class RowsPagination(Pagination):
+    """A page of rows that are no select() of one entity: ``rows(offset, limit)`` gives the
+    page's, ``count()`` how many there are in all. Made by `paginate_rows`."""
+
+    def _query_items(self) -> list:
+        return list(self._query_args["rows"](self._query_offset, self.per_page))
+
+    def _query_count(self) -> int:
+        return self._query_args["counter"]()
+
+
+def paginate_rows(rows, count, per_page: int | None = None) -> RowsPagination:
+    """Like `paginate`, for rows made by ``rows(offset, limit)`` and counted by ``count()``."""
+    return _paginated(RowsPagination, per_page, rows=rows, counter=count)
+
+
 def paginate_by_ids(
     query,
     *options,
@@ -100,15 +116,24 @@ def paginate_by_ids(
 
     ``count_select``: the same rows as ``query`` without what only its order needs (joins
     for a sort key), for the database to count them from an index alone."""
-    return IdsFirstPagination(
-        page=page_number(),
-        per_page=per_page or current_app.config["PER_PAGE"],
-        max_per_page=MAX_PER_PAGE,
-        error_out=False,
+    return _paginated(
+        IdsFirstPagination,
+        per_page,
         select=query,
         options=options,
         count_apart=count_apart,
         count_select=count_select,
+    )
+
+
+def _paginated(kind: type[Pagination], per_page: int | None, **query_args):
+    """A page of ``kind`` at the ``page`` query argument (see `page_number`)."""
+    return kind(
+        page=page_number(),
+        per_page=per_page or current_app.config["PER_PAGE"],
+        max_per_page=MAX_PER_PAGE,
+        error_out=False,
+        **query_args,
     )
 
 

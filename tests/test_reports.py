@@ -75,6 +75,30 @@ def test_web_page(client, answered):
     assert "Sở Thông tin và Truyền thông; Sở Xây dựng" in page
 
 
+def test_web_page_shows_the_rows_a_page_at_a_time(app, client, answered):
+    """A national consultation has a million rows: the page shows a page of them, numbered
+    as in the whole table, and says that the downloads hold them all."""
+    c = answered
+    app.config["REPORT_PER_PAGE"] = 1
+    login(client, c.people.drafting)
+    first = client.get(f"{c.base}/report").get_data(as_text=True)
+    assert "Góp ý chung về bố cục." in first  # general comments first
+    assert "Đề nghị bổ sung an toàn thông tin." not in first
+    assert "Trang 1 / 2" in first and "page=2" in first
+    assert "Dòng 1 đến 1 trong 2; các tệp tải về có đủ mọi dòng." in first
+    second = client.get(f"{c.base}/report?page=2").get_data(as_text=True)
+    assert "Đề nghị bổ sung an toàn thông tin." in second
+    assert "Góp ý chung về bố cục." not in second
+    assert "<td>2</td>" in second  # its number in the whole table
+    # The department filter credits the merged duplicate's body, and is counted so.
+    by_department = client.get(f"{c.base}/report?department={c.sxd.id}").get_data(as_text=True)
+    assert "Đề nghị bổ sung an toàn thông tin." in by_department
+    assert "Trang 1 /" not in by_department
+    from consult.services.reports import ReportFilters, count_rows
+
+    assert count_rows(c.draft, ReportFilters(department=c.sxd.id)) == 1
+
+
 def test_docx(client, answered):
     c = answered
     login(client, c.people.drafting)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
 from consult.documents.report import (
@@ -26,7 +26,7 @@ from consult.services import comments as comment_service
 from consult.services import exports
 from consult.services import reports as report_service
 from consult.services.reports import ReportFilters, charts_for
-from consult.utils import send_written
+from consult.utils import paginate_rows, send_written
 
 
 @bp.route("/proposals/<code>/drafts/<int:number>/report")
@@ -35,7 +35,13 @@ def summary(code: str, number: int):
     draft = load_draft(code, number, can="report")
     filters = ReportFilters.from_args(request.args)
     report = report_service.summary_report(draft, filters)
-    rows = list(report.rows)  # the web page shows them all; downloads stream
+    # The page shows the rows a page at a time (a national consultation has a million);
+    # the downloads stream every row.
+    rows = paginate_rows(
+        lambda start, limit: report_service.report_rows(draft, filters, start, limit),
+        lambda: report_service.count_rows(draft, filters),
+        per_page=current_app.config["REPORT_PER_PAGE"],
+    )
     departments = comment_service.commenting_departments(draft)
     return render_template(
         "reports/summary.html",

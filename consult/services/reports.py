@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
 from consult.documents.labels import document_labels
@@ -113,6 +113,18 @@ def _primary_comments(draft: Draft, filters: ReportFilters):
         source=filters.source,
         q=filters.q,
     )
+    if filters.department:
+        # A row credits every body that made its point: its own and its duplicates'.
+        duplicate = aliased(Comment)
+        credited = select(duplicate.duplicate_of_id).where(
+            duplicate.draft_id == draft.id,
+            duplicate.department_id == filters.department,
+            duplicate.duplicate_of_id.is_not(None),
+            duplicate.deleted_at.is_(None),
+        )
+        query = query.where(
+            or_(Comment.department_id == filters.department, Comment.id.in_(credited))
+        )
     if filters.date_from:
         start = from_vietnam_local(datetime.combine(filters.date_from, time.min))
         query = query.where(Comment.submitted_at >= start)
@@ -122,8 +134,12 @@ def _primary_comments(draft: Draft, filters: ReportFilters):
     return query
 
 
-def report_rows(draft: Draft, filters: ReportFilters) -> Iterator[ReportRow]:
-    """The table's rows in the order of the draft, streamed in batches (never all at once).
+def report_rows(
+    draft: Draft, filters: ReportFilters, start: int = 0, limit: int | None = None
+) -> Iterator[ReportRow]:
+    """The table's rows in the order of the draft, streamed in batches (never all at once);
+    ``start`` and ``limit``: from the row after the ``start``-th, at most ``limit`` rows
+    (numbered as in the whole table).
 
     A row is a comment together with the comments merged into it as duplicates, crediting
     every department that made the point.
@@ -145,14 +161,11 @@ def report_rows(draft: Draft, filters: ReportFilters) -> Iterator[ReportRow]:
     kinds = {k: str(k.label) for k in CommentKind}
     sources = {s: str(s.label) for s in CommentSource}
     places = consolidation.taken_into_by_comment(draft)
-    number = 0
-    result = db.session.execute(
-        _primary_comments(draft, filters).execution_options(yield_per=STREAM_BATCH)
-    )
+    number = start
+    statement = _primary_comments(draft, filters).offset(start or None).limit(limit)
+    result = db.session.execute(statement.execution_options(yield_per=STREAM_BATCH))
     for row in result:
         group = [(row.id, row.department_id, row.guest_name), *duplicates.get(row.id, [])]
-        if filters.department and filters.department not in {d for _, d, _g in group}:
-            continue
         speakers = [names[d] if d is not None else guest for _, d, guest in group]
         number += 1
         section_number, heading, key = sections.get(row.section_id, ("", "", None))
@@ -260,8 +273,8 @@ def summary_report(draft: Draft, filters: ReportFilters | None = None) -> Summar
 
 
 def count_rows(draft: Draft, filters: ReportFilters) -> int:
-    """About how many rows `report_rows` yields (exact unless filtered by department): the
-    total of a job's progress bar."""
+    """How many rows `report_rows` yields: the total of a job's progress bar and of the
+    report page's pages."""
     query = _primary_comments(draft, filters).order_by(None).subquery()
     return db.session.execute(select(func.count()).select_from(query)).scalar_one()
 
