@@ -238,6 +238,25 @@ def test_counts_in_the_exports_match_the_database(client, answered):
     assert "Số cơ quan, đơn vị được lấy ý kiến: 2" in text
 
 
+def test_results_count_a_duplicate_with_its_primary(answered):
+    """The counts by result: the merged duplicate takes its primary's result, whatever its
+    own status says; a deleted or unsubmitted comment counts for nothing."""
+    from consult.services.reports import report_counts
+
+    c = answered
+    a, b, twin = c.comments
+    assert twin.status is not CommentStatus.ACCEPTED  # its own status is not the result
+    comment_service.create_comment(c.draft, None, c.people.reviewer, kind="general", body="Nháp.")
+    db.session.commit()
+    counts = report_counts(c.draft)
+    assert counts.by_status == {"Tiếp thu": 2, "Ghi nhận": 1}
+    assert counts.comments == 3
+    triage_service.answer_comment(a, c.people.drafting, status=CommentStatus.NOT_ACCEPTED,
+                                  answer="Giải trình: đã có ở mục 5.")  # fmt: skip
+    db.session.commit()
+    assert report_counts(c.draft).by_status == {"Giải trình, không tiếp thu": 2, "Ghi nhận": 1}
+
+
 def test_report_documents_follow_the_readers_language(client, answered):
     c = answered
     login(client, c.people.drafting)

@@ -221,25 +221,7 @@ def report_counts(draft: Draft) -> ReportCounts:
         if r.kind is ResponseKind.AGREE and r.department_id not in commented
     ]
     responded = {r.department_id for r in responses}
-    # A duplicate counts with the result of its primary, which answers it.
-    primary = aliased(Comment)
-    result = func.coalesce(primary.status, Comment.status)
-    status_counts = Counter(
-        {
-            CommentStatus(status): n
-            for status, n in db.session.execute(
-                select(result, func.count())
-                .select_from(Comment)
-                .outerjoin(primary, primary.id == Comment.duplicate_of_id)
-                .where(
-                    Comment.draft_id == draft.id,
-                    Comment.submitted_at.is_not(None),
-                    Comment.deleted_at.is_(None),
-                )
-                .group_by(result)
-            ).all()
-        }
-    )
+    status_counts = _results(draft)
     kinds = Counter(kind for _, _, kind in invited)
     return ReportCounts(
         consulted=len(invited),
@@ -253,6 +235,38 @@ def report_counts(draft: Draft) -> ReportCounts:
         not_responded=[name for dept_id, name, _ in invited if dept_id not in responded],
         silence_counts_as_agreement=draft.silence_counts_as_agreement,
     )
+
+
+def _results(draft: Draft) -> Counter[CommentStatus]:
+    """The draft's submitted comments by result, a duplicate counting with the result of
+    its primary, which answers it.
+
+    Every comment by its own status first (an index holds the three columns), then the
+    duplicates moved to their primary's: one join of all comments to their primaries read
+    every row of the table, a minute at a million comments. (The ``IN`` lets SQLite check
+    "is a duplicate" in the duplicates' index before it reads a row.)
+    """
+    submitted = (
+        Comment.draft_id == draft.id,
+        Comment.submitted_at.is_not(None),
+        Comment.deleted_at.is_(None),
+    )
+    counts: Counter[CommentStatus] = Counter()
+    for status, n in db.session.execute(
+        select(Comment.status, func.count()).where(*submitted).group_by(Comment.status)
+    ):
+        counts[CommentStatus(status)] += n
+    primary, duplicate = aliased(Comment), aliased(Comment)
+    duplicates = select(duplicate.id).where(duplicate.duplicate_of_id.is_not(None))
+    for own, result, n in db.session.execute(
+        select(Comment.status, primary.status, func.count())
+        .join(primary, primary.id == Comment.duplicate_of_id)
+        .where(*submitted, Comment.id.in_(duplicates))
+        .group_by(Comment.status, primary.status)
+    ):
+        counts[CommentStatus(own)] -= n
+        counts[CommentStatus(result)] += n
+    return +counts  # without the results no comment has
 
 
 def summary_report(draft: Draft, filters: ReportFilters | None = None) -> SummaryReport:
