@@ -17,7 +17,8 @@ signed in through the real login form as a member of the drafting team:
    server, from plain Python objects (bench/floor.py);
 2. the triage inbox filtered by status with a search typed without diacritics, the search
    alone (``inbox_search_only_*``), no filter, its last page, and the triage page of a
-   comment with its similar comments (``triage_page_*``): p50/p95;
+   comment with its similar comments (``triage_page_*``): p50/p95; then the report page
+   (counts, charts and its first 200 rows, ``report_page_*``), five requests;
 3. the summary report of the whole draft as XLSX and DOCX: seconds, and the peak resident
    memory (VmHWM) of the gunicorn worker that made it: a fresh single-worker server per
    report, so the peak belongs to that report (plus the worker's own start-up, reported as
@@ -717,6 +718,10 @@ def run(args) -> dict:
                 ):
                     for key, value in sequential(client, path, samples, 2 * workers).items():
                         figures[f"{name}_{key}"] = value
+                # The report page (its first 200 rows, the counts and charts): seconds each.
+                report_page = f"/proposals/{code}/drafts/3/report"
+                for key, value in sequential(client, report_page, 5, workers).items():
+                    figures[f"report_page_{key}"] = value
             if "import" in only:
                 figures["import_docx_s"] = round(import_docx(client, code), 2)
         finally:
@@ -812,6 +817,12 @@ TABLE = [
         "Triage page of a comment, p50 / p95",
         ("triage_page_p50_ms", "triage_page_p95_ms"),
         "p95 < 150",
+        "ms",
+    ),
+    (
+        "Report page (counts, charts, first 200 rows), p50 / p95",
+        ("report_page_p50_ms", "report_page_p95_ms"),
+        "",
         "ms",
     ),
     ("Import of a 300-section .docx", "import_docx_s", "", "s"),
