@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from consult.extensions import db
 from consult.models import CommentStatus
 from consult.services import comments as comment_service
+from consult.services import drafts as draft_service
 from consult.services import triage as triage_service
 from tests.conftest import login
 
@@ -86,10 +87,19 @@ def test_web_page_shows_the_rows_a_page_at_a_time(app, client, answered):
     assert "Đề nghị bổ sung an toàn thông tin." not in first
     assert "Trang 1 / 2" in first and "page=2" in first
     assert "Dòng 1 đến 1 trong 2; các tệp tải về có đủ mọi dòng." in first
+    # What a page's rows credit is read for that page: the merged duplicate's body, and
+    # where the point was taken into account.
+    a = c.comments[0]
+    draft2 = draft_service.start_next_draft(c.proposal)
+    target = next(s for s in draft2.sections if s.key == a.section.key)
+    triage_service.link_to_section(a, c.people.drafting, target)
+    db.session.commit()
     second = client.get(f"{c.base}/report?page=2").get_data(as_text=True)
     assert "Đề nghị bổ sung an toàn thông tin." in second
     assert "Góp ý chung về bố cục." not in second
     assert "<td>2</td>" in second  # its number in the whole table
+    assert "Sở Thông tin và Truyền thông; Sở Xây dựng" in second
+    assert 'class="taken-into"' in second and target.number in second
     # The department filter credits the merged duplicate's body, and is counted so.
     by_department = client.get(f"{c.base}/report?department={c.sxd.id}").get_data(as_text=True)
     assert "Đề nghị bổ sung an toàn thông tin." in by_department

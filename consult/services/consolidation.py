@@ -573,17 +573,23 @@ def trace(older: Draft, newer: Draft, changed_keys: set[str]) -> Trace:
     return result
 
 
-def taken_into_by_comment(draft: Draft) -> dict[int, list[tuple[int, str]]]:
-    """For the comments on ``draft``: (later draft number, section number) where each was
-    taken into account; applied changes first, the triage link for comments without any."""
+def taken_into_by_comment(
+    draft: Draft, comment_ids: list[int] | None = None
+) -> dict[int, list[tuple[int, str]]]:
+    """For the comments on ``draft`` (or those of ``comment_ids``): (later draft number,
+    section number) where each was taken into account; applied changes first, the triage
+    link for comments without any."""
     later = aliased(Draft)
     found: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    chosen = (Comment.draft_id == draft.id,)
+    if comment_ids is not None:
+        chosen += (Comment.id.in_(comment_ids),)
     applied = db.session.execute(
         select(Comment.id, later.number, Section.number, Section.heading)
         .join(AppliedChange.comments)
         .join(Section, AppliedChange.section_id == Section.id)
         .join(later, AppliedChange.draft_id == later.id)
-        .where(Comment.draft_id == draft.id, AppliedChange.undone_at.is_(None))
+        .where(*chosen, AppliedChange.undone_at.is_(None))
         .order_by(later.number, Section.position)
     )
     for comment_id, number, section_number, heading in applied:
@@ -594,7 +600,7 @@ def taken_into_by_comment(draft: Draft) -> dict[int, list[tuple[int, str]]]:
         select(Comment.id, later.number, Section.number, Section.heading)
         .join(Section, Comment.addressed_in_id == Section.id)
         .join(later, Section.draft_id == later.id)
-        .where(Comment.draft_id == draft.id)
+        .where(*chosen)
     )
     for comment_id, number, section_number, heading in linked:
         if comment_id not in found:

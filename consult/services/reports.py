@@ -146,24 +146,22 @@ def report_rows(
     """
     names = dict(db.session.execute(select(Department.id, Department.name)).all())
     sections = {s.id: (s.number, s.heading, s.key) for s in draft.sections}  # a few hundred at most
-    duplicates: dict[int, list[tuple[int, int | None, str | None]]] = {}
-    for primary_id, dup_id, department_id, guest in db.session.execute(
-        select(
-            Comment.duplicate_of_id, Comment.id, Comment.department_id, Comment.guest_name
-        ).where(
-            Comment.draft_id == draft.id,
-            Comment.duplicate_of_id.is_not(None),
-            Comment.deleted_at.is_(None),
-        )
-    ):
-        duplicates.setdefault(primary_id, []).append((dup_id, department_id, guest))
     statuses = {s: str(s.label) for s in CommentStatus}
     kinds = {k: str(k.label) for k in CommentKind}
     sources = {s: str(s.label) for s in CommentSource}
-    places = consolidation.taken_into_by_comment(draft)
-    number = start
     statement = _primary_comments(draft, filters).offset(start or None).limit(limit)
-    result = db.session.execute(statement.execution_options(yield_per=STREAM_BATCH))
+    if limit is None:  # the whole table, streamed; what its rows credit read once
+        result = db.session.execute(statement.execution_options(yield_per=STREAM_BATCH))
+        duplicates = _duplicates(draft)
+        places = consolidation.taken_into_by_comment(draft)
+    else:  # a page of it: what the page's rows credit, not the whole draft's
+        result = db.session.execute(statement).all()
+        duplicates = _duplicates(draft, [row.id for row in result])
+        places = consolidation.taken_into_by_comment(
+            draft,
+            [row.id for row in result] + [d for group in duplicates.values() for d, _, _ in group],
+        )
+    number = start
     for row in result:
         group = [(row.id, row.department_id, row.guest_name), *duplicates.get(row.id, [])]
         speakers = [names[d] if d is not None else guest for _, d, guest in group]
@@ -188,6 +186,26 @@ def report_rows(
             comment_ids=[c for c, _d, _g in group],
             taken_into=_places(group, places) if row.status in consolidation.CONSIDERED else [],
         )
+
+
+def _duplicates(
+    draft: Draft, primaries: list[int] | None = None
+) -> dict[int, list[tuple[int, int | None, str | None]]]:
+    """(id, department, guest) of the duplicates merged into each primary comment of
+    ``draft`` (or of ``primaries``)."""
+    query = select(
+        Comment.duplicate_of_id, Comment.id, Comment.department_id, Comment.guest_name
+    ).where(
+        Comment.draft_id == draft.id,
+        Comment.duplicate_of_id.is_not(None),
+        Comment.deleted_at.is_(None),
+    )
+    if primaries is not None:
+        query = query.where(Comment.duplicate_of_id.in_(primaries))
+    found: dict[int, list[tuple[int, int | None, str | None]]] = {}
+    for primary_id, dup_id, department_id, guest in db.session.execute(query):
+        found.setdefault(primary_id, []).append((dup_id, department_id, guest))
+    return found
 
 
 def _places(group, places: dict[int, list[tuple[int, str]]]) -> list[tuple[int, str]]:
