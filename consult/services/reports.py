@@ -77,34 +77,34 @@ class ReportFilters:
         return {k: str(v) for k, v in values.items() if v is not None}
 
 
-def _primary_comments(draft: Draft, filters: ReportFilters):
-    """Submitted comments that stand for themselves (duplicates are listed with their primary)."""
-    query = (
-        select(
-            Comment.id,
-            Comment.section_id,
-            Comment.department_id,
-            Comment.kind,
-            Comment.source,
-            Comment.body,
-            Comment.quote,
-            Comment.proposed_text,
-            Comment.proposes_deletion,
-            Comment.answer,
-            Comment.status,
-            Comment.answered_at,
-            Comment.submitted_at,
-            Comment.guest_name,
-        )
-        .outerjoin(Section, Comment.section_id == Section.id)
-        .where(
-            Comment.draft_id == draft.id,
-            Comment.submitted_at.is_not(None),
-            Comment.deleted_at.is_(None),
-            Comment.duplicate_of_id.is_(None),
-        )
-        .order_by(func.coalesce(Section.position, -1), Comment.id)
+def _primary_comments(draft: Draft, filters: ReportFilters, ordered: bool = True):
+    """Submitted comments that stand for themselves (duplicates are listed with their
+    primary), in the order of the draft unless ``ordered`` is false (to count them)."""
+    query = select(
+        Comment.id,
+        Comment.section_id,
+        Comment.department_id,
+        Comment.kind,
+        Comment.source,
+        Comment.body,
+        Comment.quote,
+        Comment.proposed_text,
+        Comment.proposes_deletion,
+        Comment.answer,
+        Comment.status,
+        Comment.answered_at,
+        Comment.submitted_at,
+        Comment.guest_name,
+    ).where(
+        Comment.draft_id == draft.id,
+        Comment.submitted_at.is_not(None),
+        Comment.deleted_at.is_(None),
+        Comment.duplicate_of_id.is_(None),
     )
+    if ordered:
+        query = query.outerjoin(Section, Comment.section_id == Section.id).order_by(
+            func.coalesce(Section.position, -1), Comment.id
+        )
     query = filter_comments(
         query,
         section=filters.section,
@@ -154,8 +154,12 @@ def report_rows(
         result = db.session.execute(statement.execution_options(yield_per=STREAM_BATCH))
         duplicates = _duplicates(draft)
         places = consolidation.taken_into_by_comment(draft)
-    else:  # a page of it: what the page's rows credit, not the whole draft's
-        result = db.session.execute(statement).all()
+    else:  # a page of it: its ids sorted (narrow rows), then its rows, and what they credit
+        keys = statement.with_only_columns(Comment.id, maintain_column_froms=True)
+        ids = db.session.scalars(keys).all()
+        page = _primary_comments(draft, ReportFilters(), ordered=False).where(Comment.id.in_(ids))
+        by_id = {row.id: row for row in db.session.execute(page)}
+        result = [by_id[i] for i in ids]
         duplicates = _duplicates(draft, [row.id for row in result])
         places = consolidation.taken_into_by_comment(
             draft,
@@ -307,7 +311,8 @@ def summary_report(draft: Draft, filters: ReportFilters | None = None) -> Summar
 def count_rows(draft: Draft, filters: ReportFilters) -> int:
     """How many rows `report_rows` yields: the total of a job's progress bar and of the
     report page's pages."""
-    query = _primary_comments(draft, filters).order_by(None).subquery()
+    query = _primary_comments(draft, filters, ordered=False).with_only_columns(Comment.id)
+    query = query.subquery()
     return db.session.execute(select(func.count()).select_from(query)).scalar_one()
 
 
