@@ -56,7 +56,7 @@ class PdfJoiner:
     def __init__(self, out: BinaryIO) -> None:
         self.out = _Counter(out)
         self.offsets = array("q", [0, 0])  # by object number; 0 and the root are set later
-        self.kids: list[int] = []
+        self.kids = array("q")  # the pages' object numbers, in order
         self.digest = hashlib.md5(usedforsecurity=False)
         self.catalog: dict[str, Any] = {}
         self.info: int | None = None
@@ -121,12 +121,11 @@ class PdfJoiner:
     def finish(self) -> None:
         """The page tree, the catalogue, the cross-reference table and the trailer."""
         out = self.out
-        kids = b" ".join(b"%d 0 R" % k for k in self.kids)
         self.offsets[self.ROOT] = out.pos
-        out.write(
-            b"%d 0 obj\n<< /Type /Pages /Count %d /Kids [%s] >>\nendobj\n"
-            % (self.ROOT, len(self.kids), kids)
-        )
+        out.write(b"%d 0 obj\n<< /Type /Pages /Count %d /Kids [" % (self.ROOT, len(self.kids)))
+        for start in range(0, len(self.kids), 10_000):  # a million pages: not one string
+            out.write(b" ".join(b"%d 0 R" % k for k in self.kids[start : start + 10_000]) + b" ")
+        out.write(b"] >>\nendobj\n")
         catalog = DictionaryObject({NameObject(k): v for k, v in self.catalog.items()})
         catalog[NameObject("/Type")] = NameObject("/Catalog")
         catalog[NameObject("/Pages")] = IndirectObject(self.ROOT, 0, None)
