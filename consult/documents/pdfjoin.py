@@ -98,8 +98,9 @@ class PdfJoiner:
                 return obj
             return obj
 
-        pages = {page.indirect_reference.idnum for page in reader.pages}
+        pages = set()
         for page in reader.pages:
+            pages.add(page.indirect_reference.idnum)
             self.kids.append(renumber(page.indirect_reference).idnum)
         if first:
             root = dict.get(reader.trailer, "/Root").get_object()

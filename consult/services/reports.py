@@ -160,11 +160,9 @@ def report_rows(
         page = _primary_comments(draft, ReportFilters(), ordered=False).where(Comment.id.in_(ids))
         by_id = {row.id: row for row in db.session.execute(page)}
         result = [by_id[i] for i in ids]
-        duplicates = _duplicates(draft, [row.id for row in result])
-        places = consolidation.taken_into_by_comment(
-            draft,
-            [row.id for row in result] + [d for group in duplicates.values() for d, _, _ in group],
-        )
+        duplicates = _duplicates(draft, ids)
+        merged = [d for group in duplicates.values() for d, _, _ in group]
+        places = consolidation.taken_into_by_comment(draft, ids + merged)
     number = start
     for row in result:
         group = [(row.id, row.department_id, row.guest_name), *duplicates.get(row.id, [])]
