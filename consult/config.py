@@ -94,6 +94,9 @@ class Config:
     PER_PAGE = 50
     # Rows of the summary report's web page (its downloads hold every row).
     REPORT_PER_PAGE = 200
+    # An inbox search is counted up to this many matches; past it the inbox says "more
+    # than" and pages through the first ones (counting them all would read them all).
+    INBOX_SEARCH_COUNT_LIMIT = 1000
     # Sign-in throttling. The per-address limit counts failed attempts only, so an office
     # behind one address signs in as many people as it likes; memory:// is per process,
     # several gunicorn workers share redis://host:6379 instead.

@@ -58,6 +58,8 @@ class IdsFirstPagination(Pagination):
     search, which costs more than the sort, is better run once.
     """
 
+    capped = False  # True: ``total`` counts only the rows paged through; there are more
+
     def _query_items(self) -> list:
         query = self._query_args["select"]
         entity = query.column_descriptions[0]["entity"]
@@ -69,7 +71,9 @@ class IdsFirstPagination(Pagination):
             )
         rows = db.session.execute(keys.limit(self.per_page).offset(self._query_offset)).all()
         self._total = rows[0][1] if rows and len(rows[0]) > 1 else None
-        ids = [row[0] for row in rows]
+        return self._load(entity, [row[0] for row in rows])
+
+    def _load(self, entity, ids: list) -> list:
         if not ids:
             return []
         loaded = db.session.scalars(
@@ -87,6 +91,66 @@ class IdsFirstPagination(Pagination):
         entity = query.column_descriptions[0]["entity"]
         keys = query.with_only_columns(entity.id, maintain_column_froms=True).order_by(None)
         return db.session.execute(select(func.count()).select_from(keys.subquery())).scalar_one()
+
+
+class GroupedPagination(IdsFirstPagination):
+    """A page of a list whose order keeps groups of rows together (the comments of each
+    section, in the sections' order), without sorting every row.
+
+    ``groups`` is a select() of each group's value and size, in the list's order: it gives
+    the total and the groups the page falls in. ``group_rows(value)`` is a select() of the
+    ids of one group's rows in their order, which an index on the group answers without a
+    sort; the page's rows of each of its groups are asked from it, then loaded by primary
+    key. Made by `paginate_by_ids`.
+    """
+
+    def _query_items(self) -> list:
+        first, last = self._query_offset, self._query_offset + self.per_page
+        window, seen = [], 0  # (value, offset within the group, rows) of the page's groups
+        for value, size in db.session.execute(self._query_args["groups"]):
+            size = int(size)  # a sum: PostgreSQL's is a numeric
+            if seen + size > first and seen < last:
+                lo = max(first - seen, 0)
+                window.append((value, lo, min(last - seen, size) - lo))
+            seen += size
+        self._total = seen
+        rows = self._query_args["group_rows"]
+        page = []
+        for value, lo, n in window:  # usually one or two groups
+            page += db.session.scalars(rows(value).offset(lo).limit(n)).all()
+        return self._load(self._entity(), page)
+
+    def _entity(self):
+        return self._query_args["select"].column_descriptions[0]["entity"]
+
+
+class WalkedPagination(GroupedPagination):
+    """Like GroupedPagination, for a list too long to count at each page (a search that
+    matches a hundred thousand comments): the groups (``values``, in order) are walked,
+    each asked for no more rows than the page still needs, until the page is full. Only
+    the first ``limit`` rows are paged through: ``total`` is ``limit`` and ``capped`` says
+    that there are more. Made by `paginate_walk`.
+    """
+
+    capped = True
+
+    def _query_items(self) -> list:
+        limit = self._query_args["limit"]
+        first, last = self._query_offset, min(self._query_offset + self.per_page, limit)
+        rows = self._query_args["group_rows"]
+        page, seen = [], 0
+        for value in self._query_args["values"] if first < last else ():
+            ids = db.session.scalars(rows(value).limit(last - seen)).all()
+            page += ids[max(first - seen, 0) :]
+            seen += len(ids)
+            if seen >= last:
+                break
+        # Fewer than the limit if comments went away since the search was counted.
+        self._total = limit if seen >= last else min(seen, limit)
+        return self._load(self._entity(), page)
+
+    def _query_count(self) -> int:
+        return self._total
 
 
 class RowsPagination(Pagination):
@@ -111,18 +175,39 @@ def paginate_by_ids(
     per_page: int | None = None,
     count_apart: bool = False,
     count_select=None,
+    groups=None,
+    group_rows=None,
 ) -> IdsFirstPagination:
     """Like `paginate`, for a select() of one entity over many rows (see IdsFirstPagination).
 
     ``count_select``: the same rows as ``query`` without what only its order needs (joins
-    for a sort key), for the database to count them from an index alone."""
+    for a sort key), for the database to count them from an index alone. ``groups`` and
+    ``group_rows``: for an order that keeps groups of rows together (see
+    GroupedPagination)."""
     return _paginated(
-        IdsFirstPagination,
+        IdsFirstPagination if groups is None else GroupedPagination,
         per_page,
         select=query,
         options=options,
         count_apart=count_apart,
         count_select=count_select,
+        groups=groups,
+        group_rows=group_rows,
+    )
+
+
+def paginate_walk(
+    query, *options, values, group_rows, limit: int, per_page: int | None = None
+) -> WalkedPagination:
+    """A page of ``query``'s rows, found group by group (see WalkedPagination)."""
+    return _paginated(
+        WalkedPagination,
+        per_page,
+        select=query,
+        options=options,
+        values=values,
+        group_rows=group_rows,
+        limit=limit,
     )
 
 

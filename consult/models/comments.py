@@ -14,6 +14,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
+    Select,
     String,
     Text,
     UniqueConstraint,
@@ -306,14 +307,22 @@ class DepartmentResponse(db.Model):
         return self.draft.can_read_department_work(user, self.department_id, submitted=True)
 
 
+_FTS_ROWID = literal_column(f"{text_index.FTS_TABLE}.rowid")
+
+
 class Comment(TimestampMixin, db.Model):
     """One comment by a department on a draft: on a section, a passage, or the whole draft."""
 
     __tablename__ = "comments"
     __table_args__ = (
         # A department's comments on a draft, and whether it submitted any (index only).
-        Index("ix_comments_by_department", "draft_id", "department_id", "submitted_at"),
-        Index("ix_comments_section_id", "section_id"),
+        # and the inbox's page in department order (deleted_at: without reading the rows).
+        Index(
+            "ix_comments_by_department", "draft_id", "department_id", "submitted_at", "deleted_at"
+        ),
+        # A section's comments (and a draft's general ones, section_id NULL) in id order:
+        # the inbox's page in section order, the section page.
+        Index("ix_comments_section_draft", "section_id", "draft_id"),
         Index("ix_comments_import_key", "draft_id", "import_key"),
         # The inbox: its filters, sort and count are answered from this index, whose
         # columns come in the order of their selectivity within a draft.
@@ -698,19 +707,46 @@ class Comment(TimestampMixin, db.Model):
         keep the LIKE. ``newest``: the caller wants only that many matches, newest first
         (it orders by id descending and limits), so the index may stop there.
         """
-        folded = fold(query)
-        if len(folded) >= text_index.MIN_MATCH and db.session.get_bind().dialect.name == "sqlite":
-            phrase = '"' + folded.replace('"', '""') + '"'
-            rowid = literal_column("rowid")
-            matches = (
-                select(rowid)
-                .select_from(table(text_index.FTS_TABLE))
-                .where(literal_column(text_index.FTS_TABLE).op("MATCH")(phrase))
-            )
+        phrase = cls._fts_phrase(query)
+        if phrase is not None:
+            matches = select(_FTS_ROWID).select_from(table(text_index.FTS_TABLE)).where(phrase)
             if newest is not None:
-                matches = matches.order_by(rowid.desc()).limit(newest)
+                matches = matches.order_by(_FTS_ROWID.desc()).limit(newest)
             return cls.id.in_(matches)
+        return cls.text_scan(query)
+
+    @classmethod
+    def text_scan(cls, query: str):
+        """The same match as `text_search`, tested on each row rather than asked of the
+        index: for a few rows already found by another index (one section's)."""
         return cls.search_text.like(like_pattern(query), escape="\\")
+
+    @classmethod
+    def first_text_matches(cls, query: str, within: Select, limit: int) -> Select:
+        """The ids of at most ``limit`` comments of ``within`` (a select() of comments with
+        no text search) that `text_search` would find: the index is read in id order and
+        left as soon as there are ``limit``, so that telling a search of a few hundred
+        matches from one of a hundred thousand costs the same few milliseconds."""
+        phrase = cls._fts_phrase(query)
+        if phrase is not None:
+            # The index drives, each match is looked up by id: the database may not start
+            # from the comments' side, which would read them all.
+            return (
+                select(_FTS_ROWID)
+                .select_from(table(text_index.FTS_TABLE))
+                .where(phrase, within.where(cls.id == _FTS_ROWID).exists())
+                .limit(limit)
+            )
+        return within.where(cls.text_scan(query)).with_only_columns(cls.id).limit(limit)
+
+    @staticmethod
+    def _fts_phrase(query: str):
+        """The FTS5 MATCH of ``query`` on SQLite, or None where the LIKE answers."""
+        folded = fold(query)
+        if len(folded) < text_index.MIN_MATCH or db.session.get_bind().dialect.name != "sqlite":
+            return None
+        phrase = '"' + folded.replace('"', '""') + '"'
+        return literal_column(text_index.FTS_TABLE).op("MATCH")(phrase)
 
     def credited_departments(self) -> list[Department]:
         """Every department that made this point: the comment's and its duplicates'."""

@@ -51,10 +51,19 @@ class CommentError(ValueError):
 
 
 def filter_comments(
-    query, *, section=None, kind=None, status=None, duplicates=False, source=None, q=None
+    query,
+    *,
+    section=None,
+    kind=None,
+    status=None,
+    duplicates=False,
+    source=None,
+    q=None,
+    scan=False,
 ):
     """Narrow a select() of comments; ``section`` 0 means the general comments, ``q`` is a
-    search of the text (diacritics aside, from the text index).
+    search of the text (diacritics aside, from the text index; with ``scan``, tested on
+    each row the other filters leave, see `Comment.text_scan`).
 
     The triage inbox, the summary report and the API offer the same filters: one place
     applies them.
@@ -70,7 +79,7 @@ def filter_comments(
     if source:
         query = query.where(Comment.source == source)
     if q:
-        query = query.where(Comment.text_search(q))
+        query = query.where(Comment.text_scan(q) if scan else Comment.text_search(q))
     return query
 
 

@@ -4,11 +4,12 @@ duplicates, links to the next draft, discussion, history and the dashboard."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, false, func, select
 from sqlalchemy.orm import selectinload
 
 from consult.extensions import db
@@ -44,12 +45,52 @@ class TriageConflict(TriageError):
 
 # --- the inbox ------------------------------------------------------------------------------
 
+
+@dataclass(frozen=True)
+class InboxOrder:
+    """One of the inbox's orders. ``keys`` sort the comments; an order that keeps together
+    the comments of one section, department or status also names that column (``group``)
+    and what its keys are read from (``joined``, an entity joined by id): the comments then
+    come in the order ``keys``, the group's value, the comment's id, and a page of them is
+    found from the groups' sizes (`inbox_groups`) without sorting every comment."""
+
+    keys: Callable[[], tuple]
+    group: Callable[[], ColumnElement] | None = None
+    joined: Callable[[], type] | None = None
+    # Count each group's comments by status first: the inbox index's order (draft, status,
+    # section), which SQLite then reads without a sort. A department's comments have an
+    # index of their own (draft, department).
+    by_status: bool = True
+    # Every group's value, in order, known without counting the comments (a draft's
+    # sections, the general comments first); None: the groups of the inbox unsearched.
+    values: Callable[[Draft, InboxFilters], list] | None = None
+
+    def order_by(self) -> tuple:
+        if self.group is None:
+            return self.keys()
+        return (*self.keys(), self.group(), Comment.id)
+
+
+def _section_values(draft: Draft, section: int | None) -> list:
+    if section is not None:  # the section filter: one section, or 0 for general comments
+        return [section or None]
+    sections = select(Section.id).where(Section.draft_id == draft.id).order_by(Section.position)
+    return [None, *db.session.scalars(sections)]
+
+
 SORTS = {
-    "newest": lambda: (Comment.created_at.desc(), Comment.id.desc()),
-    "oldest": lambda: (Comment.created_at, Comment.id),
-    "section": lambda: (func.coalesce(Section.position, -1), Comment.id),
-    "department": lambda: (Department.name, Comment.id),
-    "status": lambda: (Comment.status, Comment.id),
+    "newest": InboxOrder(lambda: (Comment.created_at.desc(), Comment.id.desc())),
+    "oldest": InboxOrder(lambda: (Comment.created_at, Comment.id)),
+    "section": InboxOrder(
+        lambda: (func.coalesce(Section.position, -1),),
+        lambda: Comment.section_id,
+        lambda: Section,
+        values=lambda draft, filters: _section_values(draft, filters.section),
+    ),
+    "department": InboxOrder(
+        lambda: (Department.name,), lambda: Comment.department_id, lambda: Department, False
+    ),
+    "status": InboxOrder(lambda: (), lambda: Comment.status),
 }
 
 
@@ -124,19 +165,80 @@ def inbox_loading():
     )
 
 
-def inbox_query(draft: Draft, filters: InboxFilters) -> Select:
-    """The inbox's comments, filtered and in the order it shows them."""
+def inbox_query(draft: Draft, filters: InboxFilters, **search) -> Select:
+    """The inbox's comments, filtered and in the order it shows them (``search`` as in
+    `inbox_filtered`)."""
     query = (
-        inbox_filtered(draft, filters)
+        inbox_filtered(draft, filters, **search)
         .outerjoin(Section, Comment.section_id == Section.id)
         .outerjoin(Department, Comment.department_id == Department.id)
     )
-    return query.order_by(*SORTS[filters.sort]())
+    return query.order_by(*SORTS[filters.sort].order_by())
 
 
-def inbox_filtered(draft: Draft, filters: InboxFilters) -> Select:
+def inbox_groups(draft: Draft, filters: InboxFilters, **search) -> Select | None:
+    """For an order that keeps groups together (`InboxOrder`): a select() of each group's
+    value with how many comments of the inbox it holds, in the inbox's order. None for the
+    other orders.
+
+    The comments are counted in the order of an index (see `InboxOrder.by_status`), so that
+    SQLite counts them without sorting them."""
+    order = SORTS[filters.sort]
+    if order.group is None:
+        return None
+    column = order.group()
+    by = (Comment.status, column) if order.by_status else (column,)
+    counts = (
+        inbox_filtered(draft, filters, **search)
+        .with_only_columns(column.label("value"), func.count().label("n"))
+        .group_by(*by)
+        .subquery()
+    )
+    groups = select(counts.c.value, func.sum(counts.c.n))
+    if order.joined is not None:
+        entity = order.joined()
+        groups = groups.outerjoin(entity, entity.id == counts.c.value)
+    keys = order.keys()
+    return groups.group_by(counts.c.value, *keys).order_by(*keys, counts.c.value)
+
+
+def inbox_group_values(draft: Draft, filters: InboxFilters) -> list:
+    """Every group's value, in the inbox's order, for a grouped order (`InboxOrder`)."""
+    order = SORTS[filters.sort]
+    if order.values is not None:
+        return order.values(draft, filters)
+    unsearched = replace(filters, q="")
+    return [value for value, _ in db.session.execute(inbox_groups(draft, unsearched))]
+
+
+def inbox_group_rows(draft: Draft, filters: InboxFilters, value, **search) -> Select:
+    """The ids of the inbox's comments in one group (`InboxOrder`), in order (by id)."""
+    column = SORTS[filters.sort].group()
+    return (
+        inbox_filtered(draft, filters, **search)
+        .where(column.is_(None) if value is None else column == value)
+        .with_only_columns(Comment.id)
+        .order_by(Comment.id)
+    )
+
+
+def inbox_search_matches(draft: Draft, filters: InboxFilters, limit: int) -> list[int] | None:
+    """The ids of the inbox's comments that its search finds, if there are at most
+    ``limit`` of them; None if there are more (counting them all would read them all)."""
+    within = inbox_filtered(draft, replace(filters, q=""))
+    ids = db.session.scalars(Comment.first_text_matches(filters.q, within, limit + 1)).all()
+    return ids if len(ids) <= limit else None
+
+
+def inbox_filtered(
+    draft: Draft, filters: InboxFilters, *, matches: list[int] | None = None, scan: bool = False
+) -> Select:
     """The inbox's comments, filtered, in no order and joined to nothing: what counting
-    them, or an order of their own (the API's), needs."""
+    them, or an order of their own (the API's), needs.
+
+    The search: ``matches``, the ids it found (`inbox_search_matches`), or ``scan``, tested
+    on each row the other filters leave (for one group's rows, see `inbox_group_rows`);
+    otherwise asked of the text index."""
     query = filter_comments(
         submitted_comments(draft),
         section=filters.section,
@@ -144,8 +246,12 @@ def inbox_filtered(draft: Draft, filters: InboxFilters) -> Select:
         status=filters.status,
         duplicates=filters.duplicates,
         source=filters.source,
-        q=filters.q,
+        q=filters.q if matches is None else None,
+        scan=scan,
     )
+    if matches is not None:
+        # No matches: a plain false, which the database sees needs no rows at all.
+        query = query.where(Comment.id.in_(matches) if matches else false())
     if filters.department:
         query = query.where(Comment.department_id == filters.department)
     if filters.assignee == "none":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -11,14 +11,21 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from consult.extensions import db
 from consult.forms import EmptyForm
-from consult.models import Comment, CommentKind, CommentStatus, Section, User
+from consult.models import Comment, CommentKind, CommentStatus, Draft, Section, User
 from consult.permissions import load_draft, load_or_404, login_required
 from consult.services import comments as comment_service
 from consult.services import triage as triage_service
 from consult.services.triage import InboxFilters, TriageConflict, TriageError
 from consult.triage import bp
 from consult.triage.forms import AnswerForm, BulkForm, LinkForm, MessageForm
-from consult.utils import draft_url, flash_form_errors, paginate_by_ids, parse_ids, safe_next_url
+from consult.utils import (
+    draft_url,
+    flash_form_errors,
+    paginate_by_ids,
+    paginate_walk,
+    parse_ids,
+    safe_next_url,
+)
 
 
 def load_comment_for_triage(comment_id: int) -> Comment:
@@ -34,12 +41,7 @@ def triage_url(comment: Comment, **kw) -> str:
 def inbox(code: str, number: int):
     draft = load_draft(code, number, can="manage")
     filters = InboxFilters.from_args(request.args)
-    page = paginate_by_ids(
-        triage_service.inbox_query(draft, filters),
-        *triage_service.inbox_loading(),
-        count_apart=not filters.q,  # a text search runs once, counted as it goes
-        count_select=triage_service.inbox_filtered(draft, filters),
-    )
+    page = _inbox_page(draft, filters)
     members = triage_service.team_members(draft.proposal)
     departments = comment_service.commenting_departments(draft)
     return render_template(
@@ -55,6 +57,40 @@ def inbox(code: str, number: int):
         # Each status's and kind's label translated once, not once per row.
         labels={m: str(m.label) for m in (*CommentStatus, *CommentKind)},
         bulk_form=BulkForm(members),
+    )
+
+
+def _inbox_page(draft: Draft, filters: InboxFilters):
+    """The page of the inbox the URL asks for, found the cheapest way its order allows.
+
+    In an order that keeps groups together (sections), the groups are counted and only
+    the page's are read. A search is first asked for its matches up to a limit: a few are
+    then paged as a list of ids; very many are not counted (that would read them all), and
+    the page is found by walking the groups, testing the search on their rows."""
+    loading = triage_service.inbox_loading()
+    search = {}
+    if filters.q and triage_service.inbox_groups(draft, filters) is not None:
+        limit = current_app.config["INBOX_SEARCH_COUNT_LIMIT"]
+        matches = triage_service.inbox_search_matches(draft, filters, limit)
+        if matches is None:
+            return paginate_walk(
+                triage_service.inbox_query(draft, filters),
+                *loading,
+                values=triage_service.inbox_group_values(draft, filters),
+                group_rows=lambda value: triage_service.inbox_group_rows(
+                    draft, filters, value, scan=True
+                ),
+                limit=limit,
+            )
+        search = {"matches": matches}
+    groups = triage_service.inbox_groups(draft, filters, **search)
+    return paginate_by_ids(
+        triage_service.inbox_query(draft, filters, **search),
+        *loading,
+        count_apart=not filters.q,  # a text search runs once, counted as it goes
+        count_select=triage_service.inbox_filtered(draft, filters, **search),
+        groups=groups,
+        group_rows=lambda value: triage_service.inbox_group_rows(draft, filters, value, **search),
     )
 
 
