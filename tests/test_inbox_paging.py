@@ -195,3 +195,21 @@ def test_counting_the_groups_reads_an_index_not_the_rows(app, inbox):
 
     assert "COVERING INDEX ix_comments_triage" in plan(groups)
     assert "ix_comments_section_draft" in plan(rows) and "TEMP B-TREE" not in plan(rows)
+
+
+def test_the_report_streams_its_rows_in_the_draft_s_order(inbox):
+    """The downloads read the report section by section; the web page sorts a page of it:
+    both give the rows in the sections' order (not their ids'), each once."""
+    from consult.services.reports import ReportFilters, report_rows
+
+    c = inbox
+    comments = {cm.id: cm for cm in c.comments}
+    streamed = [row.comment_ids[0] for row in report_rows(c.draft, ReportFilters())]
+    paged = [row.comment_ids[0] for row in report_rows(c.draft, ReportFilters(), 0, 100)]
+    assert streamed == paged and sorted(streamed) == sorted(comments)
+    keys = [(comments[i].section.position if comments[i].section else -1, i) for i in streamed]
+    assert keys == sorted(keys)
+    general = [r.comment_ids[0] for r in report_rows(c.draft, ReportFilters(section=0))]
+    assert general == [i for i in streamed if comments[i].section is None] and general
+    numbers = [row.number for row in report_rows(c.draft, ReportFilters(), start=3)]
+    assert numbers == list(range(4, len(streamed) + 1))

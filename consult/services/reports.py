@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from itertools import islice
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
@@ -151,7 +152,7 @@ def report_rows(
     sources = {s: str(s.label) for s in CommentSource}
     statement = _primary_comments(draft, filters).offset(start or None).limit(limit)
     if limit is None:  # the whole table, streamed; what its rows credit read once
-        result = db.session.execute(statement.execution_options(yield_per=STREAM_BATCH))
+        result = islice(_rows_by_section(draft, filters), start, None)
         duplicates = _duplicates(draft)
         places = consolidation.taken_into_by_comment(draft)
     else:  # a page of it: its ids sorted (narrow rows), then its rows, and what they credit
@@ -163,31 +164,55 @@ def report_rows(
         duplicates = _duplicates(draft, ids)
         merged = [d for group in duplicates.values() for d, _, _ in group]
         places = consolidation.taken_into_by_comment(draft, ids + merged)
+    final = {s: s.is_final for s in CommentStatus}
+    considered = consolidation.CONSIDERED
     number = start
-    for row in result:
-        group = [(row.id, row.department_id, row.guest_name), *duplicates.get(row.id, [])]
-        speakers = [names[d] if d is not None else guest for _, d, guest in group]
+    # Rows unpacked by position, in the order _primary_comments selects them: a Row's
+    # attributes by name cost as much again as the rest of the loop, at a million rows.
+    for (
+        comment_id, section_id, department_id, kind, source, body, quote, proposed_text,
+        proposes_deletion, answer, status, answered_at, submitted_at, guest_name,
+    ) in result:  # fmt: skip
+        group = [(comment_id, department_id, guest_name), *duplicates.get(comment_id, ())]
         number += 1
-        section_number, heading, key = sections.get(row.section_id, ("", "", None))
+        section_number, heading, key = sections.get(section_id, ("", "", None))
         yield ReportRow(
             number=number,
             section_number=section_number,
             section_heading=heading,
             section_key=key,
-            departments=list(dict.fromkeys(speakers)),
-            kind=kinds[row.kind],
-            source=sources[row.source],
-            comment=row.body,
-            quote=row.quote,
-            proposed_text=row.proposed_text,
-            proposes_deletion=row.proposes_deletion,
-            answer=row.answer if row.status.is_final else None,
-            status=statuses[row.status],
-            submitted_at=row.submitted_at,
-            answered_at=row.answered_at,
+            departments=list(
+                dict.fromkeys(names[d] if d is not None else guest for _, d, guest in group)
+            ),
+            kind=kinds[kind],
+            source=sources[source],
+            comment=body,
+            quote=quote,
+            proposed_text=proposed_text,
+            proposes_deletion=proposes_deletion,
+            answer=answer if final[status] else None,
+            status=statuses[status],
+            submitted_at=submitted_at,
+            answered_at=answered_at,
             comment_ids=[c for c, _d, _g in group],
-            taken_into=_places(group, places) if row.status in consolidation.CONSIDERED else [],
+            taken_into=_places(group, places) if status in considered else [],
         )
+
+
+def _rows_by_section(draft: Draft, filters: ReportFilters) -> Iterator:
+    """The whole table's rows in the draft's order, streamed section by section: each
+    section's rows (the general comments first) come in id order from the index of
+    comments by section, so that the database never sorts the whole table's wide rows (on
+    disk, at a million comments)."""
+    rows = _primary_comments(draft, filters, ordered=False).order_by(Comment.id)
+    if filters.section is not None:  # one section, or 0: the general comments
+        groups = [filters.section or None]
+    else:
+        groups = [None, *(section.id for section in draft.sections)]
+    for section_id in groups:
+        here = Comment.section_id == section_id if section_id else Comment.section_id.is_(None)
+        statement = rows.where(here).execution_options(yield_per=STREAM_BATCH)
+        yield from db.session.execute(statement)
 
 
 def _duplicates(
