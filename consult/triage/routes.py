@@ -69,7 +69,7 @@ def _inbox_page(draft: Draft, filters: InboxFilters):
     the page is found by walking the groups, testing the search on their rows."""
     loading = triage_service.inbox_loading()
     search = {}
-    if filters.q and triage_service.inbox_groups(draft, filters) is not None:
+    if filters.q and triage_service.SORTS[filters.sort].group is not None:
         limit = current_app.config["INBOX_SEARCH_COUNT_LIMIT"]
         matches = triage_service.inbox_search_matches(draft, filters, limit)
         if matches is None:
